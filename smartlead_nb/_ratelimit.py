@@ -1,0 +1,98 @@
+"""Client-side rate limiting: SmartLead's per-key budget, kept on our side of the wire.
+
+SmartLead limits each API key across all endpoints (Standard tier: 10 requests a second,
+60 a minute, 1,000 an hour; Pro: 20 / 120 / 3,000). Meeting a 429 costs a wait of
+``Retry-After`` seconds, so the client spends the budget itself and never asks for more than
+it has. The limiter is pyrate-limiter's sliding-window log, mounted on the session through
+requests-ratelimiter's ``LimiterAdapter``. With ``shared=True`` the log lives in a small SQLite
+file per key, guarded by a file lock, so two notebooks using the same key share one budget.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pyrate_limiter import InMemoryBucket, Limiter, Rate, SQLiteBucket
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A request budget per API key.
+
+    Args:
+        per_second, per_minute, per_hour: the tier's limits (``0`` = no such window).
+        time_scale: multiplies every window's length; ``0.1`` runs a minute's budget in six
+            seconds (tests and benchmarks scale both sides identically).
+        margin: windows are lengthened by this share so that the client's count, taken just
+            before sending, never edges past the server's, taken on arrival.
+        shared: keep the budget in a file so that every process using the key shares it.
+
+    >>> STANDARD
+    RateLimit(per_second=10, per_minute=60, per_hour=1000, time_scale=1.0, margin=0.05, shared=True)
+    >>> PRO.per_minute
+    120
+    """
+
+    per_second: float = 10
+    per_minute: float = 60
+    per_hour: float = 1000
+    time_scale: float = 1.0
+    margin: float = 0.05
+    shared: bool = True
+
+    def scaled(self, time_scale: float) -> "RateLimit":
+        """The same budget with every window multiplied by ``time_scale``."""
+        return replace(self, time_scale=time_scale)
+
+    def rates(self) -> list[Rate]:
+        stretch = self.time_scale * (1 + self.margin)
+        windows = [(self.per_second, 1_000), (self.per_minute, 60_000), (self.per_hour, 3_600_000)]
+        return [
+            Rate(int(limit), max(1, int(ms * stretch)))
+            for limit, ms in windows
+            if limit
+        ]
+
+    def describe(self) -> str:
+        parts = [f"{v:g}/{unit}" for v, unit in
+                 ((self.per_second, "s"), (self.per_minute, "min"), (self.per_hour, "h")) if v]
+        scale = f" (windows x{self.time_scale:g})" if self.time_scale != 1 else ""
+        return ", ".join(parts) + scale
+
+
+STANDARD = RateLimit()
+PRO = RateLimit(per_second=20, per_minute=120, per_hour=3000)
+
+
+def cache_dir() -> Path:
+    """Where the toolkit keeps small state files (rate-limit logs, upload journals)."""
+    base = os.environ.get("SMARTLEAD_NB_CACHE_DIR")
+    if base:
+        path = Path(base)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        path = Path(xdg) / "smartlead_nb"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def key_fingerprint(base_url: str, api_key: str) -> str:
+    """A short, one-way name for a (server, key) pair: safe to put in file names and logs."""
+    return hashlib.sha256(f"{base_url}\0{api_key}".encode()).hexdigest()[:16]
+
+
+def build_limiter(limit: RateLimit, fingerprint: str) -> Limiter:
+    """A pyrate-limiter ``Limiter`` enforcing ``limit`` for one key."""
+    rates = limit.rates()
+    if limit.shared:
+        db_path = cache_dir() / f"budget-{fingerprint}.sqlite3"
+        bucket = SQLiteBucket.init_from_file(
+            rates, table="requests", db_path=str(db_path), use_file_lock=True
+        )
+    else:
+        bucket = InMemoryBucket(rates)
+    # buffer_ms: a little slack after a window frees up before retrying the acquire.
+    return Limiter(bucket, buffer_ms=20)

@@ -1,0 +1,135 @@
+"""``SmartleadClient``: every SmartLead endpoint the toolkit wraps, as explicit methods.
+
+>>> import smartlead_nb as sl
+>>> client = sl.SmartleadClient()        # key from SMARTLEAD_API_KEY   # doctest: +SKIP
+>>> client.campaigns_frame()                                            # doctest: +SKIP
+
+Most analysts start with :func:`smartlead_nb.connect`, which falls back to the local sandbox
+when no key is set.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+from ._ratelimit import STANDARD, RateLimit
+from ._transport import DEFAULT_TIMEOUT, Response, RetryPolicy, Transport
+from .errors import InputError
+from .resources.accounts import EmailAccountsMixin
+from .resources.analytics import AnalyticsMixin
+from .resources.campaigns import CampaignsMixin
+from .resources.leads import LeadsMixin
+from .resources.sequences import SequencesMixin
+
+DEFAULT_BASE_URL = "https://server.smartlead.ai/api/v1"
+KEY_ENV = "SMARTLEAD_API_KEY"
+BASE_URL_ENV = "SMARTLEAD_BASE_URL"
+
+
+class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin):
+    """A client for SmartLead's REST API (v1).
+
+    Args:
+        api_key: your key; defaults to the ``SMARTLEAD_API_KEY`` environment variable. It is
+            never shown: not in this object's repr, errors, or log lines.
+        base_url: defaults to ``SMARTLEAD_BASE_URL`` or SmartLead's server.
+        rate_limit: the key's budget, spent client-side so normal use never meets a 429.
+            ``smartlead_nb.STANDARD`` (default: 10/s, 60/min, 1,000/h) or ``smartlead_nb.PRO``;
+            ``None`` disables the client-side limit.
+        retry: how often reads are retried (see ``RetryPolicy``).
+        timeout: seconds, or (connect, read).
+
+    Every method checks its input before sending and raises a typed error from
+    :mod:`smartlead_nb.errors` on failure.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        rate_limit: RateLimit | None = STANDARD,
+        retry: RetryPolicy = RetryPolicy(),
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+        mode: str = "live",
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get(KEY_ENV)
+        if not key or not str(key).strip():
+            raise InputError(
+                f"no SmartLead API key: pass api_key=..., set the {KEY_ENV} environment variable, "
+                f"call smartlead_nb.login() to type it, or use smartlead_nb.connect() to work "
+                f"against the local sandbox"
+            )
+        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        self.mode = mode
+        self._transport = Transport(self.base_url, str(key).strip(), rate_limit=rate_limit,
+                                    retry=retry, timeout=timeout)
+
+    def __repr__(self) -> str:
+        limit = self._transport.rate_limit
+        return (f"SmartleadClient(base_url={self.base_url!r}, key=********, mode={self.mode!r}, "
+                f"rate_limit={limit.describe() if limit else None!r})")
+
+    def __enter__(self) -> "SmartleadClient":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._transport.close()
+
+    @property
+    def last_rate_limit(self):
+        """What the last response said about the budget (``X-RateLimit-*`` headers)."""
+        return self._transport.last_rate_limit
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Requests sent and retries made by this client so far."""
+        return {"requests": self._transport.requests_sent, "retries": self._transport.retries_made}
+
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                json: Any = None, check_ok: bool = True) -> Any:
+        """Call an endpoint this client does not wrap yet; returns the parsed body.
+
+        Gets the same key handling, rate limit, retries and typed errors as every method.
+
+        >>> client.request("GET", "campaigns/7/mailbox-statistics", params={"limit": 20})  # doctest: +SKIP
+        """
+        return self._transport.request(method, path, params=params, json=json,
+                                       check_ok=check_ok).body
+
+    def raw_request(self, method: str, path: str, **kwargs: Any) -> Response:
+        """Like :meth:`request` but returns status, headers and body."""
+        return self._transport.request(method, path, **kwargs)
+
+    @property
+    def sandbox(self) -> "SandboxControl":
+        """Drive the local sandbox's simulated clock (only when talking to a sandbox)."""
+        return SandboxControl(self)
+
+
+class SandboxControl:
+    """The sandbox's own controls, over HTTP, so they work whether the sandbox runs in this
+    kernel or as ``python -m smartlead_nb.sandbox`` elsewhere."""
+
+    def __init__(self, client: SmartleadClient) -> None:
+        self._client = client
+
+    def advance(self, days: float = 0, hours: float = 0, minutes: float = 0) -> dict:
+        """Move the sandbox's clock forward; active campaigns 'send' and leads 'respond'."""
+        return self._call("POST", "_sandbox/advance", {"days": days, "hours": hours, "minutes": minutes})
+
+    def state(self) -> dict:
+        return self._call("GET", "_sandbox/state", None)
+
+    def _call(self, method: str, path: str, body: Any) -> dict:
+        from .errors import NotFoundError
+
+        try:
+            return self._client.request(method, path, json=body)
+        except NotFoundError:
+            raise InputError(f"{self._client.base_url} is not a smartlead_nb sandbox: "
+                             f"its clock can only be moved in the sandbox") from None

@@ -1,0 +1,72 @@
+"""The front door: a client for SmartLead when a key is set, else for the local sandbox."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import threading
+
+from ._ratelimit import STANDARD, RateLimit
+from .client import KEY_ENV, SmartleadClient
+
+_sandbox = None
+_sandbox_lock = threading.Lock()
+
+
+def connect(api_key: str | None = None, *, rate_limit: RateLimit | None = STANDARD,
+            prompt: bool = False, quiet: bool = False) -> SmartleadClient:
+    """Return a ready client.
+
+    * With a key (argument or ``SMARTLEAD_API_KEY``) it talks to SmartLead
+      (``SMARTLEAD_BASE_URL`` overrides the address).
+    * Without one it starts (or reuses) the local sandbox in this process and says so in one
+      line: nothing is sent to SmartLead and no email goes out. Set ``prompt=True`` to be asked
+      for a key (hidden input) instead.
+
+    >>> client = connect()                                   # doctest: +SKIP
+    smartlead_nb: no SMARTLEAD_API_KEY set, so this uses the local sandbox at http://127.0.0.1:...
+    """
+    key = api_key or os.environ.get(KEY_ENV)
+    if not key and prompt:
+        key = ask_for_key()
+    if key:
+        return SmartleadClient(key, rate_limit=rate_limit)
+    sandbox = sandbox_instance()
+    if not quiet:
+        print(f"smartlead_nb: no {KEY_ENV} set, so this uses the local sandbox at "
+              f"{sandbox.base_url}; nothing is sent to SmartLead and no email goes out.")
+    return SmartleadClient(sandbox.api_key, base_url=sandbox.base_url, rate_limit=rate_limit,
+                           mode="sandbox")
+
+
+def sandbox_instance():
+    """The sandbox this process uses for ``connect()``, started on first use.
+
+    Its state lives in ``SMARTLEAD_NB_SANDBOX_DB`` or the user's cache directory, so campaigns
+    survive a kernel restart.
+    """
+    global _sandbox
+    with _sandbox_lock:
+        if _sandbox is None:
+            from .sandbox import Sandbox
+
+            _sandbox = Sandbox().start()
+        return _sandbox
+
+
+def ask_for_key() -> str:
+    """Ask for the API key with hidden input; it is kept in this process only."""
+    key = getpass.getpass("SmartLead API key (input hidden): ").strip()
+    if not key:
+        from .errors import InputError
+
+        raise InputError("no key entered")
+    return key
+
+
+def login(*, rate_limit: RateLimit | None = STANDARD) -> SmartleadClient:
+    """Type the key (hidden) and get a live client; the key is not written anywhere.
+
+    Handy in a shared notebook: the key never appears in a cell or its output.
+    """
+    return SmartleadClient(ask_for_key(), rate_limit=rate_limit)

@@ -1,0 +1,243 @@
+"""Typed errors raised by the SmartLead client.
+
+Every error raised because of an HTTP exchange derives from :class:`SmartleadError` and carries
+what an analyst needs to understand it: the HTTP status, the parsed body, the method and the URL
+with the API key redacted. Subclasses also derive from the built-in exception a Python user
+would reach for first, so ``except ValueError`` catches a rejected payload and
+``except KeyError`` an unknown id.
+
+>>> try:
+...     client.get_campaign(999)               # doctest: +SKIP
+... except NotFoundError as e:
+...     print(e.status, e.message)
+404 Campaign not found - Invalid campaign_id.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from ._redact import redact
+
+__all__ = [
+    "SmartleadError",
+    "BadRequestError",
+    "ValidationError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "RateLimitError",
+    "ServerError",
+    "TransportError",
+    "ApiFailure",
+    "LeadLimitExhausted",
+    "error_message_from_body",
+    "InputError",
+]
+
+
+class InputError(ValueError):
+    """Bad input caught before any request was sent (a bad timezone, 401 leads, ...).
+
+    Nothing was sent, so nothing needs undoing. The message names the value and what is allowed.
+    """
+
+
+class SmartleadError(Exception):
+    """Base class of every error from an exchange with SmartLead (or the sandbox).
+
+    Attributes:
+        message: the server's own words when it gave any, else a description.
+        status: the HTTP status code (``None`` for transport failures).
+        body: the parsed JSON body, the text of a non-JSON body, or ``None`` when empty.
+        method: ``"GET"``, ``"POST"``, ...
+        url: the request URL with the ``api_key`` value replaced by ``REDACTED``.
+        headers: the response headers (a plain dict), when there was a response.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        body: Any = None,
+        method: str | None = None,
+        url: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        # Redact here too: a message may quote a URL from a lower layer.
+        self.message = redact(message)
+        self.status = status
+        self.body = body
+        self.method = method
+        self.url = redact(url) if url else url
+        self.headers = dict(headers or {})
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        where = f" ({self.method} {self.url})" if self.method and self.url else ""
+        code = f"[{self.status}] " if self.status is not None else ""
+        return f"{code}{self.message}{where}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status={self.status!r}, message={self.message!r})"
+
+    def __reduce__(self):  # errors must pickle (multiprocessing, IPython parallel)
+        return (_rebuild, (type(self), self.message, self.__dict__.copy()))
+
+
+def _rebuild(cls, message, state):
+    err = cls.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    return err
+
+
+class BadRequestError(SmartleadError, ValueError):
+    """400: SmartLead refused the payload or a parameter (invalid timezone, unknown key...)."""
+
+
+class ValidationError(BadRequestError):
+    """422: the request was well-formed but failed validation."""
+
+
+class AuthenticationError(SmartleadError):
+    """401: the API key is missing or wrong."""
+
+
+class PermissionDeniedError(SmartleadError):
+    """403: no access. Behind Cloudflare this may be an HTML page blocking the User-Agent."""
+
+
+class NotFoundError(SmartleadError, KeyError):
+    """404: the campaign, lead or path does not exist (or belongs to another account)."""
+
+    # KeyError.__str__ would quote the message; keep SmartleadError's text.
+    __str__ = SmartleadError.__str__
+
+
+class ConflictError(SmartleadError):
+    """409: the resource already exists."""
+
+
+class RateLimitError(SmartleadError):
+    """429: too many requests. ``retry_after`` is the wait in seconds the server asked for."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class ServerError(SmartleadError):
+    """5xx: SmartLead failed. Reads are retried automatically before this is raised."""
+
+
+class TransportError(SmartleadError, ConnectionError):
+    """No usable HTTP response: connection refused or dropped, timeout, TLS failure.
+
+    For a POST the server may or may not have acted on it; the client never repeats a POST
+    by itself in that case (SmartLead has no idempotency keys), so check before re-running.
+    """
+
+
+class ApiFailure(SmartleadError):
+    """A 200 response whose body says ``ok: false`` (SmartLead reports some failures so)."""
+
+    @property
+    def error_code(self) -> str | None:
+        return self.body.get("errorCode") if isinstance(self.body, dict) else None
+
+
+class LeadLimitExhausted(ApiFailure):
+    """The account ran out of lead credits part-way through an upload.
+
+    ``stopped_count`` leads of the request were not imported.
+    """
+
+    @property
+    def stopped_count(self) -> int | None:
+        if isinstance(self.body, dict):
+            value = self.body.get("lead_import_stopped_count")
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                return None
+        return None
+
+
+def parse_body(content: bytes, content_type: str = "") -> Any:
+    """Parse a response body: JSON when it is JSON, text otherwise, ``None`` when empty."""
+    if not content or not content.strip():
+        return None
+    text = content.decode("utf-8", errors="replace")
+    if "json" in content_type or text.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+    return text
+
+
+def error_message_from_body(body: Any, status: int | None = None) -> str:
+    """Find the human message in any of SmartLead's error shapes.
+
+    Handles ``{"error": "..."}``, ``{"error": {"message": ..., "code": ...}}``,
+    ``{"message": "..."}``, ``{"errorCode": ...}``, an HTML page (Cloudflare) and an empty body.
+    """
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict):
+            msg = err.get("message") or err.get("code")
+            details = err.get("details")
+            if isinstance(details, dict) and details.get("field"):
+                msg = f"{msg} (field {details['field']})"
+            if msg:
+                return str(msg)
+        elif err:
+            return str(err)
+        for key in ("message", "errorCode", "msg"):
+            if body.get(key):
+                return str(body[key])
+        return json.dumps(body)[:300]
+    if isinstance(body, list):
+        return json.dumps(body)[:300]
+    if isinstance(body, str):
+        text = body.strip()
+        if text.lower().startswith(("<!doctype", "<html")) or "<body" in text.lower():
+            title = _html_title(text)
+            hint = " (an HTML page, probably from Cloudflare in front of SmartLead)"
+            return f"{title or 'HTML error page'}{hint}"
+        return text[:300]
+    return f"HTTP {status} with an empty body" if status else "empty response"
+
+
+def _html_title(text: str) -> str | None:
+    low = text.lower()
+    start = low.find("<title>")
+    end = low.find("</title>")
+    if start != -1 and end > start:
+        return " ".join(text[start + 7 : end].split())
+    return None
+
+
+_STATUS_CLASSES: dict[int, type[SmartleadError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: ValidationError,
+    429: RateLimitError,
+}
+
+
+def error_class_for(status: int) -> type[SmartleadError]:
+    if status in _STATUS_CLASSES:
+        return _STATUS_CLASSES[status]
+    if status >= 500:
+        return ServerError
+    if 400 <= status < 500:
+        return BadRequestError
+    return SmartleadError

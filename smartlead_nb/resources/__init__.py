@@ -1,0 +1,1 @@
+"""Endpoint groups of the SmartLead API, one mixin each, composed into ``SmartleadClient``."""

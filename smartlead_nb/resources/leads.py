@@ -1,0 +1,248 @@
+"""Leads: add to a campaign, list, pause/resume, delete, unsubscribe, look up, categorise."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping, Sequence
+
+import pandas as pd
+
+from ..errors import InputError
+from ..frames.responses import campaign_leads_frame, categories_frame, coerce_counts, to_int
+from ._base import Resource, check_id, list_rows
+
+MAX_LEADS_PER_REQUEST = 400
+STANDARD_LEAD_FIELDS = ("email", "first_name", "last_name", "company_name", "phone_number",
+                        "website", "location", "linkedin_profile", "company_url", "custom_fields")
+LEAD_STATUSES = ("STARTED", "INPROGRESS", "COMPLETED", "PAUSED", "STOPPED", "BLOCKED")
+EMAIL_STATUSES = ("is_opened", "is_clicked", "is_replied", "is_bounced", "is_unsubscribed",
+                  "is_spam", "is_accepted", "not_replied", "is_sender_bounced")
+# Flags that let leads through lists that exist to protect people: they need confirm_overrides.
+PROTECTIVE_FLAGS = ("ignore_global_block_list", "ignore_unsubscribe_list")
+
+
+class LeadsMixin(Resource):
+    def add_leads(
+        self,
+        campaign_id: int,
+        leads: Sequence[Mapping[str, Any]],
+        *,
+        ignore_global_block_list: bool = False,
+        ignore_unsubscribe_list: bool = False,
+        ignore_duplicate_leads_in_other_campaign: bool = False,
+        ignore_community_bounce_list: bool = False,
+        return_lead_ids: bool = False,
+        confirm_overrides: bool = False,
+    ) -> dict:
+        """Add up to 400 leads to a campaign in one request.
+
+        Each lead is a dict with at least ``email``; the other standard fields are
+        ``first_name``, ``last_name``, ``company_name``, ``phone_number``, ``website``,
+        ``location``, ``linkedin_profile``, ``company_url``, and anything else goes in
+        ``custom_fields``. Everything is checked before sending; more than 400 leads is refused
+        (split big lists with the DataFrame upload helpers).
+
+        Leads already in the campaign are not added twice (SmartLead reports them in
+        ``already_added_to_campaign``). Letting blocked or unsubscribed people through
+        (``ignore_global_block_list`` / ``ignore_unsubscribe_list``) needs
+        ``confirm_overrides=True``.
+
+        Returns SmartLead's counters (``upload_count``, ``already_added_to_campaign``,
+        ``duplicate_count``, ``invalid_email_count``, ...) as integers. Raises
+        :class:`~smartlead_nb.errors.LeadLimitExhausted` if lead credits ran out part-way.
+
+        >>> client.add_leads(7, [{"email": "ana@example.com", "first_name": "Ana"}])  # doctest: +SKIP
+        {'ok': True, 'upload_count': 1, 'total_leads': 1, 'already_added_to_campaign': 0, ...}
+        """
+        cid = check_id(campaign_id, "campaign_id")
+        if isinstance(leads, pd.DataFrame):
+            raise InputError("add_leads takes a list of lead dicts (at most 400); for a DataFrame "
+                             "use smartlead_nb.frames.leads.leads_from_frame first")
+        lead_list = [check_lead(lead, i) for i, lead in enumerate(leads)]
+        if not lead_list:
+            raise InputError("no leads given")
+        if len(lead_list) > MAX_LEADS_PER_REQUEST:
+            raise InputError(f"{len(lead_list)} leads in one request: SmartLead takes at most "
+                             f"{MAX_LEADS_PER_REQUEST}; nothing was sent. Split the list into "
+                             f"batches of {MAX_LEADS_PER_REQUEST} or fewer.")
+        settings = {
+            "ignore_global_block_list": bool(ignore_global_block_list),
+            "ignore_unsubscribe_list": bool(ignore_unsubscribe_list),
+            "ignore_duplicate_leads_in_other_campaign": bool(ignore_duplicate_leads_in_other_campaign),
+            "ignore_community_bounce_list": bool(ignore_community_bounce_list),
+        }
+        overriding = [f for f in PROTECTIVE_FLAGS if settings[f]]
+        if overriding and confirm_overrides is not True:
+            raise InputError(f"{' and '.join(overriding)} would email people who are blocked or "
+                             f"unsubscribed: call again with confirm_overrides=True if you are sure")
+        if return_lead_ids:
+            settings["return_lead_ids"] = True  # inside settings: top level is rejected (400)
+        body = self._call("POST", f"campaigns/{cid}/leads",
+                          json={"lead_list": lead_list, "settings": settings},
+                          subject=f"campaign {cid}")
+        return coerce_counts(body) if isinstance(body, dict) else body
+
+    def iter_campaign_leads(
+        self,
+        campaign_id: int,
+        *,
+        status: str | None = None,
+        category_id: int | None = None,
+        email_status: str | None = None,
+        created_after: str | None = None,
+        page_size: int = 100,
+        limit: int | None = None,
+    ) -> Iterator[dict]:
+        """Yield a campaign's leads page by page (100 per request), with optional filters.
+
+        Args:
+            status: ``STARTED``, ``INPROGRESS``, ``COMPLETED``, ``PAUSED``, ``STOPPED``.
+            category_id: only leads in this category (see :meth:`lead_categories`).
+            email_status: ``is_opened``, ``is_replied``, ``is_bounced``, ``not_replied``, ...
+            created_after: ISO datetime; leads added after it.
+            limit: stop after this many leads.
+        """
+        cid = check_id(campaign_id, "campaign_id")
+        params: dict[str, Any] = {}
+        if status is not None:
+            value = str(status).upper()
+            if value not in LEAD_STATUSES:
+                raise InputError(f"unknown lead status {status!r}: use one of {', '.join(LEAD_STATUSES)}")
+            params["status"] = value
+        if category_id is not None:
+            params["lead_category_id"] = check_id(category_id, "category_id")
+        if email_status is not None:
+            if email_status not in EMAIL_STATUSES:
+                raise InputError(f"unknown email_status {email_status!r}: use one of {', '.join(EMAIL_STATUSES)}")
+            params["emailStatus"] = email_status  # SmartLead's parameter is camelCase
+        if created_after is not None:
+            params["created_at_gt"] = created_after
+        self.get_campaign(cid)  # a clear "campaign N not found" before paging starts
+        rows = self._paginate(f"campaigns/{cid}/leads", params=params, page_size=page_size,
+                              max_page_size=100, rows=lambda b: list_rows(b, "data", "leads"),
+                              limit=limit)
+        for row in rows:
+            yield coerce_counts(row)
+
+    def list_campaign_leads(self, campaign_id: int, **filters: Any) -> list[dict]:
+        """All of a campaign's leads as a list (see :meth:`iter_campaign_leads` for filters)."""
+        return list(self.iter_campaign_leads(campaign_id, **filters))
+
+    def campaign_leads_frame(self, campaign_id: int, **filters: Any) -> pd.DataFrame:
+        """A campaign's leads as a DataFrame: one row per lead, its status and category beside it."""
+        return campaign_leads_frame(self.iter_campaign_leads(campaign_id, **filters))
+
+    def pause_lead(self, campaign_id: int, lead_id: int) -> dict:
+        """Stop sending to one lead in one campaign until resumed."""
+        cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
+        return self._call("POST", f"campaigns/{cid}/leads/{lid}/pause",
+                          subject=f"lead {lid} in campaign {cid}")
+
+    def resume_lead(self, campaign_id: int, lead_id: int, *, delay_days: int | None = None) -> dict:
+        """Resume a paused lead, optionally after ``delay_days``."""
+        cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
+        body = None
+        if delay_days is not None:
+            if isinstance(delay_days, bool) or not isinstance(delay_days, int) or delay_days < 0:
+                raise InputError(f"delay_days must be a whole number >= 0, got {delay_days!r}")
+            body = {"resume_lead_with_delay_days": delay_days}
+        return self._call("POST", f"campaigns/{cid}/leads/{lid}/resume", json=body,
+                          subject=f"lead {lid} in campaign {cid}")
+
+    def delete_lead(self, campaign_id: int, lead_id: int) -> dict:
+        """Remove a lead from one campaign (the lead record itself stays)."""
+        cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
+        return self._call("DELETE", f"campaigns/{cid}/leads/{lid}",
+                          subject=f"lead {lid} in campaign {cid}")
+
+    def unsubscribe_lead(self, campaign_id: int, lead_id: int) -> dict:
+        """Unsubscribe a lead from one campaign."""
+        cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
+        return self._call("POST", f"campaigns/{cid}/leads/{lid}/unsubscribe",
+                          subject=f"lead {lid} in campaign {cid}")
+
+    def unsubscribe_lead_everywhere(self, lead_id: int) -> dict:
+        """Unsubscribe a lead from every campaign and block future imports of it."""
+        lid = check_id(lead_id, "lead_id")
+        return self._call("POST", f"leads/{lid}/unsubscribe", subject=f"lead {lid}")
+
+    def get_lead_by_email(self, email: str) -> dict | None:
+        """The lead with this email, or ``None`` (SmartLead answers an unknown email with ``{}``)."""
+        if not isinstance(email, str) or "@" not in email:
+            raise InputError(f"not an email address: {email!r}")
+        body = self._call("GET", "leads/", params={"email": email.strip()})
+        if not isinstance(body, dict) or body.get("id") in (None, ""):
+            return None
+        return coerce_counts(body)
+
+    def lead_campaigns(self, lead_id: int) -> list[dict]:
+        """The campaigns a lead is in: ``[{id, status, name}]``."""
+        lid = check_id(lead_id, "lead_id")
+        body = self._call("GET", f"leads/{lid}/campaigns", subject=f"lead {lid}")
+        return [coerce_counts(r) for r in list_rows(body, "data")]
+
+    def update_lead(self, campaign_id: int, lead_id: int, fields: Mapping[str, Any]) -> dict:
+        """Change a lead's fields. Note: SmartLead applies it account-wide, in every campaign."""
+        cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
+        body = check_lead(fields, 0, require_email=False)
+        return self._call("POST", f"campaigns/{cid}/leads/{lid}", json=body,
+                          subject=f"lead {lid} in campaign {cid}")
+
+    def message_history(self, campaign_id: int, lead_id: int) -> pd.DataFrame:
+        """The emails sent to and received from one lead, oldest first."""
+        cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
+        body = self._call("GET", f"campaigns/{cid}/leads/{lid}/message-history",
+                          subject=f"lead {lid} in campaign {cid}")
+        from ..frames.responses import tidy_frame
+        return tidy_frame(list_rows(body, "history", "data"))
+
+    def lead_categories(self) -> list[dict]:
+        """The account's lead categories ``[{id, name, ...}]``; ids differ between accounts."""
+        return [coerce_counts(r) for r in list_rows(self._call("GET", "leads/fetch-categories"), "data")]
+
+    def lead_categories_frame(self) -> pd.DataFrame:
+        return categories_frame(self.lead_categories())
+
+    def set_lead_category(self, campaign_id: int, lead_id: int, category: int | str,
+                          *, pause_lead: bool = False) -> dict:
+        """Categorise a lead, by category id or by name ("Interested"); optionally pause it.
+
+        Names are resolved through :meth:`lead_categories`, because ids differ per account.
+        """
+        cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
+        category_id = self._category_id(category)
+        return self._call("POST", f"campaigns/{cid}/leads/{lid}/category",
+                          json={"category_id": category_id, "pause_lead": bool(pause_lead)},
+                          subject=f"lead {lid} in campaign {cid}")
+
+    def _category_id(self, category: int | str) -> int:
+        if isinstance(category, int) and not isinstance(category, bool):
+            return check_id(category, "category id")
+        if isinstance(category, str) and category.strip().isdigit():
+            return int(category)
+        categories = self.lead_categories()
+        wanted = str(category).strip().lower()
+        for c in categories:
+            if str(c.get("name", "")).strip().lower() == wanted:
+                return int(c["id"])
+        names = ", ".join(repr(c.get("name")) for c in categories)
+        raise InputError(f"no lead category named {category!r}; this account has {names}")
+
+
+def check_lead(lead: Mapping[str, Any], position: int, *, require_email: bool = True) -> dict[str, Any]:
+    """Check one lead dict before it is sent; the error names its position and field."""
+    if not isinstance(lead, Mapping):
+        raise InputError(f"lead {position} must be a dict, got {type(lead).__name__}")
+    unknown = [k for k in lead if k not in STANDARD_LEAD_FIELDS]
+    if unknown:
+        raise InputError(f"lead {position}: unknown field(s) {unknown}; SmartLead's fields are "
+                         f"{list(STANDARD_LEAD_FIELDS[:-1])}; put anything else in custom_fields")
+    email = lead.get("email")
+    if require_email and (not isinstance(email, str) or "@" not in email):
+        raise InputError(f"lead {position}: email is missing or not an address ({email!r})")
+    custom = lead.get("custom_fields")
+    if custom is not None and not isinstance(custom, Mapping):
+        raise InputError(f"lead {position}: custom_fields must be a dict, got {type(custom).__name__}")
+    out = {k: v for k, v in lead.items() if v is not None}
+    if isinstance(out.get("phone_number"), (int, float)) and not isinstance(out["phone_number"], bool):
+        out["phone_number"] = str(to_int(out["phone_number"]))  # SmartLead wants a string
+    return out

@@ -1,0 +1,187 @@
+"""Per-lead operations [sheet 5.3-5.9, 5.10]: pause, resume, delete, unsubscribe, lookups,
+categories, update, message history."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .routes_leads import EMAIL_RE, clean_lead_fields, lead_json, write_lead_fields
+from .routing import Request, bad_request
+from .timeutil import iso
+from .validate import check_keys, is_int, opt_bool, require_object
+
+ACTIVE_LEAD = ("STARTED", "INPROGRESS")
+SUCCESS = {"ok": True, "data": "success"}
+
+
+def _status_when_running(row) -> str:
+    """STARTED until the first email went out, INPROGRESS afterwards."""
+    return "STARTED" if row["last_sent_at"] is None else "INPROGRESS"
+
+
+def pause_lead(req: Request):
+    cid, lid = req.params
+    row = req.app.store.campaign_lead(cid, lid)
+    if row["status"] in ACTIVE_LEAD:
+        req.db.execute("UPDATE campaign_leads SET status = 'PAUSED' WHERE id = ?", (row["id"],))
+    return SUCCESS
+
+
+def resume_lead(req: Request):
+    cid, lid = req.params
+    row = req.app.store.campaign_lead(cid, lid)
+    body = require_object(req.body)
+    check_keys(body, ("resume_lead_with_delay_days",))
+    raw = body.get("resume_lead_with_delay_days")
+    try:   # documented as an integer (L1) and as a string (D): take both
+        days = 0 if raw is None else int(raw)
+        if isinstance(raw, (bool, float)) or days < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise bad_request('"resume_lead_with_delay_days" must be a non-negative integer') \
+            from None
+    if row["status"] == "PAUSED":
+        due = row["next_due"]
+        if days:
+            due = iso(req.app.store.now() + timedelta(days=days))
+        req.db.execute("UPDATE campaign_leads SET status = ?, next_due = ? WHERE id = ?",
+                       (_status_when_running(row), due, row["id"]))
+    return SUCCESS
+
+
+def delete_lead(req: Request):
+    cid, lid = req.params
+    row = req.app.store.campaign_lead(cid, lid)
+    req.db.execute("DELETE FROM sent_emails WHERE map_id = ?", (row["id"],))
+    req.db.execute("DELETE FROM campaign_leads WHERE id = ?", (row["id"],))
+    return {"ok": True}
+
+
+def unsubscribe_from_campaign(req: Request):
+    """L1 calls this 'effectively a pause' for the one campaign, so the lead becomes PAUSED."""
+    cid, lid = req.params
+    row = req.app.store.campaign_lead(cid, lid)
+    if row["status"] in ACTIVE_LEAD:
+        req.db.execute("UPDATE campaign_leads SET status = 'PAUSED' WHERE id = ?", (row["id"],))
+    return {"ok": True}
+
+
+def unsubscribe_everywhere(req: Request):
+    """Global unsubscribe: the lead is STOPPED in every campaign and refused on re-import."""
+    (lid,) = req.params
+    req.app.store.lead(lid)
+    req.db.execute("UPDATE leads SET is_unsubscribed = 1 WHERE id = ?", (lid,))
+    req.db.execute("UPDATE campaign_leads SET status = 'STOPPED' WHERE lead_id = ? AND "
+                   "status IN ('STARTED', 'INPROGRESS', 'PAUSED')", (lid,))
+    return {"ok": True}
+
+
+def lead_by_email(req: Request):
+    email = req.query.get("email", "").strip().lower()
+    if not email:
+        raise bad_request('"email" is required')
+    row = req.db.execute("SELECT * FROM leads WHERE email = ?", (email,)).fetchone()
+    if row is None:
+        return {}      # SmartLead answers an unknown email with 200 {} (P), not 404
+    out = lead_json(row)
+    out["id"] = str(row["id"])     # a string here, as L1 shows
+    out["created_at"] = row["created_at"]
+    out["lead_campaign_data"] = [{
+        "campaign_id": r["campaign_id"], "campaign_name": r["name"],
+        "client_id": r["client_id"], "campaign_lead_map_id": r["id"],
+        "lead_category_id": r["category_id"], "lead_status": r["status"],
+        "last_reply_at": r["last_reply"],
+    } for r in req.db.execute(
+        "SELECT m.*, c.name, c.client_id, (SELECT MAX(s.reply_time) FROM sent_emails s "
+        "WHERE s.map_id = m.id AND s.reply_time <= ?) AS last_reply FROM campaign_leads m "
+        "JOIN campaigns c ON c.id = m.campaign_id WHERE m.lead_id = ? ORDER BY m.id",
+        (req.app.store.now_iso(), row["id"]))]
+    return out
+
+
+def lead_campaigns(req: Request):
+    (lid,) = req.params
+    req.app.store.lead(lid)
+    return [{"id": r["id"], "status": r["status"], "name": r["name"]} for r in req.db.execute(
+        "SELECT c.id, c.status, c.name FROM campaigns c JOIN campaign_leads m "
+        "ON m.campaign_id = c.id WHERE m.lead_id = ? ORDER BY c.id", (lid,))]
+
+
+def fetch_categories(req: Request):
+    return [{"id": r["id"], "created_at": r["created_at"], "name": r["name"],
+             "color": r["color"]}
+            for r in req.db.execute("SELECT * FROM categories ORDER BY id")]
+
+
+def set_category(req: Request):
+    cid, lid = req.params
+    row = req.app.store.campaign_lead(cid, lid)
+    body = require_object(req.body)
+    check_keys(body, ("category_id", "pause_lead"))
+    category = body.get("category_id")
+    if category is not None:
+        if not is_int(category) or req.db.execute(
+                "SELECT 1 FROM categories WHERE id = ?", (category,)).fetchone() is None:
+            raise bad_request(f"Invalid category_id - {category}")
+    status = row["status"]
+    if opt_bool(body, "pause_lead") and status in ACTIVE_LEAD:
+        status = "PAUSED"
+    req.db.execute("UPDATE campaign_leads SET category_id = ?, status = ? WHERE id = ?",
+                   (category, status, row["id"]))
+    return {"ok": True}
+
+
+def update_lead(req: Request):
+    """Update the lead record (account-wide, as P observed), addressed through a campaign."""
+    cid, lid = req.params
+    req.app.store.campaign_lead(cid, lid)
+    fields = clean_lead_fields(req.body, "value", require_email=False)
+    if "email" in fields:
+        email = fields["email"].strip().lower()
+        if not EMAIL_RE.match(email):
+            raise bad_request(f"Invalid email - {fields['email']}")
+        other = req.db.execute("SELECT id FROM leads WHERE email = ?", (email,)).fetchone()
+        if other is not None and other[0] != lid:
+            raise bad_request(f"Email {email} already belongs to another lead")
+        req.db.execute("UPDATE leads SET email = ? WHERE id = ?", (email, lid))
+    write_lead_fields(req.db, lid, fields)
+    return {"ok": True}
+
+
+def message_history(req: Request):
+    cid, lid = req.params
+    req.app.store.campaign_lead(cid, lid)
+    now = req.app.store.now_iso()
+    lead = req.app.store.lead(lid)
+    history, sender = [], None
+    for r in req.db.execute(
+            "SELECT s.*, json_extract(a.data, '$.from_email') AS sender FROM sent_emails s "
+            "LEFT JOIN email_accounts a ON a.id = s.account_id "
+            "WHERE s.campaign_id = ? AND s.lead_id = ? ORDER BY s.sent_time, s.id", (cid, lid)):
+        sender = r["sender"] or sender
+        history.append({"type": "SENT", "message_id": f"<sl-{r['id']}@sandbox.smartlead.local>",
+                        "stats_id": str(r["id"]), "time": r["sent_time"],
+                        "email_body": r["email_body"], "subject": r["subject"],
+                        "email_seq_number": r["seq_number"]})
+        if r["reply_time"] and r["reply_time"] <= now:
+            history.append({"type": "REPLY",
+                            "message_id": f"<re-{r['id']}@{lead['email'].split('@')[1]}>",
+                            "stats_id": str(r["id"]), "time": r["reply_time"],
+                            "email_body": "<p>Thanks for reaching out - (simulated reply)</p>",
+                            "subject": "Re: " + (r["subject"] or "")})
+    history.sort(key=lambda item: item["time"])
+    return {"history": history, "from": sender, "to": lead["email"]}
+
+
+ROUTES = [
+    ("POST", r"/campaigns/(\d+)/leads/(\d+)/pause", pause_lead),
+    ("POST", r"/campaigns/(\d+)/leads/(\d+)/resume", resume_lead),
+    ("POST", r"/campaigns/(\d+)/leads/(\d+)/unsubscribe", unsubscribe_from_campaign),
+    ("POST", r"/campaigns/(\d+)/leads/(\d+)/category", set_category),
+    ("POST", r"/campaigns/(\d+)/leads/(\d+)", update_lead),
+    ("DELETE", r"/campaigns/(\d+)/leads/(\d+)", delete_lead),
+    ("GET", r"/campaigns/(\d+)/leads/(\d+)/message-history", message_history),
+    ("GET", r"/leads", lead_by_email),
+    ("GET", r"/leads/fetch-categories", fetch_categories),
+    ("GET", r"/leads/(\d+)/campaigns", lead_campaigns),
+    ("POST", r"/leads/(\d+)/unsubscribe", unsubscribe_everywhere),
+]

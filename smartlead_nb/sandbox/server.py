@@ -1,0 +1,255 @@
+"""HTTP front of the sandbox: auth, rate limiting, fault injection, routing and the request log.
+
+``SandboxApp.handle`` is the whole pipeline, independent of sockets; ``SandboxHTTPServer``
+and its handler only move bytes. Order per request: auth (401) -> rate limit (429) ->
+faults (latency, then 429/500/503 instead of the work) -> the route, in one database
+transaction -> maybe drop the connection (work already done) -> log.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from . import (routes_accounts, routes_campaigns, routes_control, routes_lead_ops,
+               routes_leads, routes_sequences, routes_stats)
+from .faults import FaultInjector, Faults
+from .ratelimit import RateLimiter, RateLimits, format_retry_after, retry_after_value
+from .routing import ApiError, Request, Response, Router
+from .store import Store
+
+PREFIX = "/api/v1"
+REQUEST_LOG_SIZE = 100_000   # oldest entries are forgotten beyond this
+
+_FAULT_BODIES = {
+    "500": {"error": "Internal server error occurred"},
+    "503": {"error": "Service temporarily unavailable"},
+}
+
+
+@dataclass
+class Outcome:
+    """A finished response, or ``drop=True`` to close the socket without one."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False
+
+
+def _json_outcome(status: int, body, headers: dict[str, str] | None = None) -> Outcome:
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return Outcome(status, data, headers=dict(headers or {}))
+
+
+def build_router() -> Router:
+    router = Router()
+    for module in (routes_campaigns, routes_sequences, routes_accounts, routes_leads,
+                   routes_lead_ops, routes_stats, routes_control):
+        router.add_all(module.ROUTES)
+    return router
+
+
+class SandboxApp:
+    """Everything behind the socket: configuration, state, limiter, faults and the log."""
+
+    def __init__(self, store: Store, api_key: str, rate_limits: RateLimits | None,
+                 faults: Faults | None, seed: int, lead_credits: int | None,
+                 max_leads_per_request: int):
+        self.store = store
+        self.api_key = api_key
+        self.seed = seed
+        self.lead_credits = lead_credits
+        self.max_leads_per_request = max_leads_per_request
+        self.router = build_router()
+        self.injector = FaultInjector(faults)
+        self.rate_limits = rate_limits
+        self._log_lock = threading.Lock()
+        self.log: deque[dict] = deque(maxlen=REQUEST_LOG_SIZE)
+
+    @property
+    def rate_limits(self) -> RateLimits | None:
+        return self._limiter.limits if self._limiter else None
+
+    @rate_limits.setter
+    def rate_limits(self, limits: RateLimits | None) -> None:
+        # A fresh limiter: changing the limits also forgets the requests counted so far.
+        self._limiter = RateLimiter(limits) if limits else None
+
+    def log_snapshot(self) -> list[dict]:
+        """A copy of the request log, oldest first."""
+        with self._log_lock:
+            return [dict(entry) for entry in self.log]
+
+    def clear_log(self) -> None:
+        with self._log_lock:
+            self.log.clear()
+
+    # -- the pipeline -------------------------------------------------------------------
+    def handle(self, method: str, target: str, raw_body: bytes) -> Outcome:
+        """Answer one HTTP request (``target`` is the request line's path + query)."""
+        split = urlsplit(target)
+        if not split.path.startswith(PREFIX + "/") and split.path != PREFIX:
+            return _json_outcome(404, {"error": "Resource not found"})
+        path = split.path[len(PREFIX):].rstrip("/") or "/"
+        query = {k: v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+        key = query.pop("api_key", None)
+        control = path == "/_sandbox" or path.startswith("/_sandbox/")
+        try:
+            body = json.loads(raw_body) if raw_body.strip() else None
+            body_error = None
+        except ValueError as exc:
+            body, body_error = None, f"Malformed JSON body: {exc}"
+        entry = {"method": method, "path": path, "query": dict(query), "json": body,
+                 "status": None, "fault": None, "rate_limited": False,
+                 "time": time.monotonic()}
+
+        outcome = self._process(method, path, query, key, control, body, body_error, entry)
+        entry["status"] = outcome.status
+        if not control:
+            with self._log_lock:
+                self.log.append(entry)
+        return outcome
+
+    def _process(self, method, path, query, key, control, body, body_error, entry) -> Outcome:
+        if key is None or key != self.api_key:
+            return _json_outcome(401, {"message": "Invalid API Key"})
+        if control:
+            return self._dispatch(method, path, query, body, body_error)
+
+        headers: dict[str, str] = {}
+        if self._limiter is not None:
+            decision = self._limiter.check(key)
+            headers = decision.headers()
+            if not decision.allowed:
+                entry["rate_limited"] = True
+                wait = retry_after_value(decision.retry_after, self._limiter.limits.time_scale)
+                return self._too_many(headers, wait, "Rate limit exceeded for this API key")
+
+        is_upload = method == "POST" and path.startswith("/campaigns/") and \
+            path.endswith("/leads") and path.count("/") == 3
+        plan = self.injector.plan(is_upload)
+        if plan.delay > 0:
+            time.sleep(plan.delay)
+        if plan.error:
+            entry["fault"] = plan.error
+            if plan.error == "429":
+                scale = self._limiter.limits.time_scale if self._limiter else 1.0
+                return self._too_many(headers, retry_after_value(scale, scale),
+                                      "Rate limit exceeded (injected fault)")
+            return _json_outcome(int(plan.error), _FAULT_BODIES[plan.error], headers)
+
+        outcome = self._dispatch(method, path, query, body, body_error)
+        outcome.headers.update(headers)
+        if plan.drop:
+            entry["fault"] = "drop"
+            outcome.drop = True
+        return outcome
+
+    @staticmethod
+    def _too_many(headers: dict[str, str], wait, message: str) -> Outcome:
+        headers = dict(headers, **{"Retry-After": format_retry_after(wait)})
+        body = {"error": {"code": "RATE_LIMIT_EXCEEDED",
+                          "message": f"{message}. Retry after {wait} seconds.",
+                          "retry_after": wait}}
+        return _json_outcome(429, body, headers)
+
+    def _dispatch(self, method, path, query, body, body_error) -> Outcome:
+        try:
+            handler, params = self.router.match(method, path)
+            if body_error:
+                raise ApiError(400, {"error": body_error})
+            request = Request(method, path, params, query, body, self)
+            with self.store.transaction():
+                result = handler(request)
+        except ApiError as exc:
+            return _json_outcome(exc.status, exc.body)
+        except Exception:   # a sandbox bug must still answer like a server, and say why
+            traceback.print_exc(file=sys.stderr)
+            return _json_outcome(500, {"error": "Internal server error occurred",
+                                       "detail": traceback.format_exc(limit=1)})
+        if isinstance(result, Response):
+            if result.content_type.startswith("application/json"):
+                out = _json_outcome(result.status, result.body, result.headers)
+            else:
+                out = Outcome(result.status, result.body.encode("utf-8"),
+                              result.content_type, dict(result.headers))
+            return out
+        return _json_outcome(200, result)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"      # keep-alive, so a requests.Session reuses sockets
+    server_version = "SmartLeadSandbox/0.1"
+    timeout = 60                       # idle keep-alive connections are closed eventually
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes; without NODELAY, Nagle plus the
+        # client's delayed ACK adds ~40 ms to every response.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        outcome = self.server.app.handle(self.command, self.path, raw)
+        if outcome.drop:
+            # The work is done; now vanish without a status line, as a dying proxy would.
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self.send_response(outcome.status)
+        self.send_header("Content-Type", outcome.content_type)
+        self.send_header("Content-Length", str(len(outcome.body)))
+        for name, value in outcome.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(outcome.body)
+
+    do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_HEAD = _serve
+
+    def log_message(self, format, *args) -> None:   # noqa: A002 - stdlib signature
+        pass   # quiet: notebooks and test output stay clean; sb.requests is the log
+
+
+class SandboxHTTPServer(ThreadingHTTPServer):
+    """A threading server that can also close idle keep-alive connections on shutdown."""
+
+    daemon_threads = True
+
+    def __init__(self, address, app: SandboxApp):
+        self.app = app
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def process_request(self, request, client_address):
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

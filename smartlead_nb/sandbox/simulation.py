@@ -1,0 +1,312 @@
+"""The simulated clock and the sending simulation behind ``Sandbox.advance``.
+
+Moving the clock walks every ACTIVE campaign forward day by day in its own timezone. In
+each sending window (the campaign's days and hours; Mon-Fri 09:00-17:00 UTC without a
+schedule) it sends follow-ups that are due, then first steps to new leads, within the
+daily caps, spreading send times evenly over the window. What happens to each email is
+drawn from a random generator seeded by (seed, campaign id, lead id, step), so the same
+seed and the same actions always give the same statistics.
+
+Decisions a client author may need (see also RATES):
+- step 1 goes out as soon as a window allows; its ``delay_in_days`` is ignored. Step n+1
+  is due ``delay_in_days`` days after step n was sent.
+- daily caps: ``max_leads_per_day`` new leads (default 100), and in total the sum of the
+  attached healthy accounts' ``message_per_day``. With ``follow_up_percentage`` set,
+  follow-ups get at most that share of the total; otherwise follow-ups go first.
+  ``min_time_btwn_emails`` caps each account to one email per that many minutes.
+- a bounce STOPs the lead and puts the address on the community bounce list; an
+  unsubscribe STOPs it and unsubscribes the lead globally; a reply always ends the lead's
+  sequence (COMPLETED) and may set its category; with ``stop_lead_settings`` CLICK_ON_A_LINK
+  or OPEN_AN_EMAIL a click or open ends it too. A lead that got every step is COMPLETED.
+- opens are not simulated with DONT_EMAIL_OPEN tracking, clicks not with DONT_LINK_CLICK.
+- events (opens, clicks, replies) can lie a little after the send; the API hides those
+  that are later than the clock until the clock passes them.
+- when an ACTIVE campaign has leads and none is left STARTED, INPROGRESS or PAUSED, the
+  campaign becomes COMPLETED.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .timeutil import UTC, iso, parse_iso
+
+# Per-email probabilities.
+RATES = {"bounce": 0.03, "open": 0.50, "click_after_open": 0.20, "click_untracked": 0.10,
+         "reply": 0.07, "unsubscribe": 0.01}
+# How a reply is categorised (cumulative draw; the remainder stays uncategorised).
+REPLY_CATEGORIES = [("Interested", 0.30), ("Out Of Office", 0.20), ("Not Interested", 0.15),
+                    ("Meeting Request", 0.10), ("Information Request", 0.05)]
+DEFAULT_SCHEDULE = {"tz": "UTC", "days": [1, 2, 3, 4, 5], "startHour": "09:00",
+                    "endHour": "17:00"}
+DEFAULT_NEW_LEADS_PER_DAY = 100
+_PLACEHOLDER = re.compile(r"\{\{\s*([\w.-]+)\s*\}\}")
+
+
+def advance(store, seed: int, delta: timedelta) -> datetime:
+    """Move the clock by ``delta`` and run the sending simulation. Call inside a transaction."""
+    if delta < timedelta(0):
+        raise ValueError("the sandbox clock only moves forward")
+    start = store.now()
+    end = start + delta
+    db = store.conn
+    for campaign in db.execute("SELECT * FROM campaigns WHERE status = 'ACTIVE' ORDER BY id"
+                               ).fetchall():
+        _Campaign(db, seed, campaign).run(start, end)
+    store.set_meta("now", iso(end))
+    return end
+
+
+def render(text: str | None, lead: dict) -> str:
+    """Fill ``{{placeholders}}`` from the lead (standard fields, then custom fields)."""
+    if not text:
+        return text or ""
+    return _PLACEHOLDER.sub(lambda m: str(lead.get(m.group(1)) or ""), text)
+
+
+def _opt_iso(value: datetime | None) -> str | None:
+    return iso(value) if value else None
+
+
+def _outcome(seed: int, cid: int, lid: int, seq_number: int, tracks_opens: bool,
+             tracks_clicks: bool, sent: datetime) -> dict:
+    """Everything that happens to one email, drawn in a fixed order (so repeatable)."""
+    rng = random.Random(f"{seed}:{cid}:{lid}:{seq_number}")
+    u = [rng.random() for _ in range(7)]
+    open_delay, click_delay = rng.uniform(0.2, 30), rng.uniform(0.05, 6)
+    reply_delay, unsub_delay = rng.uniform(0.5, 72), rng.uniform(0.2, 24)
+    open_count, click_count = rng.randint(1, 3), rng.randint(1, 2)
+    out = {"variant_u": u[6], "bounced": u[0] < RATES["bounce"], "open_time": None,
+           "open_count": 0, "click_time": None, "click_count": 0, "reply_time": None,
+           "category": None, "unsub_time": None}
+    if out["bounced"]:
+        return out
+    opened = tracks_opens and u[1] < RATES["open"]
+    if opened:
+        out["open_time"] = sent + timedelta(hours=open_delay)
+        out["open_count"] = open_count
+    clicked = u[2] < (RATES["click_after_open"] if tracks_opens else RATES["click_untracked"])
+    if tracks_clicks and clicked and (opened or not tracks_opens):
+        base = out["open_time"] or sent
+        out["click_time"] = base + timedelta(hours=click_delay)
+        out["click_count"] = click_count
+    if u[3] < RATES["reply"]:
+        out["reply_time"] = sent + timedelta(hours=reply_delay)
+        total = 0.0
+        for name, share in REPLY_CATEGORIES:
+            total += share
+            if u[5] < total:
+                out["category"] = name
+                break
+    elif u[4] < RATES["unsubscribe"]:
+        out["unsub_time"] = sent + timedelta(hours=unsub_delay)
+    return out
+
+
+class _Campaign:
+    """One campaign's simulation over one clock advance; state is kept in memory and
+    written back in a few batched statements at the end."""
+
+    def __init__(self, db, seed: int, row):
+        self.db, self.seed, self.row, self.cid = db, seed, row, row["id"]
+        self.steps = []
+        for s in db.execute("SELECT * FROM sequences WHERE campaign_id = ? ORDER BY seq_number",
+                            (self.cid,)).fetchall():
+            variants = db.execute("SELECT * FROM variants WHERE seq_id = ? ORDER BY id",
+                                  (s["id"],)).fetchall()
+            self.steps.append((s, variants))
+        self.accounts = []
+        for a in db.execute("SELECT a.id, a.data FROM email_accounts a JOIN campaign_accounts m "
+                            "ON m.account_id = a.id WHERE m.campaign_id = ? ORDER BY m.id",
+                            (self.cid,)).fetchall():
+            data = json.loads(a["data"])
+            if data.get("is_smtp_success") and data.get("is_imap_success"):
+                self.accounts.append((a["id"], int(data.get("message_per_day") or 0)))
+        track = json.loads(row["track_settings"])
+        self.tracks_opens = "DONT_EMAIL_OPEN" not in track
+        self.tracks_clicks = "DONT_LINK_CLICK" not in track
+        self.schedule = json.loads(row["schedule"]) if row["schedule"] else DEFAULT_SCHEDULE
+        self.categories = {r["name"]: r["id"] for r in db.execute("SELECT * FROM categories")}
+        self.blocked = {r[0] for r in db.execute(
+            "SELECT value FROM suppressions WHERE kind = 'block'")}
+        self.sent_rows: list[tuple] = []
+        self.changed: dict[int, dict] = {}
+        self.unsubscribed: set[int] = set()
+        self.bounced: set[str] = set()
+
+    def _load_leads(self) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT m.id AS map_id, m.status, m.next_step, m.next_due, m.last_sent_at, "
+            "m.ignore_block, m.ignore_unsub, m.category_id, l.*, (SELECT s.subject FROM "
+            "sent_emails s WHERE s.map_id = m.id ORDER BY s.id DESC LIMIT 1) AS last_subject "
+            "FROM campaign_leads m "
+            "JOIN leads l ON l.id = m.lead_id WHERE m.campaign_id = ? AND "
+            "m.status IN ('STARTED', 'INPROGRESS') ORDER BY m.id", (self.cid,)).fetchall()
+        leads = []
+        for r in rows:
+            lead = dict(r)
+            lead.update(json.loads(r["custom_fields"] or "{}"))
+            lead["due"] = parse_iso(r["next_due"]) if r["next_due"] else None
+            leads.append(lead)
+        return leads
+
+    def run(self, start: datetime, end: datetime) -> None:
+        if not self.steps or not self.accounts:
+            return
+        leads = self._load_leads()
+        if leads:
+            self._walk_days(leads, start, end)
+            self._write_back()
+        self._maybe_complete()
+
+    def _walk_days(self, leads: list[dict], start: datetime, end: datetime) -> None:
+        tz = ZoneInfo(self.schedule["tz"])
+        first = time.fromisoformat(self.schedule["startHour"])
+        last = time.fromisoformat(self.schedule["endHour"])
+        not_before = start
+        if self.row["schedule_start_time"]:
+            not_before = max(start, parse_iso(self.row["schedule_start_time"]))
+        day, final_day = start.astimezone(tz).date(), end.astimezone(tz).date()
+        first_window = True
+        while day <= final_day and leads:
+            if (day.weekday() + 1) % 7 in self.schedule["days"]:
+                w_start = datetime.combine(day, first, tz).astimezone(UTC)
+                w_end = datetime.combine(day, last, tz).astimezone(UTC)
+                a, b = max(w_start, not_before), min(w_end, end)
+                if b > a:
+                    # Sends from an earlier advance() into this same window count too.
+                    already = (0, 0)
+                    if first_window:
+                        already = self.db.execute(
+                            "SELECT COUNT(*), COALESCE(SUM(seq_number = ?), 0) FROM sent_emails "
+                            "WHERE campaign_id = ? AND sent_time >= ? AND sent_time < ?",
+                            (self.steps[0][0]["seq_number"], self.cid, iso(w_start),
+                             iso(w_end))).fetchone()
+                    first_window = False
+                    self._send_window(leads, a, b, already[0], already[1])
+                    leads = [x for x in leads if x["status"] in ("STARTED", "INPROGRESS")]
+            day += timedelta(days=1)
+
+    def _send_window(self, leads, a: datetime, b: datetime, sent_today: int,
+                     new_today: int) -> None:
+        budget = sum(per_day for _, per_day in self.accounts) - sent_today
+        gap = self.row["min_time_btwn_emails"]
+        if gap:
+            per_account = int((b - a).total_seconds() // (gap * 60)) + 1
+            budget = min(budget, per_account * len(self.accounts))
+        if budget <= 0:
+            return
+        follow_cap = budget
+        if self.row["follow_up_percentage"] is not None:
+            follow_cap = budget * self.row["follow_up_percentage"] // 100
+        followups = sorted((x for x in leads if x["status"] == "INPROGRESS"
+                            and (x["due"] is None or x["due"] <= b)),
+                           key=lambda x: (x["due"] or a, x["map_id"]))[:follow_cap]
+        new_cap = min(budget - len(followups),
+                      (self.row["max_leads_per_day"] or DEFAULT_NEW_LEADS_PER_DAY) - new_today)
+        fresh = [x for x in leads if x["status"] == "STARTED"
+                 and (x["due"] is None or x["due"] <= b)][:max(0, new_cap)]
+        batch = followups + fresh
+        span = b - a
+        for i, lead in enumerate(batch):
+            when = a + span * (i + 0.5) / len(batch)
+            if lead["due"] is not None and lead["due"] > when:
+                when = lead["due"]
+            self._send(lead, when.replace(microsecond=0), i)
+
+    def _send(self, lead: dict, when: datetime, index: int) -> None:
+        email = lead["email"]
+        if lead["is_unsubscribed"] and not lead["ignore_unsub"]:
+            self._set(lead, status="STOPPED")
+            return
+        if not lead["ignore_block"] and (email in self.blocked
+                                         or email.rsplit("@", 1)[-1] in self.blocked):
+            self._set(lead, status="BLOCKED", blocked_at=iso(when))
+            return
+        position = lead["next_step"]
+        step, variants = self.steps[min(position, len(self.steps)) - 1]
+        result = _outcome(self.seed, self.cid, lead["id"], step["seq_number"],
+                          self.tracks_opens, self.tracks_clicks, when)
+        variant_id, subject, body = None, step["subject"], step["email_body"]
+        if variants:
+            total, chosen = 0, variants[-1]
+            for v in variants:
+                total += v["pct"]
+                if result["variant_u"] * 100 < total:
+                    chosen = v
+                    break
+            variant_id, subject, body = chosen["id"], chosen["subject"], chosen["email_body"]
+        subject = render(subject, lead)
+        if not subject and lead.get("last_subject"):
+            subject = "Re: " + lead["last_subject"].removeprefix("Re: ")
+        lead["last_subject"] = subject
+        account_id = self.accounts[(lead["map_id"] + position) % len(self.accounts)][0]
+        category = self.categories.get(result["category"]) if result["category"] else None
+        self.sent_rows.append((
+            self.cid, lead["id"], lead["map_id"], step["id"], step["seq_number"], variant_id,
+            account_id, subject, render(body, lead), iso(when), _opt_iso(result["open_time"]),
+            result["open_count"], _opt_iso(result["click_time"]), result["click_count"],
+            _opt_iso(result["reply_time"]), category, int(result["bounced"]),
+            _opt_iso(result["unsub_time"])))
+
+        stop_rule = self.row["stop_lead_settings"]
+        changes = {"last_sent_at": iso(when), "next_step": position + 1, "next_due": None}
+        if result["bounced"]:
+            changes["status"] = "STOPPED"
+            self.bounced.add(email)
+        elif result["unsub_time"]:
+            changes["status"] = "STOPPED"
+            self.unsubscribed.add(lead["id"])
+        elif result["reply_time"]:
+            changes["status"] = "COMPLETED"
+            if category is not None:
+                changes["category_id"] = category
+        elif (stop_rule == "CLICK_ON_A_LINK" and result["click_time"]) or \
+                (stop_rule == "OPEN_AN_EMAIL" and result["open_time"]):
+            changes["status"] = "COMPLETED"
+        elif position >= len(self.steps):
+            changes["status"] = "COMPLETED"
+        else:
+            changes["status"] = "INPROGRESS"
+            delay = self.steps[position][0]["delay_in_days"]
+            lead["due"] = when + timedelta(days=delay)
+            changes["next_due"] = iso(lead["due"])
+        self._set(lead, **changes)
+
+    def _set(self, lead: dict, **changes) -> None:
+        """Change a lead's in-memory state and remember the change for _write_back."""
+        lead.update(changes)
+        self.changed.setdefault(lead["map_id"], {}).update(changes)
+
+    def _write_back(self) -> None:
+        db = self.db
+        db.executemany(
+            "INSERT INTO sent_emails (campaign_id, lead_id, map_id, seq_id, seq_number, "
+            "variant_id, account_id, subject, email_body, sent_time, open_time, open_count, "
+            "click_time, click_count, reply_time, reply_category_id, is_bounced, "
+            "unsubscribed_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.sent_rows)
+        columns = ("status", "next_step", "next_due", "last_sent_at", "category_id",
+                   "blocked_at")
+        rows = []
+        for map_id, ch in self.changed.items():
+            rows.append((*(ch.get(c) for c in columns), *(c in ch for c in columns), map_id))
+        # One statement for all rows: a column is only overwritten where it changed.
+        sets = ", ".join(f"{c} = CASE WHEN ?{len(columns) + 1 + k} THEN ?{k + 1} ELSE {c} END"
+                         for k, c in enumerate(columns))
+        db.executemany(f"UPDATE campaign_leads SET {sets} WHERE id = ?{2 * len(columns) + 1}",
+                       rows)
+        db.executemany("UPDATE leads SET is_unsubscribed = 1 WHERE id = ?",
+                       [(lid,) for lid in self.unsubscribed])
+        db.executemany("INSERT OR IGNORE INTO suppressions VALUES ('bounce', ?)",
+                       [(email,) for email in self.bounced])
+
+    def _maybe_complete(self) -> None:
+        open_leads = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(status IN ('STARTED','INPROGRESS','PAUSED')), 0) "
+            "FROM campaign_leads WHERE campaign_id = ?", (self.cid,)).fetchone()
+        if open_leads[0] and not open_leads[1]:
+            self.db.execute("UPDATE campaigns SET status = 'COMPLETED' WHERE id = ?",
+                            (self.cid,))

@@ -1,0 +1,235 @@
+"""SQLite schema, seeding, the persisted clock, and small shared lookups.
+
+One connection guarded by one re-entrant lock: the sandbox serves a handful of concurrent
+requests at most, and serialising them makes every request an atomic transaction (a
+refused request changes nothing) without any per-thread connection bookkeeping.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from . import seed
+from .routing import campaign_not_found, lead_not_found
+from .timeutil import iso, parse_iso, to_utc, utcnow
+
+USER_ID = 4242
+SCHEMA_VERSION = "1"    # bump when the schema changes; old files are then refused, not misread
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE campaigns (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL, status TEXT NOT NULL, client_id INTEGER,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    track_settings TEXT NOT NULL DEFAULT '[]', stop_lead_settings TEXT, unsubscribe_text TEXT,
+    send_as_plain_text INTEGER NOT NULL DEFAULT 0, force_plain_text INTEGER NOT NULL DEFAULT 0,
+    follow_up_percentage INTEGER, enable_ai_esp_matching INTEGER NOT NULL DEFAULT 0,
+    schedule TEXT, min_time_btwn_emails INTEGER, max_leads_per_day INTEGER,
+    schedule_start_time TEXT, parent_campaign_id INTEGER);
+CREATE TABLE sequences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id INTEGER NOT NULL,
+    seq_number INTEGER NOT NULL, subject TEXT NOT NULL DEFAULT '', email_body TEXT,
+    delay_in_days INTEGER NOT NULL, extra TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE variants (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, seq_id INTEGER NOT NULL, variant_label TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '', email_body TEXT NOT NULL DEFAULT '', pct INTEGER NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE email_accounts (id INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);
+CREATE TABLE campaign_accounts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id INTEGER NOT NULL,
+    account_id INTEGER NOT NULL, updated_at TEXT NOT NULL, UNIQUE (campaign_id, account_id));
+CREATE TABLE leads (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL UNIQUE,
+    first_name TEXT, last_name TEXT, phone_number TEXT, company_name TEXT, website TEXT,
+    location TEXT, custom_fields TEXT NOT NULL DEFAULT '{}', linkedin_profile TEXT,
+    company_url TEXT, is_unsubscribed INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+-- One row per (campaign, lead); its id is the API's campaign_lead_map_id. next_step is the
+-- 1-based position of the next step to send; next_due the earliest time it may go out.
+CREATE TABLE campaign_leads (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id INTEGER NOT NULL,
+    lead_id INTEGER NOT NULL, status TEXT NOT NULL, category_id INTEGER,
+    created_at TEXT NOT NULL, next_step INTEGER NOT NULL DEFAULT 1, next_due TEXT,
+    last_sent_at TEXT, ignore_block INTEGER NOT NULL DEFAULT 0,
+    ignore_unsub INTEGER NOT NULL DEFAULT 0, blocked_at TEXT,
+    UNIQUE (campaign_id, lead_id));
+CREATE INDEX campaign_leads_lead ON campaign_leads (lead_id);
+CREATE TABLE categories (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, color TEXT,
+    created_at TEXT NOT NULL);
+-- kind 'block' (global block list) or 'bounce' (community bounce list); value is an
+-- email address or a bare domain.
+CREATE TABLE suppressions (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value));
+CREATE TABLE sent_emails (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id INTEGER NOT NULL,
+    lead_id INTEGER NOT NULL, map_id INTEGER NOT NULL, seq_id INTEGER NOT NULL,
+    seq_number INTEGER NOT NULL, variant_id INTEGER, account_id INTEGER,
+    subject TEXT, email_body TEXT, sent_time TEXT NOT NULL,
+    open_time TEXT, open_count INTEGER NOT NULL DEFAULT 0,
+    click_time TEXT, click_count INTEGER NOT NULL DEFAULT 0,
+    reply_time TEXT, reply_category_id INTEGER, is_bounced INTEGER NOT NULL DEFAULT 0,
+    unsubscribed_time TEXT);
+CREATE INDEX sent_emails_campaign ON sent_emails (campaign_id, sent_time);
+CREATE INDEX sent_emails_lead ON sent_emails (campaign_id, lead_id);
+CREATE INDEX sent_emails_map ON sent_emails (map_id);
+"""
+
+# Distinct id ranges per table, so a client that mixes up a lead id and a campaign id gets
+# a 404 instead of silently touching the wrong thing.
+ID_STARTS = {
+    "campaigns": 1_000, "sequences": 70_000, "variants": 80_000, "email_accounts": 3_000,
+    "campaign_accounts": 600_000, "leads": 500_000, "campaign_leads": 9_000_000,
+    "categories": 0, "sent_emails": 2_000_000,
+}
+
+_TABLES = ["meta", "campaigns", "sequences", "variants", "email_accounts",
+           "campaign_accounts", "leads", "campaign_leads", "categories", "suppressions",
+           "sent_emails"]
+
+
+def default_db_path() -> Path:
+    """``$SMARTLEAD_NB_SANDBOX_DB``, else ``$XDG_CACHE_HOME/smartlead_nb/sandbox.sqlite3``."""
+    env = os.environ.get("SMARTLEAD_NB_SANDBOX_DB")
+    if env:
+        return Path(env).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(cache) / "smartlead_nb" / "sandbox.sqlite3"
+
+
+class Store:
+    """The sandbox's state. Use ``with store.transaction() as db:`` for every access."""
+
+    def __init__(self, path: str | os.PathLike | None, start_time: datetime | None = None):
+        if path is None:
+            path = default_db_path()
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._start_time = start_time
+        self.lock = threading.RLock()
+        # isolation_level=None: transactions are opened explicitly in transaction().
+        self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        if self.path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if not exists:
+            with self.transaction():
+                self._create_and_seed()
+        elif self.get_meta("schema_version") != SCHEMA_VERSION:
+            self.conn.close()
+            raise RuntimeError(f"{self.path} holds sandbox data in another format; delete "
+                               "the file (or use another db_path) to start afresh")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Hold the lock and run one atomic transaction; roll back if anything raises."""
+        with self.lock:
+            if self.conn.in_transaction:      # nested use: join the outer transaction
+                yield self.conn
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def _create_and_seed(self) -> None:
+        db = self.conn
+        # executescript() would COMMIT our open transaction, so run the statements one by one.
+        code = "\n".join(line for line in SCHEMA.splitlines()
+                         if not line.strip().startswith("--"))
+        for statement in code.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.executemany("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+                       list(ID_STARTS.items()))
+        start = to_utc(self._start_time) if self._start_time else utcnow()
+        now = iso(start)
+        self.set_meta("schema_version", SCHEMA_VERSION)
+        self.set_meta("now", now)
+        self.set_meta("lead_credits_used", "0")
+        for name, color in seed.CATEGORIES:
+            db.execute("INSERT INTO categories (name, color, created_at) VALUES (?, ?, ?)",
+                       (name, color, now))
+        db.executemany("INSERT INTO suppressions VALUES ('block', ?)",
+                       [(v,) for v in seed.BLOCK_LIST])
+        db.executemany("INSERT INTO suppressions VALUES ('bounce', ?)",
+                       [(v,) for v in seed.BOUNCE_LIST])
+        for account in seed.demo_accounts(USER_ID, now):
+            db.execute("INSERT INTO email_accounts (data) VALUES (?)", (json.dumps(account),))
+
+    def reset(self) -> None:
+        """Drop everything and seed again, as for a brand-new database."""
+        with self.transaction() as db:
+            for table in _TABLES:
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute("DELETE FROM sqlite_sequence")
+            self._create_and_seed()
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    # -- meta and clock ------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def now(self) -> datetime:
+        """The simulated clock."""
+        with self.lock:
+            return parse_iso(self.get_meta("now"))
+
+    def now_iso(self) -> str:
+        with self.lock:
+            return self.get_meta("now")
+
+    # -- lookups used by several route modules --------------------------------------------
+    def campaign(self, campaign_id: int) -> sqlite3.Row:
+        """The campaign row, or ApiError 404 with SmartLead's body."""
+        row = self.conn.execute("SELECT * FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()
+        if row is None:
+            raise campaign_not_found()
+        return row
+
+    def campaign_lead(self, campaign_id: int, lead_id: int) -> sqlite3.Row:
+        """The (campaign, lead) mapping row, or 404 Lead not found."""
+        self.campaign(campaign_id)
+        row = self.conn.execute(
+            "SELECT * FROM campaign_leads WHERE campaign_id = ? AND lead_id = ?",
+            (campaign_id, lead_id)).fetchone()
+        if row is None:
+            raise lead_not_found()
+        return row
+
+    def lead(self, lead_id: int) -> sqlite3.Row:
+        row = self.conn.execute("SELECT * FROM leads WHERE id = ?", (lead_id,)).fetchone()
+        if row is None:
+            raise lead_not_found()
+        return row
+
+    def is_suppressed(self, kind: str, email: str) -> bool:
+        """True if the address or its domain is on the given suppression list."""
+        domain = email.rsplit("@", 1)[-1]
+        return self.conn.execute(
+            "SELECT 1 FROM suppressions WHERE kind = ? AND value IN (?, ?)",
+            (kind, email, domain)).fetchone() is not None
+
+    def add_suppressions(self, kind: str, values: list[str]) -> None:
+        self.conn.executemany("INSERT OR IGNORE INTO suppressions VALUES (?, ?)",
+                              [(kind, v.strip().lower()) for v in values])

@@ -1,0 +1,96 @@
+"""Body and query validation that answers in SmartLead's (Joi-style) error wording."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .routing import ApiError, bad_request
+
+
+def not_allowed(key: str) -> ApiError:
+    return bad_request(f'"{key}" is not allowed')
+
+
+def invalid_parameters(detail: str) -> ApiError:
+    """The 422 used for out-of-range pagination and bad filters on list endpoints."""
+    return ApiError(422, {"error": "Invalid parameters provided", "details": detail})
+
+
+def require_object(body: Any, name: str = "value") -> dict:
+    """The body must be a JSON object; an absent body counts as ``{}``."""
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise bad_request(f'"{name}" must be of type object')
+    return body
+
+
+def check_keys(body: dict, allowed: Iterable[str], prefix: str = "") -> None:
+    """Refuse the first key not in ``allowed``, as Joi does (``"settings.x" is not allowed``)."""
+    allowed = set(allowed)
+    for key in body:
+        if key not in allowed:
+            raise not_allowed(prefix + key)
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def opt_int(body: dict, key: str, label: str | None = None, lo: int | None = None,
+            hi: int | None = None, nullable: bool = True) -> int | None:
+    """Read an optional integer field, enforcing bounds with Joi's wording."""
+    label = label or key
+    value = body.get(key)
+    if value is None:
+        if key in body and not nullable:
+            raise bad_request(f'"{label}" must be a number')
+        return None
+    if not is_int(value):
+        raise bad_request(f'"{label}" must be a number')
+    if lo is not None and value < lo:
+        raise bad_request(f'"{label}" must be greater than or equal to {lo}')
+    if hi is not None and value > hi:
+        raise bad_request(f'"{label}" must be less than or equal to {hi}')
+    return value
+
+
+def opt_bool(body: dict, key: str, label: str | None = None) -> bool | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise bad_request(f'"{label or key}" must be a boolean')
+    return value
+
+
+def opt_str(body: dict, key: str, label: str | None = None) -> str | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise bad_request(f'"{label or key}" must be a string')
+    return value
+
+
+def query_int(query: dict[str, str], key: str, default: int | None, lo: int | None = None,
+              hi: int | None = None) -> int | None:
+    """An integer query parameter; anything invalid is a 422 as on SmartLead list endpoints."""
+    raw = query.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise invalid_parameters(f'"{key}" must be a number') from None
+    if lo is not None and value < lo:
+        raise invalid_parameters(f'"{key}" must be greater than or equal to {lo}')
+    if hi is not None and value > hi:
+        raise invalid_parameters(f'"{key}" must be less than or equal to {hi}')
+    return value
+
+
+def page(query: dict[str, str], max_limit: int, default_limit: int) -> tuple[int, int]:
+    """``offset`` (>= 0) and ``limit`` (1..max_limit) from the query string."""
+    offset = query_int(query, "offset", 0, lo=0)
+    limit = query_int(query, "limit", default_limit, lo=1, hi=max_limit)
+    return offset, limit
+
+
+def query_bool(query: dict[str, str], key: str) -> bool:
+    return query.get(key, "").strip().lower() in ("1", "true", "yes")

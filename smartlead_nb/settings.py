@@ -1,0 +1,148 @@
+"""A campaign's general settings in plain words, mapped to SmartLead's enums.
+
+>>> CampaignSettings(track_opens=False, stop_on="reply", follow_up_share=40).to_payload()
+{'track_settings': ['DONT_TRACK_EMAIL_OPEN'], 'stop_lead_settings': 'REPLY_TO_AN_EMAIL', 'follow_up_percentage': 40}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .errors import InputError
+
+# What SmartLead accepts on POST /settings (the facts sheet's recommended reading).
+TRACK_WRITE = {
+    "opens": "DONT_TRACK_EMAIL_OPEN",
+    "clicks": "DONT_TRACK_LINK_CLICK",
+    "replies": "DONT_TRACK_REPLY_TO_AN_EMAIL",
+}
+# Reads come back in a short form.
+TRACK_READ = {
+    "DONT_EMAIL_OPEN": "opens", "DONT_TRACK_EMAIL_OPEN": "opens",
+    "DONT_LINK_CLICK": "clicks", "DONT_TRACK_LINK_CLICK": "clicks",
+    "DONT_REPLY_TO_AN_EMAIL": "replies", "DONT_TRACK_REPLY_TO_AN_EMAIL": "replies",
+}
+STOP_RULES = {
+    "reply": "REPLY_TO_AN_EMAIL", "replies": "REPLY_TO_AN_EMAIL", "replied": "REPLY_TO_AN_EMAIL",
+    "click": "CLICK_ON_A_LINK", "clicks": "CLICK_ON_A_LINK", "clicked": "CLICK_ON_A_LINK",
+    "open": "OPEN_AN_EMAIL", "opens": "OPEN_AN_EMAIL", "opened": "OPEN_AN_EMAIL",
+}
+STOP_VALUES = ("REPLY_TO_AN_EMAIL", "CLICK_ON_A_LINK", "OPEN_AN_EMAIL")
+SETTINGS_KEYS = (
+    "track_settings", "stop_lead_settings", "unsubscribe_text", "send_as_plain_text",
+    "force_plain_text", "follow_up_percentage", "client_id", "enable_ai_esp_matching", "name",
+)
+
+
+def stop_rule(value: str) -> str:
+    """``"reply"`` -> ``"REPLY_TO_AN_EMAIL"``; SmartLead's own names pass through."""
+    text = str(value).strip()
+    if text.upper() in STOP_VALUES:
+        return text.upper()
+    try:
+        return STOP_RULES[text.lower()]
+    except KeyError:
+        raise InputError(
+            f"unknown stop rule {value!r}: use 'reply', 'click' or 'open' "
+            f"(SmartLead: {', '.join(STOP_VALUES)})"
+        ) from None
+
+
+@dataclass
+class CampaignSettings:
+    """Tracking, the stop rule and sending options. ``None`` means "leave as it is".
+
+    Args:
+        track_opens, track_clicks, track_replies: ``False`` turns that tracking off.
+        stop_on: stop a lead's sequence when they "reply", "click" or "open".
+        plain_text: send as plain text rather than HTML.
+        follow_up_share: percent (0-100) of daily volume given to follow-ups.
+        unsubscribe_text: the text placed by ``%unsubscribe-text%``; "" for none.
+        ai_esp_matching: match leads to mailboxes of the same provider.
+    """
+
+    track_opens: bool | None = None
+    track_clicks: bool | None = None
+    track_replies: bool | None = None
+    stop_on: str | None = None
+    plain_text: bool | None = None
+    follow_up_share: int | None = None
+    unsubscribe_text: str | None = None
+    ai_esp_matching: bool | None = None
+    client_id: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("track_opens", "track_clicks", "track_replies", "plain_text", "ai_esp_matching"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, bool):
+                raise InputError(f"{name} must be True or False, got {value!r}")
+        if self.stop_on is not None:
+            self.stop_on = stop_rule(self.stop_on)
+        if self.follow_up_share is not None:
+            share = self.follow_up_share
+            if isinstance(share, bool) or not isinstance(share, int) or not 0 <= share <= 100:
+                raise InputError(f"follow_up_share must be a whole percent 0-100, got {share!r}")
+
+    def to_payload(self) -> dict[str, Any]:
+        """The body for ``POST /campaigns/{id}/settings``: only what was set."""
+        body: dict[str, Any] = {}
+        tracking = {"opens": self.track_opens, "clicks": self.track_clicks,
+                    "replies": self.track_replies}
+        if any(v is not None for v in tracking.values()):
+            # SmartLead takes the full list of what NOT to track; unset counts as tracked.
+            body["track_settings"] = [TRACK_WRITE[k] for k, v in tracking.items() if v is False]
+        if self.stop_on is not None:
+            body["stop_lead_settings"] = self.stop_on
+        if self.unsubscribe_text is not None:
+            body["unsubscribe_text"] = self.unsubscribe_text
+        if self.plain_text is not None:
+            body["send_as_plain_text"] = self.plain_text
+        if self.follow_up_share is not None:
+            body["follow_up_percentage"] = self.follow_up_share
+        if self.ai_esp_matching is not None:
+            body["enable_ai_esp_matching"] = self.ai_esp_matching
+        if self.client_id is not None:
+            body["client_id"] = self.client_id
+        return body
+
+    @classmethod
+    def from_campaign(cls, campaign: Mapping[str, Any]) -> "CampaignSettings":
+        """Read the settings back from a campaign object (short track_settings forms mapped)."""
+        raw = campaign.get("track_settings") or []
+        if isinstance(raw, str):
+            raw = [p.strip() for p in raw.replace(";", ",").split(",") if p.strip()]
+        off = {TRACK_READ.get(str(v).upper()) for v in raw}
+        stop = campaign.get("stop_lead_settings")
+        return cls(
+            track_opens="opens" not in off,
+            track_clicks="clicks" not in off,
+            track_replies="replies" not in off,
+            stop_on=stop if stop in STOP_VALUES else None,
+            plain_text=campaign.get("send_as_plain_text"),
+            follow_up_share=campaign.get("follow_up_percentage"),
+            unsubscribe_text=campaign.get("unsubscribe_text"),
+            ai_esp_matching=campaign.get("enable_ai_esp_matching"),
+        )
+
+
+def check_settings_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a hand-written settings body before sending it; returns a clean copy."""
+    unknown = sorted(set(payload) - set(SETTINGS_KEYS))
+    if unknown:
+        raise InputError(f"unknown settings field(s) {unknown}; SmartLead accepts {list(SETTINGS_KEYS)}")
+    body = dict(payload)
+    if "track_settings" in body:
+        values = body["track_settings"]
+        if isinstance(values, str):
+            values = [values]
+        allowed = set(TRACK_WRITE.values())
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            raise InputError(f"track_settings value(s) {bad} not accepted; use {sorted(allowed)}")
+        body["track_settings"] = list(values)
+    if "stop_lead_settings" in body:
+        body["stop_lead_settings"] = stop_rule(body["stop_lead_settings"])
+    if "follow_up_percentage" in body:
+        CampaignSettings(follow_up_share=body["follow_up_percentage"])
+    return body

@@ -1,0 +1,51 @@
+"""Fixtures: a fresh sandbox per test (real HTTP on 127.0.0.1) and a client pointed at it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from smartlead_nb import RetryPolicy, SmartleadClient
+from smartlead_nb.sandbox import Sandbox
+
+# A Monday morning, so that schedules and the simulated clock behave the same on every run.
+START = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
+FAST_RETRIES = RetryPolicy(backoff_factor=0.01, backoff_jitter=0.0, backoff_max=0.05, max_wait=2.0)
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    with Sandbox(db_path=tmp_path / "sandbox.sqlite3", rate_limits=None, seed=7,
+                 start_time=START) as sb:
+        yield sb
+
+
+@pytest.fixture
+def client(sandbox):
+    with SmartleadClient(sandbox.api_key, base_url=sandbox.base_url, rate_limit=None,
+                         retry=FAST_RETRIES) as c:
+        yield c
+
+
+def sent(sandbox, method=None, path_end=None):
+    """The API requests the sandbox received, optionally filtered."""
+    return [r for r in sandbox.requests
+            if (method is None or r["method"] == method)
+            and (path_end is None or r["path"].rstrip("/").endswith(path_end.rstrip("/")))]
+
+
+@pytest.fixture
+def ready_campaign(client, sandbox):
+    """A campaign that satisfies SmartLead's START preconditions, still DRAFTED."""
+    cid = client.create_campaign("Ready")["id"]
+    client.save_sequences(cid, [
+        {"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
+         "subject": "Hi {{first_name}}", "email_body": "Hello {{first_name}}"},
+        {"seq_number": 2, "seq_delay_details": {"delay_in_days": 2},
+         "subject": "", "email_body": "Following up"},
+    ])
+    healthy = [a["id"] for a in client.list_email_accounts() if a.get("is_smtp_success") and a.get("is_imap_success")]
+    client.add_email_accounts(cid, healthy[:2])
+    client.add_leads(cid, [{"email": f"lead{i}@example.com", "first_name": f"L{i}"} for i in range(30)])
+    return cid

@@ -1,0 +1,97 @@
+import pytest
+
+from smartlead_nb import InputError, NotFoundError
+from smartlead_nb.frames.responses import lead_upload_counts
+
+from .conftest import sent
+
+
+def leads(n, start=0):
+    return [{"email": f"person{i}@example.com", "first_name": f"P{i}", "phone_number": 4155550100 + i,
+             "custom_fields": {"Role": "CFO"}} for i in range(start, start + n)]
+
+
+def test_add_leads_counts_new_duplicates_and_already_present(client):
+    cid = client.create_campaign("Leads")["id"]
+    first = client.add_leads(cid, leads(3) + [{"email": "PERSON0@example.com"}, {"email": "not-an-email@"}])
+    counts = lead_upload_counts(first)
+    assert (counts["added"], counts["duplicates"], counts["invalid"]) == (3, 1, 1)
+    again = lead_upload_counts(client.add_leads(cid, leads(4)))
+    assert (again["added"], again["already_in_campaign"]) == (1, 3)
+    assert len(client.list_campaign_leads(cid)) == 4
+
+
+def test_more_than_400_refused_before_sending(client, sandbox):
+    cid = client.create_campaign("Big")["id"]
+    with pytest.raises(InputError, match="401 leads in one request.*at most 400; nothing was sent"):
+        client.add_leads(cid, leads(401))
+    assert sent(sandbox, "POST", "/leads") == []
+    assert client.add_leads(cid, leads(400))["upload_count"] == 400
+
+
+def test_lead_shape_checked_before_sending(client, sandbox):
+    cid = client.create_campaign("Shape")["id"]
+    with pytest.raises(InputError, match=r"lead 1: email is missing"):
+        client.add_leads(cid, [{"email": "a@b.co"}, {"first_name": "NoEmail"}])
+    with pytest.raises(InputError, match=r"lead 0: unknown field\(s\) \['company'\]"):
+        client.add_leads(cid, [{"email": "a@b.co", "company": "Acme"}])
+    with pytest.raises(InputError, match="confirm_overrides=True"):
+        client.add_leads(cid, [{"email": "a@b.co"}], ignore_unsubscribe_list=True)
+    assert sent(sandbox, "POST", "/leads") == []
+
+
+def test_phone_numbers_are_sent_as_strings(client, sandbox):
+    cid = client.create_campaign("Phones")["id"]
+    client.add_leads(cid, [{"email": "a@b.co", "phone_number": 4155550100.0}])
+    assert sent(sandbox, "POST", "/leads")[-1]["json"]["lead_list"][0]["phone_number"] == "4155550100"
+
+
+def test_listing_pages_and_filters(client, sandbox):
+    cid = client.create_campaign("List")["id"]
+    client.add_leads(cid, leads(250))
+    sandbox.clear_requests()
+    everyone = client.list_campaign_leads(cid)
+    assert len(everyone) == 250 and len({r["lead"]["email"] for r in everyone}) == 250
+    assert len(sent(sandbox, "GET", "/leads")) == 3  # 100 + 100 + 50
+    frame = client.campaign_leads_frame(cid, limit=5)
+    assert len(frame) == 5 and str(frame["lead_id"].dtype) == "Int64"
+    lead_id = everyone[0]["lead"]["id"]
+    client.pause_lead(cid, lead_id)
+    paused = client.list_campaign_leads(cid, status="PAUSED")
+    assert [r["lead"]["id"] for r in paused] == [lead_id]
+    with pytest.raises(InputError, match="unknown lead status 'SLEEPING'"):
+        client.list_campaign_leads(cid, status="SLEEPING")
+
+
+def test_lead_operations(client):
+    cid = client.create_campaign("Ops")["id"]
+    client.add_leads(cid, leads(3))
+    rows = client.list_campaign_leads(cid)
+    a, b, c = (r["lead"]["id"] for r in rows)
+    client.pause_lead(cid, a)
+    client.resume_lead(cid, a, delay_days=1)
+    client.delete_lead(cid, b)
+    client.unsubscribe_lead(cid, c)
+    left = {r["lead"]["id"]: r for r in client.list_campaign_leads(cid)}
+    assert b not in left and left[a]["status"] != "PAUSED"
+    found = client.get_lead_by_email("person2@example.com")
+    assert found["id"] == c  # SmartLead sends this id as a string; the client casts it
+    assert client.get_lead_by_email("nobody@example.com") is None
+    client.unsubscribe_lead_everywhere(a)
+    with pytest.raises(NotFoundError, match="lead 987654"):
+        client.unsubscribe_lead_everywhere(987654)
+
+
+def test_categories_by_name(client, sandbox):
+    cid = client.create_campaign("Cats")["id"]
+    client.add_leads(cid, leads(1))
+    lead_id = client.list_campaign_leads(cid)[0]["lead"]["id"]
+    names = client.lead_categories_frame()["name"].tolist()
+    assert "Interested" in names
+    client.set_lead_category(cid, lead_id, "interested")
+    body = sent(sandbox, "POST", "/category")[-1]["json"]
+    wanted = next(c["id"] for c in client.lead_categories() if c["name"] == "Interested")
+    assert body == {"category_id": wanted, "pause_lead": False}
+    assert client.list_campaign_leads(cid, category_id=wanted)[0]["lead"]["id"] == lead_id
+    with pytest.raises(InputError, match="no lead category named 'Hot'"):
+        client.set_lead_category(cid, lead_id, "Hot")

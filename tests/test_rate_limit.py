@@ -1,0 +1,85 @@
+"""The client-side budget keeps normal use away from 429s, even across processes."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from smartlead_nb import STANDARD, RateLimit, SmartleadClient
+from smartlead_nb.sandbox import RateLimits, Sandbox
+
+from .conftest import FAST_RETRIES, START, sent
+
+
+def statuses(sandbox):
+    return [r["status"] for r in sent(sandbox)]
+
+
+@pytest.fixture
+def limited(tmp_path):
+    def make(limits):
+        sb = Sandbox(db_path=tmp_path / "rl.sqlite3", rate_limits=limits, start_time=START).start()
+        made.append(sb)
+        return sb
+    made = []
+    yield make
+    for sb in made:
+        sb.stop()
+
+
+def test_default_budget_meets_no_429_at_documented_limits(limited):
+    sb = limited(RateLimits(10, 60, 1000))
+    client = SmartleadClient(sb.api_key, base_url=sb.base_url)  # default: STANDARD
+    assert client._transport.rate_limit == STANDARD
+    for _ in range(15):
+        client.list_campaigns()
+    log = sent(sb)
+    assert 429 not in statuses(sb) and len(log) == 15
+    assert log[10]["time"] - log[0]["time"] >= 0.95  # the 11th waited for the next second
+
+
+def test_without_any_budget_the_sandbox_does_answer_429(limited):
+    sb = limited(RateLimits(10, 60, 1000))
+    client = SmartleadClient(sb.api_key, base_url=sb.base_url, rate_limit=None, retry=FAST_RETRIES)
+    client._transport.honour_rate_headers = False
+    for _ in range(12):
+        client.list_campaigns()  # 429s are retried after Retry-After, so these still succeed
+    assert 429 in statuses(sb)
+
+
+def test_rate_headers_alone_keep_a_client_out_of_429(limited):
+    sb = limited(RateLimits(10, 60, 1000))
+    client = SmartleadClient(sb.api_key, base_url=sb.base_url, rate_limit=None, retry=FAST_RETRIES)
+    for _ in range(12):
+        client.list_campaigns()
+    assert 429 not in statuses(sb)
+    assert client.last_rate_limit.limit == 60
+
+
+def test_minute_window_scaled_meets_no_429(limited):
+    scale = 0.1  # 10 per 0.1 s, 60 per 6 s, on both sides
+    sb = limited(RateLimits(10, 60, 1000, time_scale=scale))
+    client = SmartleadClient(sb.api_key, base_url=sb.base_url,
+                             rate_limit=RateLimit(time_scale=scale, margin=0.2))
+    for _ in range(65):
+        client.list_campaigns()
+    log = sent(sb)
+    assert 429 not in statuses(sb)
+    assert log[60]["time"] - log[0]["time"] >= 6 * 0.95
+
+
+def test_two_processes_share_one_keys_budget(limited, tmp_path):
+    sb = limited(RateLimits(10, 60, 1000))
+    script = textwrap.dedent(f"""
+        import smartlead_nb as sl
+        c = sl.SmartleadClient({sb.api_key!r}, base_url={sb.base_url!r})
+        for _ in range(10):
+            c.list_campaigns()
+    """)
+    env_cache = {"SMARTLEAD_NB_CACHE_DIR": str(tmp_path / "shared-cache")}
+    import os
+    env = dict(os.environ, **env_cache)
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=env) for _ in range(2)]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0]
+    assert len(sent(sb)) == 20 and 429 not in statuses(sb)
