@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 from ._ratelimit import PRO, STANDARD, RateLimit  # noqa: E402
 from ._transport import RetryPolicy  # noqa: E402
 from .client import SmartleadClient  # noqa: E402
-from .connect import connect, login  # noqa: E402
+from ._connect import connect, login  # noqa: E402
 from .errors import (  # noqa: E402
     AuthenticationError,
     BadRequestError,
