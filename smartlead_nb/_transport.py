@@ -202,10 +202,15 @@ class Transport:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        data: bytes | None = None,
         timeout: float | tuple[float, float] | None = None,
         check_ok: bool = True,
     ) -> Response:
-        """Send one request and return the parsed response, or raise a typed error."""
+        """Send one request and return the parsed response, or raise a typed error.
+
+        ``json`` is serialised here; ``data`` is a body already serialised as JSON (the bulk
+        lead upload builds its bodies column-wise, faster than a dict per lead).
+        """
         method = method.upper()
         url = self.url_for(path)
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
@@ -214,7 +219,7 @@ class Transport:
         attempt = 0
         while True:
             self._wait_for_window()
-            response, failure = self._send(method, url, query, json, timeout)
+            response, failure = self._send(method, url, query, json, data, timeout)
             if failure is not None:
                 break  # raised below, outside the except block, so no key-bearing context
             retries = _retries_used(response)
@@ -237,13 +242,15 @@ class Transport:
             raise failure
         return self._finish(method, shown_url, response, retries, check_ok)
 
-    def _send(self, method, url, query, json, timeout):
+    def _send(self, method, url, query, json, data, timeout):
         try:
             with self._lock:
                 self.requests_sent += 1
             t0 = time.monotonic()
+            headers = {"Content-Type": "application/json"} if data is not None else None
             response = self.session.request(
-                method, url, params=query, json=json, timeout=timeout or self.timeout
+                method, url, params=query, json=json, data=data, headers=headers,
+                timeout=timeout or self.timeout,
             )
             log.debug("%s %s -> %s in %.2fs", method, _display_url(url, query),
                       response.status_code, time.monotonic() - t0)

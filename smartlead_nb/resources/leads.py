@@ -64,22 +64,22 @@ class LeadsMixin(Resource):
             raise InputError(f"{len(lead_list)} leads in one request: SmartLead takes at most "
                              f"{MAX_LEADS_PER_REQUEST}; nothing was sent. Split the list into "
                              f"batches of {MAX_LEADS_PER_REQUEST} or fewer.")
-        settings = {
-            "ignore_global_block_list": bool(ignore_global_block_list),
-            "ignore_unsubscribe_list": bool(ignore_unsubscribe_list),
-            "ignore_duplicate_leads_in_other_campaign": bool(ignore_duplicate_leads_in_other_campaign),
-            "ignore_community_bounce_list": bool(ignore_community_bounce_list),
-        }
-        overriding = [f for f in PROTECTIVE_FLAGS if settings[f]]
-        if overriding and confirm_overrides is not True:
-            raise InputError(f"{' and '.join(overriding)} would email people who are blocked or "
-                             f"unsubscribed: call again with confirm_overrides=True if you are sure")
-        if return_lead_ids:
-            settings["return_lead_ids"] = True  # inside settings: top level is rejected (400)
+        settings = lead_upload_settings(
+            ignore_global_block_list=ignore_global_block_list,
+            ignore_unsubscribe_list=ignore_unsubscribe_list,
+            ignore_duplicate_leads_in_other_campaign=ignore_duplicate_leads_in_other_campaign,
+            ignore_community_bounce_list=ignore_community_bounce_list,
+            return_lead_ids=return_lead_ids, confirm_overrides=confirm_overrides)
         body = self._call("POST", f"campaigns/{cid}/leads",
                           json={"lead_list": lead_list, "settings": settings},
                           subject=f"campaign {cid}")
         return coerce_counts(body) if isinstance(body, dict) else body
+
+    def _post_lead_batch(self, campaign_id: int, body: bytes) -> dict:
+        """POST an add-leads body that is already serialised and checked (bulk upload)."""
+        cid = check_id(campaign_id, "campaign_id")
+        result = self._transport.request("POST", f"campaigns/{cid}/leads", data=body).body
+        return coerce_counts(result) if isinstance(result, dict) else {"raw": result}
 
     def iter_campaign_leads(
         self,
@@ -226,6 +226,28 @@ class LeadsMixin(Resource):
                 return int(c["id"])
         names = ", ".join(repr(c.get("name")) for c in categories)
         raise InputError(f"no lead category named {category!r}; this account has {names}")
+
+
+def lead_upload_settings(*, ignore_global_block_list: bool = False,
+                         ignore_unsubscribe_list: bool = False,
+                         ignore_duplicate_leads_in_other_campaign: bool = False,
+                         ignore_community_bounce_list: bool = False,
+                         return_lead_ids: bool = False,
+                         confirm_overrides: bool = False) -> dict[str, bool]:
+    """The ``settings`` object of an add-leads request, refusing unconfirmed overrides."""
+    settings = {
+        "ignore_global_block_list": bool(ignore_global_block_list),
+        "ignore_unsubscribe_list": bool(ignore_unsubscribe_list),
+        "ignore_duplicate_leads_in_other_campaign": bool(ignore_duplicate_leads_in_other_campaign),
+        "ignore_community_bounce_list": bool(ignore_community_bounce_list),
+    }
+    overriding = [f for f in PROTECTIVE_FLAGS if settings[f]]
+    if overriding and confirm_overrides is not True:
+        raise InputError(f"{' and '.join(overriding)} would email people who are blocked or "
+                         f"unsubscribed: call again with confirm_overrides=True if you are sure")
+    if return_lead_ids:
+        settings["return_lead_ids"] = True  # inside settings: top level is rejected (400)
+    return settings
 
 
 def check_lead(lead: Mapping[str, Any], position: int, *, require_email: bool = True) -> dict[str, Any]:
