@@ -1,0 +1,400 @@
+"""Bulk lead upload: any number of rows, in batches, with progress, a per-row report and resume.
+
+>>> result = upload_leads(client, campaign_id, "leads.csv")        # doctest: +SKIP
+>>> result                                                         # doctest: +SKIP
+UploadResult: 12,480 rows -> 12,001 uploaded, 312 duplicate, 150 invalid_email, ...
+>>> result.rows[result.rows.outcome != "uploaded"]                 # doctest: +SKIP
+
+The source may be a DataFrame, a CSV path (read in chunks, so a file larger than memory is
+fine) or an iterator of DataFrames. Each chunk is mapped and checked by
+:func:`~smartlead_nb.frames.leads.leads_from_frame`; rows it rejects are reported and never sent.
+Accepted leads go out in batches of at most 400, each recorded in a :class:`Journal`, so
+re-running the same call after any interruption resumes without sending a confirmed batch twice.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ._ratelimit import cache_dir
+from .errors import InputError, LeadLimitExhausted, SmartleadError
+from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
+from .frames.responses import lead_upload_counts
+from .journal import Journal, batch_digest
+from .resources.leads import lead_upload_settings
+
+# Per-row outcomes of an upload, beyond those leads_from_frame gives rows it rejects.
+UPLOADED = "uploaded"
+ALREADY = "already_in_campaign"
+OTHER_CAMPAIGN = "in_other_campaign"
+INVALID_SERVER = "invalid_email_smartlead"
+UNSUBSCRIBED = "unsubscribed"
+BLOCKED = "blocked"
+NOT_SENT = "not_sent"
+UNCONFIRMED = "sent_unconfirmed"
+
+CSV_CHUNK_ROWS = 50_000
+
+
+class UploadInterrupted(SmartleadError):
+    """An upload stopped part-way. ``result`` holds what was done; re-run the same call to resume."""
+
+    def __init__(self, message: str, result: "UploadResult", cause: BaseException) -> None:
+        super().__init__(message, status=getattr(cause, "status", None),
+                         body=getattr(cause, "body", None), method=getattr(cause, "method", None),
+                         url=getattr(cause, "url", None))
+        self.result = result
+
+
+@dataclass
+class UploadResult:
+    """What happened to every input row, and SmartLead's raw counters for every batch.
+
+    ``rows``: indexed by the input's index (a CSV's data-row number), columns ``email``,
+    ``outcome``, ``reason``, ``batch``. ``batches``: one row per batch with SmartLead's
+    counters and whether it was sent now or skipped as already confirmed (``resumed``).
+    """
+
+    campaign_id: int
+    rows: pd.DataFrame
+    batches: pd.DataFrame
+    journal: Journal
+    stopped: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.stopped is None
+
+    def summary(self) -> pd.Series:
+        return self.rows["outcome"].value_counts().rename("rows")
+
+    def __repr__(self) -> str:
+        counts = self.summary()
+        parts = ", ".join(f"{n:,} {name}" for name, n in counts.items())
+        sent_now = int((~self.batches["resumed"]).sum()) if len(self.batches) else 0
+        skipped = len(self.batches) - sent_now
+        lines = [f"UploadResult: {len(self.rows):,} rows -> {parts or 'nothing'}",
+                 f"  campaign {self.campaign_id}: {len(self.batches)} batches "
+                 f"({sent_now} sent now, {skipped} already confirmed in {self.journal})"]
+        if self.stopped:
+            lines.append(f"  STOPPED: {self.stopped}")
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def default_journal_path(client, campaign_id: int) -> Path:
+    """One journal per (account, campaign) under the cache directory."""
+    return cache_dir() / "uploads" / f"{client._transport.fingerprint}-campaign-{campaign_id}.jsonl"
+
+
+def upload_leads(
+    client,
+    campaign_id: int,
+    source: pd.DataFrame | str | os.PathLike | Iterable[pd.DataFrame],
+    *,
+    mapping: Mapping[Any, str | None] | None = None,
+    batch_size: int = MAX_BATCH_SIZE,
+    journal: str | os.PathLike | None | bool = True,
+    progress: bool = True,
+    ignore_global_block_list: bool = False,
+    ignore_unsubscribe_list: bool = False,
+    ignore_duplicate_leads_in_other_campaign: bool = False,
+    ignore_community_bounce_list: bool = False,
+    confirm_overrides: bool = False,
+    csv_chunk_rows: int = CSV_CHUNK_ROWS,
+    **read_csv_kwargs: Any,
+) -> UploadResult:
+    """Upload leads to a campaign from a DataFrame, a CSV file or an iterator of DataFrames.
+
+    Args:
+        mapping: column -> field overrides for the column guess (see ``leads_from_frame``).
+        batch_size: leads per request, 1-400.
+        journal: ``True`` keeps one in the cache directory per campaign, a path keeps it
+            there, ``False``/``None`` keeps none (no resume).
+        progress: show a progress bar (a widget in Jupyter, text in a terminal).
+        ignore_*: SmartLead's upload flags; the two that override the block and unsubscribe
+            lists need ``confirm_overrides=True``.
+
+    Returns an :class:`UploadResult`. Lead-credit exhaustion stops the upload: the result
+    says so (``stopped``) and marks the rows that were not sent. Any other failure raises
+    :class:`UploadInterrupted`, which carries the partial result; run the same call again to
+    resume.
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or not 1 <= batch_size <= MAX_BATCH_SIZE:
+        raise InputError(f"batch_size must be 1-{MAX_BATCH_SIZE}, got {batch_size!r}")
+    settings = lead_upload_settings(
+        ignore_global_block_list=ignore_global_block_list,
+        ignore_unsubscribe_list=ignore_unsubscribe_list,
+        ignore_duplicate_leads_in_other_campaign=ignore_duplicate_leads_in_other_campaign,
+        ignore_community_bounce_list=ignore_community_bounce_list,
+        return_lead_ids=True, confirm_overrides=confirm_overrides)
+    cid = int(client.get_campaign(campaign_id)["id"])  # a clear "not found" before any work
+    if journal is True:
+        journal_path = default_journal_path(client, cid)
+    elif journal in (False, None):
+        journal_path = None
+    else:
+        journal_path = Path(journal)
+    book = Journal(journal_path)
+    bar = _progress(progress, _total_rows(source))
+    run = _Run(client, cid, settings, book, batch_size, bar)
+    try:
+        for chunk in _chunks(source, csv_chunk_rows, read_csv_kwargs):
+            if run.stopped:
+                run.skip_chunk(chunk, mapping)  # still reported, row by row, as not sent
+            else:
+                run.chunk(chunk, mapping)
+    except _BatchFailed as failed:
+        result = run.result()
+        raise UploadInterrupted(
+            f"upload to campaign {cid} interrupted at batch {failed.batch} "
+            f"({int((result.rows['outcome'] == UPLOADED).sum()):,} leads confirmed so far): "
+            f"{failed.cause}. Run the same call again to resume: confirmed batches are skipped "
+            f"and the interrupted one is re-sent safely.", result, failed.cause) from None
+    finally:
+        bar.close()
+    result = run.result()
+    if result.stopped:
+        warnings.warn(result.stopped, stacklevel=2)
+    return result
+
+
+class _BatchFailed(Exception):
+    def __init__(self, batch: int, cause: BaseException) -> None:
+        self.batch, self.cause = batch, cause
+
+
+class _Run:
+    """The state of one upload call: seen emails, the report pieces, batch counters."""
+
+    def __init__(self, client, cid: int, settings: dict, book: Journal, batch_size: int,
+                 bar) -> None:
+        self.client, self.cid, self.settings, self.book = client, cid, settings, book
+        self.batch_size, self.bar = batch_size, bar
+        self.seen = np.empty(0, dtype=np.uint64)  # hashes of emails accepted so far (8 bytes each)
+        self.reports: list[pd.DataFrame] = []
+        self.batch_rows: list[dict] = []
+        self.warnings: list[str] = []
+        self.stopped: str | None = None
+        self.batch_no = 0
+
+    def chunk(self, frame: pd.DataFrame, mapping) -> None:
+        prepared = self._prepare(frame, mapping)
+        if prepared is None:
+            return
+        checked, report = prepared
+        self.reports.append(report)  # filled in batch by batch; complete even if interrupted
+        self.bar.update(len(report) - len(checked.index))  # rejected rows need no request
+        for payload in checked.json_batches(self.batch_size):
+            self.batch_no += 1
+            emails = report.loc[payload.index, "email"].astype(str).str.strip()
+            if self.stopped:
+                self._mark(report, payload.index, NOT_SENT, self.stopped)
+            else:
+                self._send(payload, emails, report)
+            self.bar.update(len(payload.index))
+
+    def skip_chunk(self, frame: pd.DataFrame, mapping) -> None:
+        prepared = self._prepare(frame, mapping)
+        if prepared is not None:
+            checked, report = prepared
+            self._mark(report, checked.index, NOT_SENT, self.stopped)
+            self.reports.append(report)
+            self.bar.update(len(report))
+
+    def _prepare(self, frame: pd.DataFrame, mapping):
+        if frame.empty:
+            return None
+        if not frame.index.is_unique:
+            dupes = frame.index[frame.index.duplicated()].unique()[:3].tolist()
+            raise InputError(f"the leads frame's index repeats labels {dupes}: every row must "
+                             f"have its own label to be reported; call .reset_index() first")
+        checked = leads_from_frame(frame, mapping)
+        for w in checked.warnings:
+            if w not in self.warnings:
+                self.warnings.append(w)
+        report = checked.report.copy()
+        report["outcome"] = report["outcome"].astype(str)
+        report["batch"] = pd.array([pd.NA] * len(report), dtype="Int64")
+        # Duplicates across chunks: the frame check only sees its own chunk.
+        accepted = report.loc[checked.index, "email"].astype(str).str.strip().str.lower()
+        hashes = pd.util.hash_pandas_object(accepted, index=False).to_numpy()
+        repeat = np.isin(hashes, self.seen)
+        if repeat.any():
+            labels = checked.index[repeat]
+            report.loc[labels, "outcome"] = "duplicate"
+            report.loc[labels, "reason"] = "duplicate of an earlier row (in an earlier chunk)"
+            checked = leads_from_frame(frame.loc[checked.index[~repeat]], mapping)
+            hashes = hashes[~repeat]
+        self.seen = np.union1d(self.seen, hashes)
+        # Until its batch is confirmed, an accepted row has not been uploaded.
+        self._mark(report, checked.index, NOT_SENT, REASONS[NOT_SENT])
+        return checked, report
+
+    def _send(self, payload, emails: pd.Series, report: pd.DataFrame) -> None:
+        body = payload.request_body(self.settings)
+        digest = batch_digest(self.cid, body)
+        labels = payload.index
+        report.loc[labels, "batch"] = self.batch_no
+        done = self.book.confirmed.get(digest)
+        if done is not None:  # confirmed on an earlier run: never send again
+            self._apply(report, labels, emails, done["outcomes"])
+            self.batch_rows.append({"batch": self.batch_no, "rows": len(labels), "resumed": True,
+                                    **done["counters"]})
+            return
+        lost_before = self.book.was_lost(digest)
+        self.book.sending(digest, self.batch_no, len(labels))
+        try:
+            response = self.client._post_lead_batch(self.cid, body)
+        except LeadLimitExhausted as exc:
+            response = exc.body if isinstance(exc.body, dict) else {}
+            self.stopped = (f"SmartLead lead credits are exhausted: "
+                            f"{response.get('lead_import_stopped_count', 'some')} leads of batch "
+                            f"{self.batch_no} and every later batch were not imported")
+        except SmartleadError as exc:
+            raise _BatchFailed(self.batch_no, exc) from None
+        outcomes = reconcile(emails, response, lost_before=lost_before,
+                             stopped=self.stopped is not None)
+        counters = {k: v for k, v in lead_upload_counts(response).items() if k != "raw"}
+        self.book.confirm(digest, self.batch_no, counters,
+                          {e: o for e, o in outcomes.items() if o != UPLOADED})
+        self._apply(report, labels, emails, outcomes)
+        self.batch_rows.append({"batch": self.batch_no, "rows": len(labels), "resumed": False,
+                                **counters})
+
+    def _apply(self, report, labels, emails: pd.Series, outcomes: Mapping[str, str]) -> None:
+        keys = emails.str.lower()
+        outcome = keys.map(lambda e: outcomes.get(e, UPLOADED))
+        report.loc[labels, "outcome"] = outcome.to_numpy()
+        report.loc[labels, "reason"] = outcome.map(REASONS).to_numpy()
+
+    def _mark(self, report, labels, outcome: str, reason: str | None) -> None:
+        report.loc[labels, "outcome"] = outcome
+        report.loc[labels, "reason"] = reason or ""
+
+    def result(self) -> UploadResult:
+        rows = pd.concat(self.reports) if self.reports else pd.DataFrame(
+            columns=["email", "outcome", "reason", "batch"])
+        counter_cols = ["batch", "rows", "resumed", "added", "already_in_campaign", "duplicates",
+                        "invalid", "blocked", "unsubscribed", "stopped_by_limit"]
+        batches = pd.DataFrame(self.batch_rows)
+        batches = batches.reindex(columns=counter_cols + [c for c in batches.columns if c not in counter_cols])
+        return UploadResult(self.cid, rows, batches, self.book, self.stopped, self.warnings)
+
+
+REASONS = {
+    UPLOADED: "",
+    ALREADY: "already in this campaign (not added twice)",
+    OTHER_CAMPAIGN: "already in another campaign; SmartLead skipped it "
+                    "(ignore_duplicate_leads_in_other_campaign=True lets it in)",
+    INVALID_SERVER: "SmartLead judged the email invalid",
+    UNSUBSCRIBED: "unsubscribed earlier; SmartLead refused it",
+    BLOCKED: "on the block list or the bounce list; SmartLead refused it",
+    NOT_SENT: "not sent: the upload stopped before this batch",
+    UNCONFIRMED: "sent, but SmartLead's answer does not say what became of it",
+}
+
+
+def reconcile(emails: pd.Series, response: Mapping[str, Any], *, lost_before: bool = False,
+              stopped: bool = False) -> dict[str, str]:
+    """Per-email outcomes (lower-cased email -> outcome) from one add-leads answer.
+
+    Uses ``emailToLeadIdMap`` and the ``invalid_emails``/``unsubscribed_leads`` lists when
+    SmartLead sends them. Emails it accounts for nowhere are blocked (when the block and
+    bounce counters cover exactly them), not imported (after lead-credit exhaustion), or
+    marked unconfirmed. A batch whose first answer was lost counts ``already in campaign``
+    as uploaded: the lost attempt added them.
+    """
+    keys = [str(e).strip().lower() for e in emails]
+    outcomes: dict[str, str] = {}
+    id_map = response.get("emailToLeadIdMap")
+    if isinstance(id_map, dict):
+        for email in (id_map.get("newlyAddedLeads") or {}):
+            outcomes[email.lower()] = UPLOADED
+        for email in (id_map.get("existingLeads") or {}):
+            outcomes[email.lower()] = UPLOADED if lost_before else ALREADY
+        for email in (id_map.get("existingLeadsInOtherCampaigns") or {}):
+            outcomes[email.lower()] = OTHER_CAMPAIGN
+    for email in response.get("invalid_emails") or []:
+        outcomes[str(email).strip().lower()] = INVALID_SERVER
+    unsub = response.get("unsubscribed_leads")
+    if isinstance(unsub, list):
+        for email in unsub:
+            outcomes[str(email).strip().lower()] = UNSUBSCRIBED
+    rest = [k for k in keys if k not in outcomes]
+    if not isinstance(id_map, dict):
+        # No per-email answer: trust the counters only when they explain every lead.
+        counts = lead_upload_counts(response)
+        if counts["added"] == len(keys) and not lost_before:
+            return {k: UPLOADED for k in keys}
+        return {k: outcomes.get(k, UNCONFIRMED) for k in keys}
+    blocked = (_int(response.get("block_count")) or 0) + (_int(response.get("bounce_count")) or 0)
+    if stopped:
+        unexplained = NOT_SENT
+    elif blocked == len(rest):
+        unexplained = BLOCKED
+    else:
+        unexplained = UNCONFIRMED
+    for k in rest:
+        outcomes[k] = unexplained
+    return {k: outcomes[k] for k in keys}
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- sources ------------------------------------------------------------------------------
+def _chunks(source, csv_chunk_rows: int, read_csv_kwargs) -> Iterator[pd.DataFrame]:
+    if isinstance(source, pd.DataFrame):
+        yield source
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.exists():
+            raise InputError(f"no such CSV file: {path}")
+        kwargs = {"dtype": str, "keep_default_na": False, "na_values": [""], **read_csv_kwargs}
+        try:
+            yield from pd.read_csv(path, chunksize=csv_chunk_rows, **kwargs)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path} is not UTF-8 ({exc.reason} at byte {exc.start}); "
+                             f"pass encoding='latin-1' (or the file's encoding)") from None
+    elif isinstance(source, Iterable):
+        for i, chunk in enumerate(source):
+            if not isinstance(chunk, pd.DataFrame):
+                raise InputError(f"chunk {i} of the lead source is a {type(chunk).__name__}, "
+                                 f"not a DataFrame")
+            yield chunk
+    else:
+        raise InputError(f"leads must be a DataFrame, a CSV path or an iterator of DataFrames, "
+                         f"got {type(source).__name__}")
+
+
+def _total_rows(source) -> int | None:
+    return len(source) if isinstance(source, pd.DataFrame) else None
+
+
+def _progress(enabled: bool, total: int | None):
+    if not enabled:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="rows", desc="Uploading leads", leave=True)
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,157 @@
+"""Bulk upload against the sandbox: every row accounted for, batches journaled, resumable."""
+
+import json
+import warnings
+
+import pandas as pd
+import pytest
+
+from smartlead_nb import InputError
+from smartlead_nb.sandbox import Faults, Sandbox
+from smartlead_nb.upload import UploadInterrupted, upload_leads
+
+from .conftest import FAST_RETRIES, START, sent
+
+
+def people(n, start=0, domain="example.com"):
+    return pd.DataFrame({
+        "Email Address": [f"person{i}@{domain}" for i in range(start, start + n)],
+        "First Name": [f"P{i}" for i in range(start, start + n)],
+        "Company": ["Acme"] * n,
+        "Phone": [4155550000.0 + i for i in range(start, start + n)],
+        "Segment": ["mid-market"] * n,
+    })
+
+
+def campaign_emails(client, cid):
+    return {r["lead"]["email"] for r in client.list_campaign_leads(cid)}
+
+
+def test_messy_frame_every_row_accounted_for(client, sandbox, tmp_path):
+    frame = pd.concat([people(5), pd.DataFrame({
+        "Email Address": ["PERSON1@example.com ", "broken@", None, "x@blocked.example"],
+        "First Name": ["Dup", "Bad", "NoMail", "Blocked"]})], ignore_index=True)
+    cid = client.create_campaign("Messy")["id"]
+    result = upload_leads(client, cid, frame, journal=tmp_path / "j.jsonl", progress=False)
+    outcome = result.rows["outcome"].to_dict()
+    assert len(result.rows) == len(frame) == 9
+    assert [outcome[i] for i in range(5)] == ["uploaded"] * 5
+    assert (outcome[5], outcome[6], outcome[7], outcome[8]) == (
+        "duplicate", "invalid_email", "missing_email", "blocked")
+    assert "row 1" in result.rows.loc[5, "reason"]
+    assert campaign_emails(client, cid) == {f"person{i}@example.com" for i in range(5)}
+    body = sent(sandbox, "POST", "/leads")[0]["json"]
+    lead = body["lead_list"][0]
+    assert lead["phone_number"] == "4155550000" and lead["custom_fields"] == {"Segment": "mid-market"}
+    assert result.batches.loc[0, "added"] == 5 and result.batches.loc[0, "blocked"] == 1
+
+
+def test_batches_of_400_and_per_row_server_outcomes(client, sandbox, tmp_path):
+    other = client.create_campaign("Other")["id"]
+    client.add_leads(other, [{"email": "person3@example.com"}])
+    cid = client.create_campaign("Big")["id"]
+    client.add_leads(cid, [{"email": "person7@example.com"}])
+    result = upload_leads(client, cid, people(900), journal=tmp_path / "j.jsonl", progress=False)
+    posts = sent(sandbox, "POST", f"/campaigns/{cid}/leads")[1:]
+    assert [len(p["json"]["lead_list"]) for p in posts] == [400, 400, 100]
+    out = result.rows["outcome"]
+    assert out.loc[3] == "in_other_campaign" and out.loc[7] == "already_in_campaign"
+    assert (out == "uploaded").sum() == 898
+    assert len(campaign_emails(client, cid)) == 899
+    assert result.batches["rows"].tolist() == [400, 400, 100]
+
+
+def test_csv_streamed_in_chunks_with_cross_chunk_duplicates(client, sandbox, tmp_path):
+    frame = pd.concat([people(250), people(10, start=5)], ignore_index=True)  # 10 repeats at the end
+    path = tmp_path / "leads.csv"
+    frame.to_csv(path, index=False)
+    cid = client.create_campaign("CSV")["id"]
+    result = upload_leads(client, cid, path, csv_chunk_rows=100, journal=False, progress=False)
+    assert len(result.rows) == 260
+    dupes = result.rows[result.rows["outcome"] == "duplicate"]
+    assert dupes.index.tolist() == list(range(250, 260))
+    assert "earlier chunk" in dupes["reason"].iloc[0]
+    assert len(campaign_emails(client, cid)) == 250
+
+
+def test_iterator_of_chunks(client, tmp_path):
+    cid = client.create_campaign("Chunks")["id"]
+    chunks = (people(50, start=k * 50).set_index(pd.RangeIndex(k * 50, k * 50 + 50)) for k in range(3))
+    result = upload_leads(client, cid, chunks, journal=False, progress=False)
+    assert (result.rows["outcome"] == "uploaded").sum() == 150
+
+
+class FailingAfter:
+    """Switches a sandbox fault on after N lead batches: the fault happens over real HTTP."""
+
+    def __init__(self, client, sandbox, after, faults):
+        self.client, self.sandbox, self.after, self.faults, self.calls = client, sandbox, after, faults, 0
+        original = client._post_lead_batch
+
+        def post(cid, body):
+            self.calls += 1
+            if self.calls == after + 1:
+                sandbox.faults = faults
+            try:
+                return original(cid, body)
+            finally:
+                sandbox.faults = None
+        client._post_lead_batch = post
+
+
+@pytest.mark.parametrize("fault, lost", [(Faults(p500=1.0), False), (Faults(p_drop=1.0), True)])
+def test_interrupted_upload_resumes_without_resending_confirmed_batches(client, sandbox, tmp_path, fault, lost):
+    cid = client.create_campaign("Resume")["id"]
+    frame = people(1000)
+    journal = tmp_path / "journal.jsonl"
+    FailingAfter(client, sandbox, after=2, faults=fault)
+    with pytest.raises(UploadInterrupted, match="interrupted at batch 3.*Run the same call again") as info:
+        upload_leads(client, cid, frame, journal=journal, batch_size=200, progress=False)
+    partial = info.value.result
+    assert (partial.rows["outcome"] == "uploaded").sum() == 400
+    states = [json.loads(line)["state"] for line in journal.read_text().splitlines()]
+    assert states == ["sending", "confirmed", "sending", "confirmed", "sending"]
+    held = len(campaign_emails(client, cid))
+    assert held == (600 if lost else 400)  # a dropped answer still did the work
+    sandbox.clear_requests()
+    client._post_lead_batch = type(client)._post_lead_batch.__get__(client)
+    result = upload_leads(client, cid, frame, journal=journal, batch_size=200, progress=False)
+    resent = [p["json"]["lead_list"][0]["email"] for p in sent(sandbox, "POST", "/leads")]
+    assert resent == [f"person{i}@example.com" for i in (400, 600, 800)]  # batches 3-5 only
+    assert (result.rows["outcome"] == "uploaded").sum() == 1000
+    assert result.batches["resumed"].tolist() == [True, True, False, False, False]
+    assert campaign_emails(client, cid) == {f"person{i}@example.com" for i in range(1000)}
+
+
+def test_lead_credit_exhaustion_stops_and_marks_the_rest(tmp_path):
+    with Sandbox(db_path=tmp_path / "s.db", rate_limits=None, lead_credits=500, start_time=START) as sb:
+        from smartlead_nb import SmartleadClient
+        client = SmartleadClient(sb.api_key, base_url=sb.base_url, rate_limit=None, retry=FAST_RETRIES)
+        cid = client.create_campaign("Credits")["id"]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = upload_leads(client, cid, people(1000), journal=False, progress=False)
+        assert not result.complete and "lead credits are exhausted" in result.stopped
+        assert any("lead credits" in str(w.message) for w in caught)
+        counts = result.rows["outcome"].value_counts()
+        assert counts["uploaded"] == 500 and counts["not_sent"] == 500
+        assert len(sent(sb, "POST", "/leads")) == 2  # the third batch was never sent
+
+
+def test_bad_calls_fail_before_any_upload(client, sandbox, tmp_path):
+    cid = client.create_campaign("Bad")["id"]
+    with pytest.raises(InputError, match="batch_size"):
+        upload_leads(client, cid, people(3), batch_size=401)
+    with pytest.raises(InputError, match="no such CSV file"):
+        upload_leads(client, cid, tmp_path / "missing.csv", progress=False)
+    with pytest.raises(InputError, match=r"repeats labels \[0\]"):
+        upload_leads(client, cid, people(3).set_index(pd.Index([0, 0, 1])), progress=False, journal=False)
+    with pytest.raises(InputError, match="confirm_overrides"):
+        upload_leads(client, cid, people(3), ignore_global_block_list=True)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("Email,First Name\njose@example.com,Jos\xe9\n".encode("latin-1"))
+    with pytest.raises(InputError, match="encoding='latin-1'"):
+        upload_leads(client, cid, latin, progress=False, journal=False)
+    assert sent(sandbox, "POST", "/leads") == []
+    ok = upload_leads(client, cid, latin, progress=False, journal=False, encoding="latin-1")
+    assert ok.rows["outcome"].tolist() == ["uploaded"]
