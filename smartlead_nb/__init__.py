@@ -22,11 +22,17 @@ from .errors import (  # noqa: E402
     SmartleadError,
     TransportError,
 )
+from .frames.leads import leads_from_frame  # noqa: E402
+from .frames.sequences import sequences_from_frame  # noqa: E402
+from .plan import CampaignPlan, LaunchResult  # noqa: E402
 from .schedule import Schedule  # noqa: E402
 from .settings import CampaignSettings  # noqa: E402
+from .upload import UploadInterrupted, UploadResult, upload_leads  # noqa: E402
 
 __all__ = [
     "connect", "login", "SmartleadClient", "Schedule", "CampaignSettings", "RateLimit",
+    "CampaignPlan", "LaunchResult", "upload_leads", "UploadResult", "UploadInterrupted",
+    "leads_from_frame", "sequences_from_frame",
     "STANDARD", "PRO", "RetryPolicy", "SmartleadError", "InputError", "BadRequestError",
     "AuthenticationError", "NotFoundError", "RateLimitError", "ServerError", "TransportError",
 ]

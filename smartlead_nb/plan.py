@@ -1,0 +1,379 @@
+"""``CampaignPlan``: a whole campaign as data, checked, previewed as requests, then launched.
+
+>>> plan = CampaignPlan(name="Q1 outreach", sequences=steps_frame, leads=leads_frame,
+...                     email_accounts=[3001, 3002],
+...                     schedule=Schedule("America/New_York", days="Mon-Fri"))   # doctest: +SKIP
+>>> plan.check()          # a DataFrame of problems; empty when there are none    # doctest: +SKIP
+>>> plan.dry_run()        # the exact requests launch() would send               # doctest: +SKIP
+>>> result = plan.launch(client)    # DRAFTED, fully configured; re-run resumes   # doctest: +SKIP
+
+``launch`` follows SmartLead's order (create, sequences, sender accounts, leads, schedule,
+settings, and start only when asked with ``start=True, confirm=True``). It records its
+progress in a small state file, so running it again after a failure picks up where it stopped
+and never creates a second campaign.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from ._ratelimit import cache_dir
+from .errors import InputError, NotFoundError
+from .frames.leads import LeadsResult, leads_from_frame
+from .frames.sequences import sequences_from_frame
+from .resources.sequences import check_step
+from .schedule import Schedule
+from .settings import CampaignSettings
+
+PROBLEM_COLUMNS = ["severity", "area", "item", "problem"]
+STEPS = ("create", "sequences", "email_accounts", "leads", "schedule", "settings", "start")
+
+
+@dataclass
+class CampaignPlan:
+    """Everything a campaign needs, before anything is sent.
+
+    Args:
+        name: the campaign's name.
+        sequences: a DataFrame (one row per step or A/B variant, see
+            ``frames.sequences``) or a list of step dicts.
+        leads: a DataFrame of leads (any columns; mapped and checked), or a CSV path.
+        email_accounts: sender account ids.
+        schedule: a :class:`~smartlead_nb.Schedule` (``None`` leaves SmartLead's default).
+        settings: :class:`~smartlead_nb.CampaignSettings` (``None`` leaves the defaults).
+        lead_mapping: column -> field overrides for the lead column guess.
+        client_id: the agency sub-account.
+    """
+
+    name: str
+    sequences: Any = None
+    leads: Any = None
+    email_accounts: list[int] = field(default_factory=list)
+    schedule: Schedule | None = None
+    settings: CampaignSettings | None = None
+    lead_mapping: Mapping[Any, str | None] | None = None
+    client_id: int | None = None
+
+    # -- derived views (recomputed when the inputs change) ------------------------------------
+    def steps(self) -> list[dict]:
+        """The sequence as the list SmartLead takes (raises InputError naming the bad row)."""
+        if self.sequences is None:
+            return []
+        if isinstance(self.sequences, pd.DataFrame):
+            return sequences_from_frame(self.sequences)
+        return [check_step(step, i) for i, step in enumerate(self.sequences)]
+
+    def checked_leads(self) -> LeadsResult | None:
+        """The leads mapped and checked (every row accounted for), or ``None`` without leads."""
+        frame = self._leads_frame()
+        if frame is None:
+            return None
+        key = (id(frame), len(frame), tuple(map(str, frame.columns)),
+               tuple(sorted((str(k), str(v)) for k, v in (self.lead_mapping or {}).items())))
+        cached = self.__dict__.get("_leads_cache")
+        if cached is None or cached[0] != key:
+            cached = (key, leads_from_frame(frame, self.lead_mapping))
+            self.__dict__["_leads_cache"] = cached
+        return cached[1]
+
+    def _leads_frame(self) -> pd.DataFrame | None:
+        if self.leads is None:
+            return None
+        if isinstance(self.leads, pd.DataFrame):
+            return self.leads
+        if isinstance(self.leads, (str, os.PathLike)):
+            path = Path(self.leads)
+            if not path.exists():
+                raise InputError(f"no such leads file: {path}")
+            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        raise InputError(f"leads must be a DataFrame or a CSV path, got {type(self.leads).__name__}")
+
+    # -- check ----------------------------------------------------------------------------------
+    def check(self, client=None) -> pd.DataFrame:
+        """Every problem that would stop or spoil the campaign, as a DataFrame.
+
+        ``severity`` is ``error`` (launch would fail or send something wrong) or
+        ``warning`` (worth a look). With a ``client``, sender accounts are checked against
+        the account list (exist, connected, warm-up).
+        """
+        from .templates import check_templates
+
+        problems: list[dict] = []
+
+        def add(severity, area, item, problem):
+            problems.append({"severity": severity, "area": area, "item": item, "problem": problem})
+
+        if not isinstance(self.name, str) or not self.name.strip():
+            add("error", "campaign", "name", "the campaign has no name")
+        try:
+            steps = self.steps()
+        except InputError as exc:
+            steps = []
+            add("error", "sequence", "", str(exc))
+        else:
+            if not steps:
+                add("error", "sequence", "", "no sequence steps: SmartLead will not start a campaign without one")
+        try:
+            leads = self.checked_leads()
+        except (InputError, ValueError) as exc:
+            leads = None
+            add("error", "leads", "", str(exc))
+        else:
+            if leads is None:
+                add("error", "leads", "", "no leads: SmartLead will not start a campaign without one")
+            else:
+                for w in leads.warnings:
+                    add("warning", "leads", "", w)
+                for label, row in leads.rejected.iterrows():
+                    add("warning", "leads", f"row {label}", f"{row['outcome']}: {row['reason']}")
+                if len(leads) == 0:
+                    add("error", "leads", "", "no valid leads: every row was rejected")
+        if steps and leads is not None and len(leads):
+            templates = check_templates(steps, leads.leads, index=leads.index)
+            for _, row in templates.iterrows():
+                severity = "error" if row["problem"] == "unknown tag" else "warning"
+                item = f"step {row['seq_number']}" + (f" {row['variant_label']}" if _present(row.get("variant_label")) else "")
+                add(severity, "sequence", item, row["message"])
+        if not self.email_accounts:
+            add("error", "email_accounts", "", "no sender accounts: SmartLead will not start without one")
+        elif client is not None:
+            for problem in _account_problems(client, self.email_accounts):
+                add("error", "email_accounts", *problem)
+        if self.schedule is None:
+            add("warning", "schedule", "", "no schedule: SmartLead's default applies (check the timezone)")
+        if self.settings is None:
+            add("warning", "settings", "", "no settings: tracking and stop rule stay at SmartLead's defaults")
+        return pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+
+    # -- dry run ---------------------------------------------------------------------------------
+    def dry_run(self, batch_size: int = 400) -> pd.DataFrame:
+        """The requests :meth:`launch` would send, in order, with the key shown as REDACTED.
+
+        The campaign id is not known before it is created, so paths show ``{campaign_id}``.
+        Lead batches show their full JSON bodies.
+        """
+        rows: list[dict] = []
+
+        def req(step, method, path, body):
+            rows.append({"step": step, "method": method,
+                         "url": f"/api/v1/{path}?api_key=REDACTED", "json": body})
+
+        create = {"name": self.name}
+        if self.client_id is not None:
+            create["client_id"] = self.client_id
+        req("create", "POST", "campaigns/create", create)
+        steps = self.steps()
+        if steps:
+            req("sequences", "POST", "campaigns/{campaign_id}/sequences", {"sequences": steps})
+        if self.email_accounts:
+            req("email_accounts", "POST", "campaigns/{campaign_id}/email-accounts",
+                {"email_account_ids": [int(a) for a in self.email_accounts]})
+        leads = self.checked_leads()
+        if leads is not None:
+            from .resources.leads import lead_upload_settings
+
+            settings = lead_upload_settings(return_lead_ids=True)
+            for payload in leads.json_batches(batch_size):
+                req("leads", "POST", "campaigns/{campaign_id}/leads",
+                    json.loads(payload.request_body(settings)))
+        if self.schedule is not None:
+            req("schedule", "POST", "campaigns/{campaign_id}/schedule", self.schedule.to_payload())
+        if self.settings is not None and self.settings.to_payload():
+            req("settings", "POST", "campaigns/{campaign_id}/settings", self.settings.to_payload())
+        return pd.DataFrame(rows, columns=["step", "method", "url", "json"])
+
+    # -- launch ----------------------------------------------------------------------------------
+    def launch(self, client, *, start: bool = False, confirm: bool = False,
+               state: str | os.PathLike | None | bool = True, journal: Any = True,
+               progress: bool = True) -> "LaunchResult":
+        """Create and configure the campaign in SmartLead's order; resumable.
+
+        Leaves the campaign ``DRAFTED`` unless ``start=True`` and ``confirm=True``. Refuses to
+        run while :meth:`check` reports errors. ``state`` is where progress is recorded
+        (``True``: a file per account and campaign name in the cache directory; ``False``:
+        nowhere, so a re-run starts over). Because the state is kept by name, running a
+        finished launch again returns the same campaign; to launch a second campaign from
+        the same plan, give it another name or pass ``state=False``.
+        """
+        from .upload import upload_leads
+
+        if start and confirm is not True:
+            raise InputError("starting sends real email: pass start=True, confirm=True")
+        errors = self.check()
+        errors = errors[errors["severity"] == "error"]
+        if len(errors):
+            raise InputError("the plan has problems; fix them first (plan.check() lists them):\n"
+                             + "\n".join(f"- {r.area} {r.item}: {r.problem}" for r in errors.itertuples()))
+        book = _PlanState(_state_path(client, self, state))
+        bar = _step_bar(progress, len(STEPS) if start else len(STEPS) - 1)
+        cid = book.data.get("campaign_id")
+        if cid is not None:
+            try:
+                client.get_campaign(cid)
+            except NotFoundError:
+                book.reset()  # deleted since: start over
+                cid = None
+        if cid is None:
+            cid = _create_once(client, self, book)
+        bar.update(1)
+        upload = None
+        for step in STEPS[1:]:
+            if step == "start" and not start:
+                break
+            if step in book.done:
+                bar.update(1)
+                continue
+            bar.set_description(f"campaign {cid}: {step.replace('_', ' ')}")
+            if step == "sequences":
+                client.save_sequences(cid, self.steps())
+            elif step == "email_accounts":
+                client.add_email_accounts(cid, [int(a) for a in self.email_accounts])
+            elif step == "leads":
+                upload = upload_leads(client, cid, self._leads_frame(), mapping=self.lead_mapping,
+                                      journal=journal, progress=progress)
+                if not upload.complete:
+                    bar.close()
+                    return LaunchResult(cid, book.done_frame(), upload, stopped=upload.stopped)
+            elif step == "schedule" and self.schedule is not None:
+                client.update_schedule(cid, self.schedule)
+            elif step == "settings" and self.settings is not None and self.settings.to_payload():
+                client.update_settings(cid, self.settings)
+            elif step == "start":
+                client.start_campaign(cid, confirm=True)
+            book.mark(step)
+            bar.update(1)
+        bar.close()
+        return LaunchResult(cid, book.done_frame(), upload)
+
+
+@dataclass
+class LaunchResult:
+    """What :meth:`CampaignPlan.launch` did: the campaign id, each step, the lead report."""
+
+    campaign_id: int
+    steps: pd.DataFrame
+    upload: Any = None
+    stopped: str | None = None
+
+    @property
+    def leads_report(self) -> pd.DataFrame | None:
+        """One row per input lead row: uploaded / already present / rejected, and why."""
+        return None if self.upload is None else self.upload.rows
+
+    def __repr__(self) -> str:
+        done = ", ".join(self.steps["step"]) if len(self.steps) else "nothing"
+        text = f"LaunchResult(campaign {self.campaign_id}: {done})"
+        if self.upload is not None:
+            text += "\n" + repr(self.upload)
+        if self.stopped:
+            text += f"\nSTOPPED: {self.stopped}"
+        return text
+
+
+def _create_once(client, plan: CampaignPlan, book: "_PlanState") -> int:
+    """Create the campaign, unless an earlier run already did (even if its answer was lost)."""
+    same_name = [int(c["id"]) for c in client.list_campaigns(client_id=plan.client_id)
+                 if c.get("name") == plan.name]
+    if book.data.get("creating"):
+        # The create was sent but its answer never recorded: adopt the campaign it made,
+        # the one with this name that did not exist before it was sent.
+        new = sorted(set(same_name) - set(book.data.get("existing_ids", [])))
+        if new:
+            book.set(campaign_id=new[-1], creating=False)
+            return new[-1]
+    book.set(creating=True, existing_ids=same_name)
+    created = client.create_campaign(plan.name, client_id=plan.client_id)
+    book.set(campaign_id=int(created["id"]), creating=False)
+    return int(created["id"])
+
+
+def _account_problems(client, ids: Iterable[int]) -> list[tuple[str, str]]:
+    accounts = {int(a["id"]): a for a in client.list_email_accounts()}
+    problems = []
+    for account_id in ids:
+        account = accounts.get(int(account_id))
+        if account is None:
+            problems.append((f"account {account_id}", "no such sender account in this SmartLead account"))
+            continue
+        if not (account.get("is_smtp_success") and account.get("is_imap_success")):
+            problems.append((f"account {account_id}", f"{account.get('from_email')}: SMTP/IMAP not connected"))
+        warmup = (account.get("warmup_details") or {}).get("status")
+        if warmup and warmup != "ACTIVE":
+            problems.append((f"account {account_id}", f"{account.get('from_email')}: warm-up is {warmup}"))
+    return problems
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA
+
+
+class _PlanState:
+    """A small JSON file holding a launch's progress (campaign id and finished steps)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.data: dict[str, Any] = {}
+        if path is not None and path.exists():
+            try:
+                self.data = json.loads(path.read_text())
+            except ValueError:
+                self.data = {}
+        self.data.setdefault("done", [])
+
+    @property
+    def done(self) -> list[str]:
+        return self.data["done"]
+
+    def set(self, **values: Any) -> None:
+        self.data.update(values)
+        self._save()
+
+    def mark(self, step: str) -> None:
+        if step not in self.done:
+            self.done.append(step)
+        self._save()
+
+    def reset(self) -> None:
+        self.data = {"done": []}
+        self._save()
+
+    def done_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"step": ["create"] + list(self.done)})
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.data))
+        os.replace(tmp, self.path)  # atomic: a kill never leaves half a file
+
+
+def _state_path(client, plan: CampaignPlan, state) -> Path | None:
+    if state in (False, None):
+        return None
+    if state is not True:
+        return Path(state)
+    slug = re.sub(r"[^a-z0-9]+", "-", plan.name.lower()).strip("-")[:60] or "campaign"
+    return cache_dir() / "plans" / f"{client._transport.fingerprint}-{slug}.json"
+
+
+def _step_bar(enabled: bool, total: int):
+    if not enabled:
+        from .upload import _NoBar
+
+        class _Bar(_NoBar):
+            def set_description(self, text: str) -> None:
+                pass
+
+        return _Bar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="launching", unit="step", leave=True)

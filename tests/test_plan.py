@@ -1,0 +1,145 @@
+"""CampaignPlan: check, dry run and a resumable launch against the sandbox."""
+
+import pandas as pd
+import pytest
+
+from smartlead_nb import CampaignSettings, InputError, Schedule, TransportError
+from smartlead_nb.plan import CampaignPlan
+from smartlead_nb.sandbox import Faults
+from smartlead_nb.upload import UploadInterrupted
+
+from .conftest import sent
+
+STEPS = pd.DataFrame({
+    "seq_number": [1, 1, 2],
+    "delay_in_days": [0, 0, 3],
+    "variant_label": ["A", "B", None],
+    "subject": ["Idea for {{company_name}}", "{{first_name}}, quick question", ""],
+    "email_body": ["Hi {{first_name}}", "Hello {{first_name}}", "Following up, {{first_name}}"],
+})
+
+
+def leads(n=30):
+    return pd.DataFrame({"Email": [f"lead{i}@example.com" for i in range(n)],
+                         "First Name": [f"L{i}" for i in range(n)],
+                         "Company": ["Acme"] * n})
+
+
+def healthy_ids(client):
+    return [a["id"] for a in client.list_email_accounts()
+            if a["is_smtp_success"] and a["is_imap_success"]
+            and a["warmup_details"]["status"] == "ACTIVE"][:2]
+
+
+def plan_for(client, name="Plan", **kw):
+    base = dict(name=name, sequences=STEPS, leads=leads(), email_accounts=healthy_ids(client),
+                schedule=Schedule("Europe/Berlin", days="Mon-Fri", start="09:00", end="17:00"),
+                settings=CampaignSettings(track_opens=False, stop_on="reply"))
+    base.update(kw)
+    return CampaignPlan(**base)
+
+
+def test_a_good_plan_has_no_errors(client):
+    problems = plan_for(client).check(client)
+    assert problems[problems["severity"] == "error"].empty
+
+
+def test_check_lists_every_kind_of_problem(client):
+    bad_leads = pd.concat([leads(3), pd.DataFrame({"Email": ["oops@"], "First Name": ["X"]})],
+                          ignore_index=True)
+    steps = STEPS.assign(subject=["Idea for {{Company}}", "{{first_name}}", ""])
+    broken = [a["id"] for a in client.list_email_accounts() if not a["is_smtp_success"]]
+    problems = plan_for(client, leads=bad_leads, sequences=steps, email_accounts=broken,
+                        schedule=None).check(client)
+    text = problems.to_string()
+    assert ("leads", "row 3") in set(zip(problems["area"], problems["item"]))
+    assert "Company" in text  # unknown tag (case-sensitive: company_name exists)
+    assert "SMTP/IMAP not connected" in text
+    assert "no schedule" in text
+    assert set(problems["severity"]) == {"error", "warning"}
+    empty = CampaignPlan(name="").check()
+    assert {"campaign", "sequence", "leads", "email_accounts"} <= set(empty[empty.severity == "error"].area)
+
+
+def test_dry_run_sends_nothing_and_shows_the_requests(client, sandbox):
+    plan = plan_for(client)
+    sandbox.clear_requests()
+    requests = plan.dry_run()
+    assert sent(sandbox) == []
+    assert requests["step"].tolist() == ["create", "sequences", "email_accounts", "leads",
+                                         "schedule", "settings"]
+    assert all("api_key=REDACTED" in url for url in requests["url"])
+    lead_body = requests.loc[requests.step == "leads", "json"].item()
+    assert len(lead_body["lead_list"]) == 30 and lead_body["lead_list"][0]["first_name"] == "L0"
+
+
+def test_launch_configures_everything_and_leaves_it_drafted(client, sandbox, tmp_path):
+    result = plan_for(client).launch(client, state=tmp_path / "state.json",
+                                     journal=tmp_path / "j.jsonl", progress=False)
+    cid = result.campaign_id
+    campaign = client.get_campaign(cid)
+    assert campaign["status"] == "DRAFTED"
+    assert Schedule.from_campaign(campaign).timezone == "Europe/Berlin"
+    assert CampaignSettings.from_campaign(campaign).track_opens is False
+    assert len(client.sequences_frame(cid)) == 3
+    assert len(client.campaign_email_accounts(cid)) == 2
+    assert len(client.list_campaign_leads(cid)) == 30
+    assert (result.leads_report["outcome"] == "uploaded").all()
+    assert result.steps["step"].tolist() == ["create", "sequences", "email_accounts", "leads",
+                                             "schedule", "settings"]
+
+
+def test_start_needs_confirmation_before_any_request(client, sandbox):
+    plan = plan_for(client)
+    sandbox.clear_requests()
+    with pytest.raises(InputError, match="confirm=True"):
+        plan.launch(client, start=True, state=False, progress=False)
+    assert sent(sandbox, "POST") == []
+
+
+def test_launch_refuses_a_plan_with_errors(client, sandbox):
+    plan = plan_for(client, email_accounts=[])
+    sandbox.clear_requests()
+    with pytest.raises(InputError, match="email_accounts"):
+        plan.launch(client, state=False, progress=False)
+    assert sent(sandbox, "POST") == []
+
+
+def test_failed_launch_resumes_into_the_same_campaign(client, sandbox, tmp_path):
+    plan = plan_for(client, name="Resumable", leads=leads(900))
+    state, journal = tmp_path / "state.json", tmp_path / "j.jsonl"
+    original = client._post_lead_batch
+    calls = []
+
+    def flaky(cid, body):
+        calls.append(cid)
+        sandbox.faults = Faults(p500=1.0) if len(calls) == 2 else None
+        try:
+            return original(cid, body)
+        finally:
+            sandbox.faults = None
+    client._post_lead_batch = flaky
+    with pytest.raises(UploadInterrupted):
+        plan.launch(client, state=state, journal=journal, progress=False)
+    client._post_lead_batch = original
+    result = plan.launch(client, start=True, confirm=True, state=state, journal=journal, progress=False)
+    named = [c for c in client.list_campaigns() if c["name"] == "Resumable"]
+    assert [c["id"] for c in named] == [result.campaign_id]
+    assert len(client.sequences_frame(result.campaign_id)) == 3  # not saved twice
+    assert len(client.list_campaign_leads(result.campaign_id)) == 900
+    assert client.get_campaign(result.campaign_id)["status"] == "ACTIVE"
+    assert len(sent(sandbox, "POST", "/sequences")) == 1
+
+
+def test_lost_create_answer_is_adopted_not_repeated(client, sandbox, tmp_path):
+    client.create_campaign("Adopt")  # an older campaign with the same name must not be taken
+    plan = plan_for(client, name="Adopt")
+    state = tmp_path / "state.json"
+    sandbox.faults = Faults(p_drop=1.0)
+    with pytest.raises(TransportError):
+        plan.launch(client, state=state, journal=False, progress=False)
+    sandbox.faults = None
+    result = plan.launch(client, state=state, journal=False, progress=False)
+    named = sorted(c["id"] for c in client.list_campaigns() if c["name"] == "Adopt")
+    assert len(named) == 2 and result.campaign_id == named[-1]
+    assert len(sent(sandbox, "POST", "/campaigns/create")) == 2  # the old one and the dropped one
