@@ -95,6 +95,40 @@ class CampaignPlan:
             return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
         raise InputError(f"leads must be a DataFrame or a CSV path, got {type(self.leads).__name__}")
 
+    # -- previews -------------------------------------------------------------------------------
+    def lead(self, which: Any = 0) -> dict:
+        """One accepted lead's payload: by position (``0``), by index label, or by email."""
+        leads = self.checked_leads()
+        if leads is None or len(leads) == 0:
+            raise InputError("the plan has no valid leads to preview")
+        if isinstance(which, str) and "@" in which:
+            wanted = which.strip().lower()
+            for lead in leads.leads:
+                if lead["email"].strip().lower() == wanted:
+                    return lead
+            raise InputError(f"no accepted lead has the email {which!r}")
+        if which in leads.index:
+            return leads.leads[leads.index.get_loc(which)]
+        if isinstance(which, int) and 0 <= which < len(leads):
+            return leads.leads[which]
+        raise InputError(f"no accepted lead {which!r}: give a position, an index label or an email")
+
+    def render(self, lead: Any = 0, *, variant: str | None = None, highlight: bool = False) -> pd.DataFrame:
+        """Every step as one lead would receive it (follow-ups threaded as ``Re:``)."""
+        from .templates import render_sequence
+
+        return render_sequence(self.steps(), self.lead(lead), variant=variant, highlight=highlight)
+
+    def timeline(self, *, start: Any = None, per_lead: bool = False) -> pd.DataFrame:
+        """When each step goes out under the plan's schedule (``per_lead`` spreads leads by the
+        daily cap)."""
+        from .templates import send_timeline
+
+        schedule = self.schedule or Schedule("UTC")
+        leads = self.checked_leads() if per_lead else None
+        return send_timeline(self.steps(), schedule, start=start,
+                             leads=leads.leads if leads is not None else None)
+
     # -- check ----------------------------------------------------------------------------------
     def check(self, client=None) -> pd.DataFrame:
         """Every problem that would stop or spoil the campaign, as a DataFrame.

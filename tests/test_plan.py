@@ -143,3 +143,23 @@ def test_lost_create_answer_is_adopted_not_repeated(client, sandbox, tmp_path):
     named = sorted(c["id"] for c in client.list_campaigns() if c["name"] == "Adopt")
     assert len(named) == 2 and result.campaign_id == named[-1]
     assert len(sent(sandbox, "POST", "/campaigns/create")) == 2  # the old one and the dropped one
+
+
+def test_previews_pick_leads_and_render_every_step():
+    steps = pd.DataFrame({"seq_number": [1, 2], "delay_in_days": [0, 3],
+                          "subject": ["Idea for {{company_name}}", ""],
+                          "email_body": ["Hi {{first_name}}", "Bump"]})
+    people = pd.DataFrame({"Email": ["a@x.com", "b@y.com"], "First Name": ["Ana", None],
+                           "Company": ["X", "Y"]}, index=[10, 20])
+    plan = CampaignPlan("Preview", sequences=steps, leads=people, email_accounts=[1],
+                        schedule=Schedule("America/New_York", days="Mon-Fri"))
+    assert plan.lead(20)["email"] == "b@y.com" and plan.lead("A@X.com")["first_name"] == "Ana"
+    shown = plan.render("b@y.com", highlight=True)
+    assert shown["subject"].tolist() == ["Idea for Y", "Re: Idea for Y"]
+    assert '<mark class="sl-missing">{{first_name}}</mark>' in shown["body"].iloc[0]
+    # Thursday 16:30 New York: step 1 then; step 2 due Sunday -> Monday 09:00.
+    timeline = plan.timeline(start=pd.Timestamp("2025-01-09 16:30"))
+    assert timeline["send_date"].astype(str).tolist() == ["2025-01-09", "2025-01-13"]
+    assert timeline["local_time"].tolist() == ["16:30", "09:00"]
+    with pytest.raises(InputError, match="no accepted lead"):
+        plan.lead("nobody@z.com")
