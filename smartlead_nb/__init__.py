@@ -3,36 +3,58 @@
 >>> import smartlead_nb as sl
 >>> client = sl.connect()     # SmartLead with SMARTLEAD_API_KEY set, else the local sandbox  # doctest: +SKIP
 
-Heavy or optional parts (widgets, the sandbox server) are imported only when used.
+Names are imported on first use (PEP 562), so ``import smartlead_nb`` stays cheap: the
+HTTP stack, the rate limiter, the widgets and the sandbox load only when something needs them.
+Tab completion still lists everything (``__dir__``).
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from ._ratelimit import PRO, STANDARD, RateLimit  # noqa: E402
-from ._transport import RetryPolicy  # noqa: E402
-from .client import SmartleadClient  # noqa: E402
-from ._connect import connect, login  # noqa: E402
-from .errors import (  # noqa: E402
-    AuthenticationError,
-    BadRequestError,
-    InputError,
-    NotFoundError,
-    RateLimitError,
-    ServerError,
-    SmartleadError,
-    TransportError,
-)
-from .frames.leads import leads_from_frame  # noqa: E402
-from .frames.sequences import sequences_from_frame  # noqa: E402
-from .plan import CampaignPlan, LaunchResult  # noqa: E402
-from .schedule import Schedule  # noqa: E402
-from .settings import CampaignSettings  # noqa: E402
-from .upload import UploadInterrupted, UploadResult, upload_leads  # noqa: E402
+# public name -> module that defines it
+_EXPORTS = {
+    "connect": "._connect", "login": "._connect",
+    "SmartleadClient": ".client",
+    "RateLimit": "._ratelimit", "STANDARD": "._ratelimit", "PRO": "._ratelimit",
+    "RetryPolicy": "._transport",
+    "Schedule": ".schedule", "CampaignSettings": ".settings",
+    "CampaignPlan": ".plan", "LaunchResult": ".plan",
+    "upload_leads": ".upload", "UploadResult": ".upload", "UploadInterrupted": ".upload",
+    "leads_from_frame": ".frames.leads", "sequences_from_frame": ".frames.sequences",
+    "SmartleadError": ".errors", "InputError": ".errors", "BadRequestError": ".errors",
+    "AuthenticationError": ".errors", "NotFoundError": ".errors", "RateLimitError": ".errors",
+    "ServerError": ".errors", "TransportError": ".errors",
+}
+__all__ = sorted(_EXPORTS)
 
-__all__ = [
-    "connect", "login", "SmartleadClient", "Schedule", "CampaignSettings", "RateLimit",
-    "CampaignPlan", "LaunchResult", "upload_leads", "UploadResult", "UploadInterrupted",
-    "leads_from_frame", "sequences_from_frame",
-    "STANDARD", "PRO", "RetryPolicy", "SmartleadError", "InputError", "BadRequestError",
-    "AuthenticationError", "NotFoundError", "RateLimitError", "ServerError", "TransportError",
-]
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smartlead_nb' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # next time, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs; never executed
+    from ._connect import connect, login
+    from ._ratelimit import PRO, STANDARD, RateLimit
+    from ._transport import RetryPolicy
+    from .client import SmartleadClient
+    from .errors import (AuthenticationError, BadRequestError, InputError, NotFoundError,
+                         RateLimitError, ServerError, SmartleadError, TransportError)
+    from .frames.leads import leads_from_frame
+    from .frames.sequences import sequences_from_frame
+    from .plan import CampaignPlan, LaunchResult
+    from .schedule import Schedule
+    from .settings import CampaignSettings
+    from .upload import UploadInterrupted, UploadResult, upload_leads
