@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
@@ -110,6 +112,7 @@ def upload_leads(
     ignore_community_bounce_list: bool = False,
     confirm_overrides: bool = False,
     csv_chunk_rows: int = CSV_CHUNK_ROWS,
+    max_in_flight: int = 4,
     **read_csv_kwargs: Any,
 ) -> UploadResult:
     """Upload leads to a campaign from a DataFrame, a CSV file or an iterator of DataFrames.
@@ -122,6 +125,9 @@ def upload_leads(
         progress: show a progress bar (a widget in Jupyter, text in a terminal).
         ignore_*: SmartLead's upload flags; the two that override the block and unsubscribe
             lists need ``confirm_overrides=True``.
+        max_in_flight: requests open at once (1 = one after another). SmartLead takes
+            seconds to answer a 400-lead request, so overlapping a few is what reaches the
+            key's rate budget; the client's rate limiter still paces every request.
 
     Returns an :class:`UploadResult`. Lead-credit exhaustion stops the upload: the result
     says so (``stopped``) and marks the rows that were not sent. Any other failure raises
@@ -130,6 +136,8 @@ def upload_leads(
     """
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or not 1 <= batch_size <= MAX_BATCH_SIZE:
         raise InputError(f"batch_size must be 1-{MAX_BATCH_SIZE}, got {batch_size!r}")
+    if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or not 1 <= max_in_flight <= 16:
+        raise InputError(f"max_in_flight must be 1-16, got {max_in_flight!r}")
     settings = lead_upload_settings(
         ignore_global_block_list=ignore_global_block_list,
         ignore_unsubscribe_list=ignore_unsubscribe_list,
@@ -145,13 +153,16 @@ def upload_leads(
         journal_path = Path(journal)
     book = Journal(journal_path)
     bar = _progress(progress, _total_rows(source))
-    run = _Run(client, cid, settings, book, batch_size, bar)
+    run = _Run(client, cid, settings, book, batch_size, bar, max_in_flight)
     try:
         for chunk in _chunks(source, csv_chunk_rows, read_csv_kwargs):
+            if run.failure:
+                break  # the exception tells the caller to re-run; no need to read further
             if run.stopped:
                 run.skip_chunk(chunk, mapping)  # still reported, row by row, as not sent
             else:
                 run.chunk(chunk, mapping)
+        run.drain()
     except _BatchFailed as failed:
         result = run.result()
         raise UploadInterrupted(
@@ -160,6 +171,7 @@ def upload_leads(
             f"{failed.cause}. Run the same call again to resume: confirmed batches are skipped "
             f"and the interrupted one is re-sent safely.", result, failed.cause) from None
     finally:
+        run.pool.shutdown(wait=True)
         bar.close()
     result = run.result()
     if result.stopped:
@@ -176,7 +188,7 @@ class _Run:
     """The state of one upload call: seen emails, the report pieces, batch counters."""
 
     def __init__(self, client, cid: int, settings: dict, book: Journal, batch_size: int,
-                 bar) -> None:
+                 bar, max_in_flight: int) -> None:
         self.client, self.cid, self.settings, self.book = client, cid, settings, book
         self.batch_size, self.bar = batch_size, bar
         self.seen = np.empty(0, dtype=np.uint64)  # hashes of emails accepted so far (8 bytes each)
@@ -184,7 +196,11 @@ class _Run:
         self.batch_rows: list[dict] = []
         self.warnings: list[str] = []
         self.stopped: str | None = None
+        self.failure: _BatchFailed | None = None
         self.batch_no = 0
+        self.max_in_flight = max_in_flight
+        self.pending: deque = deque()
+        self.pool = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="sl-upload")
 
     def chunk(self, frame: pd.DataFrame, mapping) -> None:
         prepared = self._prepare(frame, mapping)
@@ -195,18 +211,18 @@ class _Run:
         self.bar.update(len(report) - len(checked.index))  # rejected rows need no request
         for payload in checked.json_batches(self.batch_size):
             self.batch_no += 1
+            if self.stopped or self.failure:
+                self._mark(report, payload.index, NOT_SENT, self.stopped or REASONS[NOT_SENT])
+                self.bar.update(len(payload.index))
+                continue
             emails = report.loc[payload.index, "email"].astype(str).str.strip()
-            if self.stopped:
-                self._mark(report, payload.index, NOT_SENT, self.stopped)
-            else:
-                self._send(payload, emails, report)
-            self.bar.update(len(payload.index))
+            self._submit(payload, emails, report)
 
     def skip_chunk(self, frame: pd.DataFrame, mapping) -> None:
         prepared = self._prepare(frame, mapping)
         if prepared is not None:
             checked, report = prepared
-            self._mark(report, checked.index, NOT_SENT, self.stopped)
+            self._mark(report, checked.index, NOT_SENT, self.stopped or REASONS[NOT_SENT])
             self.reports.append(report)
             self.bar.update(len(report))
 
@@ -239,7 +255,14 @@ class _Run:
         self._mark(report, checked.index, NOT_SENT, REASONS[NOT_SENT])
         return checked, report
 
-    def _send(self, payload, emails: pd.Series, report: pd.DataFrame) -> None:
+    def _submit(self, payload, emails: pd.Series, report: pd.DataFrame) -> None:
+        """Send one batch, keeping at most ``max_in_flight`` requests open at once.
+
+        Overlapping requests is what lets an upload use the whole rate budget when each
+        request takes seconds to answer; the limiter still paces every send. Batches hold
+        disjoint emails (duplicates were removed across the whole input), so their order at
+        SmartLead does not matter. Journal lines are written from this thread only.
+        """
         body = payload.request_body(self.settings)
         digest = batch_digest(self.cid, body)
         labels = payload.index
@@ -249,26 +272,50 @@ class _Run:
             self._apply(report, labels, emails, done["outcomes"])
             self.batch_rows.append({"batch": self.batch_no, "rows": len(labels), "resumed": True,
                                     **done["counters"]})
+            self.bar.update(len(labels))
+            return
+        while len(self.pending) >= self.max_in_flight:
+            self._complete(self.pending.popleft())
+        if self.stopped or self.failure:  # learnt while waiting for a slot
+            self._mark(report, labels, NOT_SENT, self.stopped or REASONS[NOT_SENT])
+            self.bar.update(len(labels))
             return
         lost_before = self.book.was_lost(digest)
         self.book.sending(digest, self.batch_no, len(labels))
+        future = self.pool.submit(self.client._post_lead_batch, self.cid, body)
+        self.pending.append((future, self.batch_no, digest, labels, emails, report, lost_before))
+
+    def _complete(self, item) -> None:
+        future, batch, digest, labels, emails, report, lost_before = item
+        stopped_here = False
         try:
-            response = self.client._post_lead_batch(self.cid, body)
+            response = future.result()
         except LeadLimitExhausted as exc:
             response = exc.body if isinstance(exc.body, dict) else {}
-            self.stopped = (f"SmartLead lead credits are exhausted: "
-                            f"{response.get('lead_import_stopped_count', 'some')} leads of batch "
-                            f"{self.batch_no} and every later batch were not imported")
+            stopped_here = True
+            if not self.stopped:
+                self.stopped = (f"SmartLead lead credits are exhausted: "
+                                f"{response.get('lead_import_stopped_count', 'some')} leads of "
+                                f"batch {batch} and every later batch were not imported")
         except SmartleadError as exc:
-            raise _BatchFailed(self.batch_no, exc) from None
-        outcomes = reconcile(emails, response, lost_before=lost_before,
-                             stopped=self.stopped is not None)
+            if self.failure is None:
+                self.failure = _BatchFailed(batch, exc)
+            self.bar.update(len(labels))
+            return  # left "sending" in the journal: the next run re-sends it safely
+        outcomes = reconcile(emails, response, lost_before=lost_before, stopped=stopped_here)
         counters = {k: v for k, v in lead_upload_counts(response).items() if k != "raw"}
-        self.book.confirm(digest, self.batch_no, counters,
+        self.book.confirm(digest, batch, counters,
                           {e: o for e, o in outcomes.items() if o != UPLOADED})
         self._apply(report, labels, emails, outcomes)
-        self.batch_rows.append({"batch": self.batch_no, "rows": len(labels), "resumed": False,
-                                **counters})
+        self.batch_rows.append({"batch": batch, "rows": len(labels), "resumed": False, **counters})
+        self.bar.update(len(labels))
+
+    def drain(self) -> None:
+        """Wait for every open request; raise the first failure once all have answered."""
+        while self.pending:
+            self._complete(self.pending.popleft())
+        if self.failure is not None:
+            raise self.failure
 
     def _apply(self, report, labels, emails: pd.Series, outcomes: Mapping[str, str]) -> None:
         keys = emails.str.lower()
@@ -286,6 +333,8 @@ class _Run:
         counter_cols = ["batch", "rows", "resumed", "added", "already_in_campaign", "duplicates",
                         "invalid", "blocked", "unsubscribed", "stopped_by_limit"]
         batches = pd.DataFrame(self.batch_rows)
+        if len(batches):  # overlapping requests finish out of order
+            batches = batches.sort_values("batch", ignore_index=True)
         batches = batches.reindex(columns=counter_cols + [c for c in batches.columns if c not in counter_cols])
         return UploadResult(self.cid, rows, batches, self.book, self.stopped, self.warnings)
 
