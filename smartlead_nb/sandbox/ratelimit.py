@@ -40,13 +40,13 @@ class Decision:
     allowed: bool
     limit: int
     remaining: int
-    reset: int            # unix time (seconds, rounded up) when the tightest window frees a slot
+    reset: int | float    # unix time when the tightest window frees a slot (see check())
     retry_after: float    # seconds to wait; 0 when allowed
 
     def headers(self) -> dict[str, str]:
         return {"X-RateLimit-Limit": str(self.limit),
                 "X-RateLimit-Remaining": str(self.remaining),
-                "X-RateLimit-Reset": str(self.reset)}
+                "X-RateLimit-Reset": format_retry_after(self.reset)}
 
 
 def format_retry_after(value: int | float) -> str:
@@ -99,5 +99,10 @@ class RateLimiter:
             free_in = max((hits[0] + length - now) if hits else length
                           for (_, length), hits, n in zip(windows, queues, left)
                           if n == remaining)
-            reset = math.ceil(time.time() + free_in)
+            # Whole seconds, rounded up, as SmartLead documents; with a scaled clock that would
+            # make a client wait far too long, so the exact time is sent (as for Retry-After).
+            if self.limits.time_scale == 1.0:
+                reset: int | float = math.ceil(time.time() + free_in)
+            else:
+                reset = math.ceil((time.time() + free_in) * 100) / 100
             return Decision(allowed, windows[1][0], max(0, remaining), reset, wait)
