@@ -18,7 +18,7 @@ import os
 import warnings
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -55,37 +55,48 @@ class UploadInterrupted(SmartleadError):
         self.result = result
 
 
-@dataclass
 class UploadResult:
     """What happened to every input row, and SmartLead's raw counters for every batch.
 
     ``rows``: indexed by the input's index (a CSV's data-row number), columns ``email``,
-    ``outcome``, ``reason``, ``batch``. ``batches``: one row per batch with SmartLead's
-    counters and whether it was sent now or skipped as already confirmed (``resumed``).
+    ``outcome``, ``reason``, ``batch``. With ``report_path=`` the rows were written to that
+    CSV as the upload went and ``rows`` reads it back (only do that if it fits in memory);
+    ``summary()`` never needs them. ``batches``: one row per batch with SmartLead's counters
+    and whether it was sent now or skipped as already confirmed (``resumed``).
     """
 
-    campaign_id: int
-    rows: pd.DataFrame
-    batches: pd.DataFrame
-    journal: Journal
-    stopped: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    def __init__(self, campaign_id: int, rows: pd.DataFrame | None, counts: pd.Series,
+                 batches: pd.DataFrame, journal: Journal, stopped: str | None = None,
+                 warnings: list[str] | None = None, report_path: Path | None = None) -> None:
+        self.campaign_id, self._rows, self._counts = campaign_id, rows, counts
+        self.batches, self.journal, self.stopped = batches, journal, stopped
+        self.warnings, self.report_path = warnings or [], report_path
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        if self._rows is None:
+            self._rows = pd.read_csv(self.report_path, index_col=0, keep_default_na=False,
+                                     dtype={"email": str, "outcome": str, "reason": str})
+        return self._rows
 
     @property
     def complete(self) -> bool:
         return self.stopped is None
 
     def summary(self) -> pd.Series:
-        return self.rows["outcome"].value_counts().rename("rows")
+        """Rows per outcome."""
+        return self._counts.sort_values(ascending=False).rename("rows")
 
     def __repr__(self) -> str:
         counts = self.summary()
         parts = ", ".join(f"{n:,} {name}" for name, n in counts.items())
-        sent_now = int((~self.batches["resumed"]).sum()) if len(self.batches) else 0
+        sent_now = int((~self.batches["resumed"].astype(bool)).sum()) if len(self.batches) else 0
         skipped = len(self.batches) - sent_now
-        lines = [f"UploadResult: {len(self.rows):,} rows -> {parts or 'nothing'}",
+        lines = [f"UploadResult: {int(counts.sum()):,} rows -> {parts or 'nothing'}",
                  f"  campaign {self.campaign_id}: {len(self.batches)} batches "
                  f"({sent_now} sent now, {skipped} already confirmed in {self.journal})"]
+        if self.report_path is not None:
+            lines.append(f"  per-row report: {self.report_path}")
         if self.stopped:
             lines.append(f"  STOPPED: {self.stopped}")
         lines += [f"  warning: {w}" for w in self.warnings]
@@ -113,6 +124,7 @@ def upload_leads(
     confirm_overrides: bool = False,
     csv_chunk_rows: int = CSV_CHUNK_ROWS,
     max_in_flight: int = 4,
+    report_path: str | os.PathLike | None = None,
     **read_csv_kwargs: Any,
 ) -> UploadResult:
     """Upload leads to a campaign from a DataFrame, a CSV file or an iterator of DataFrames.
@@ -125,6 +137,8 @@ def upload_leads(
         progress: show a progress bar (a widget in Jupyter, text in a terminal).
         ignore_*: SmartLead's upload flags; the two that override the block and unsubscribe
             lists need ``confirm_overrides=True``.
+        report_path: write the per-row report to this CSV as the upload goes, keeping only
+            counts in memory (for files too big for memory); it is replaced, not appended to.
         max_in_flight: requests open at once (1 = one after another). SmartLead takes
             seconds to answer a 400-lead request, so overlapping a few is what reaches the
             key's rate budget; the client's rate limiter still paces every request.
@@ -153,7 +167,11 @@ def upload_leads(
         journal_path = Path(journal)
     book = Journal(journal_path)
     bar = _progress(progress, _total_rows(source))
-    run = _Run(client, cid, settings, book, batch_size, bar, max_in_flight)
+    report_file = Path(report_path) if report_path is not None else None
+    if report_file is not None:
+        report_file.parent.mkdir(parents=True, exist_ok=True)
+        report_file.write_text("")
+    run = _Run(client, cid, settings, book, batch_size, bar, max_in_flight, report_file)
     try:
         for chunk in _chunks(source, csv_chunk_rows, read_csv_kwargs):
             if run.failure:
@@ -162,6 +180,7 @@ def upload_leads(
                 run.skip_chunk(chunk, mapping)  # still reported, row by row, as not sent
             else:
                 run.chunk(chunk, mapping)
+            run.flush_reports()
         run.drain()
     except _BatchFailed as failed:
         result = run.result()
@@ -188,7 +207,7 @@ class _Run:
     """The state of one upload call: seen emails, the report pieces, batch counters."""
 
     def __init__(self, client, cid: int, settings: dict, book: Journal, batch_size: int,
-                 bar, max_in_flight: int) -> None:
+                 bar, max_in_flight: int, report_path: Path | None = None) -> None:
         self.client, self.cid, self.settings, self.book = client, cid, settings, book
         self.batch_size, self.bar = batch_size, bar
         self.seen = np.empty(0, dtype=np.uint64)  # hashes of emails accepted so far (8 bytes each)
@@ -201,6 +220,8 @@ class _Run:
         self.max_in_flight = max_in_flight
         self.pending: deque = deque()
         self.pool = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="sl-upload")
+        self.report_path = report_path
+        self.counts = pd.Series(dtype="float64")
 
     def chunk(self, frame: pd.DataFrame, mapping) -> None:
         prepared = self._prepare(frame, mapping)
@@ -312,8 +333,7 @@ class _Run:
 
     def drain(self) -> None:
         """Wait for every open request; raise the first failure once all have answered."""
-        while self.pending:
-            self._complete(self.pending.popleft())
+        self.settle()
         if self.failure is not None:
             raise self.failure
 
@@ -327,16 +347,41 @@ class _Run:
         report.loc[labels, "outcome"] = outcome
         report.loc[labels, "reason"] = reason or ""
 
+    def flush_reports(self) -> None:
+        """Append finished chunk reports to ``report_path`` and keep only their counts."""
+        if self.report_path is None:
+            return
+        self.settle()
+        for report in self.reports:
+            self.counts = self.counts.add(report["outcome"].value_counts(), fill_value=0)
+            first = not self.report_path.exists() or self.report_path.stat().st_size == 0
+            report.to_csv(self.report_path, mode="a", header=first, index_label="row")
+        self.reports = []
+
+    def settle(self) -> None:
+        """Wait for every open request (failures are kept for drain() to raise)."""
+        while self.pending:
+            self._complete(self.pending.popleft())
+
     def result(self) -> UploadResult:
+        if self.report_path is not None:
+            self.flush_reports()
+            counts = self.counts.astype(int)
+            return UploadResult(self.cid, None, counts, self._batches(), self.book, self.stopped,
+                                self.warnings, self.report_path)
         rows = pd.concat(self.reports) if self.reports else pd.DataFrame(
             columns=["email", "outcome", "reason", "batch"])
+        counts = rows["outcome"].value_counts()
+        return UploadResult(self.cid, rows, counts, self._batches(), self.book, self.stopped,
+                            self.warnings)
+
+    def _batches(self) -> pd.DataFrame:
         counter_cols = ["batch", "rows", "resumed", "added", "already_in_campaign", "duplicates",
                         "invalid", "blocked", "unsubscribed", "stopped_by_limit"]
         batches = pd.DataFrame(self.batch_rows)
         if len(batches):  # overlapping requests finish out of order
             batches = batches.sort_values("batch", ignore_index=True)
-        batches = batches.reindex(columns=counter_cols + [c for c in batches.columns if c not in counter_cols])
-        return UploadResult(self.cid, rows, batches, self.book, self.stopped, self.warnings)
+        return batches.reindex(columns=counter_cols + [c for c in batches.columns if c not in counter_cols])
 
 
 REASONS = {
