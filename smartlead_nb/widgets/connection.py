@@ -1,0 +1,61 @@
+"""Switching the form to a real SmartLead account by typing the key.
+
+The key is read from the password box and the box is emptied at once, so the key never
+stays in widget state (which JupyterLab saves into the notebook) and is never shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ipywidgets as w
+
+from ._common import error_message, message
+
+
+def _live_client(key: str):
+    from ..client import SmartleadClient
+
+    return SmartleadClient(key)
+
+
+def describe(client) -> str:
+    mode = getattr(client, "mode", "live")
+    where = getattr(client, "base_url", "")
+    if mode == "sandbox":
+        return f"Using the local sandbox at {where}: nothing is sent to SmartLead, no email goes out."
+    return f"Using SmartLead at {where} ({mode})."
+
+
+class KeyForm(w.VBox):
+    """A password box and a button; ``on_client(client)`` gets a checked client for the key."""
+
+    def __init__(self, client, on_client: Callable[[Any], Any],
+                 make_client: Callable[[str], Any] = _live_client) -> None:
+        self._on_client = on_client
+        self._make_client = make_client
+        self.where = w.HTML(message(describe(client))).add_class("sl-connection")
+        self.key = w.Password(placeholder="SmartLead API key (kept in memory only)",
+                              layout=w.Layout(width="360px")).add_class("sl-key")
+        self.button = w.Button(description="Use this key", icon="key").add_class("sl-key-use")
+        self.status = w.HTML().add_class("sl-key-status")
+        self.button.on_click(lambda _: self.use_key())
+        super().__init__([self.where, w.HBox([self.key, self.button]), self.status])
+
+    def use_key(self) -> None:
+        key = self.key.value.strip()
+        self.key.value = ""  # before anything else: never kept in widget state
+        if not key:
+            self.status.value = message("Type your SmartLead API key first.", "error")
+            return
+        try:
+            client = self._make_client(key)
+            client.list_email_accounts()  # a clear "wrong key" now rather than at launch
+        except Exception as exc:
+            self.status.value = error_message(exc)
+            return
+        finally:
+            del key
+        self.where.value = message(describe(client))
+        self.status.value = message("Key accepted; the accounts below are from SmartLead.", "ok")
+        self._on_client(client)

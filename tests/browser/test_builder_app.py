@@ -1,0 +1,109 @@
+"""The Voila app end to end: fill the builder, preview a lead, create, confirm and start."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from smartlead_nb import CampaignSettings, Schedule, SmartleadClient
+from tests.browser.conftest import ROOT
+
+LEADS_CSV = (b"Email Address,First Name,Company\n"
+             b"ana@example.com,Ana,Acme\nben@example.com,Ben,Bolt\nbad-address,Bo,B Co\n"
+             b"ANA@example.com,Ana,Acme\ncleo@example.com,Cleo,Cyan\n")
+TIMEOUT = 30_000
+
+
+@pytest.fixture
+def app(page: Page, voila_url):
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.set_default_timeout(TIMEOUT)
+    page.goto(voila_url)
+    page.wait_for_selector(".sl-name input", timeout=60_000)
+    return page
+
+
+def tab(page: Page, title: str) -> None:
+    page.get_by_role("tab", name=title).click()
+
+
+def test_fill_preview_create_and_start(app: Page, app_sandbox):
+    page = app
+    page.locator(".sl-name input").fill("Browser launch")
+    tab(page, "2 Sequence")
+    page.locator(".sl-step-subject input").nth(0).fill("Idea for {{company_name}}")
+    page.locator(".sl-step-body textarea").nth(0).fill("Hi {{first_name}}, one idea for {{company_name}}.")
+    page.locator("button.sl-step-add").click()
+    expect(page.locator(".sl-step-body textarea")).to_have_count(2)
+    page.locator(".sl-step-body textarea").nth(1).fill("Following up.")
+    tab(page, "3 Senders")
+    page.locator(".sl-account-3001 input").check()
+    page.locator(".sl-account-3002 input").check()
+    tab(page, "4 Leads")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".sl-leads-upload").click()
+    chooser.value.set_files({"name": "leads.csv", "mimeType": "text/csv", "buffer": LEADS_CSV})
+    expect(page.locator(".sl-count-valid")).to_have_text("3")
+    expect(page.locator(".sl-count-rejected")).to_have_text("2")
+    expect(page.locator(".sl-leads-rejected")).to_contain_text("bad-address")
+    tab(page, "5 Schedule")
+    page.locator(".sl-timezone input").fill("Europe/Berlin")
+    page.locator(".sl-hours-start input").fill("08:30")
+    expect(page.locator(".sl-schedule-status")).to_contain_text("08:30-17:00 Europe/Berlin")
+    tab(page, "6 Settings")
+    page.locator(".sl-track-opens input").uncheck()
+    page.locator(".sl-stop-on select").select_option(label="when they click a link")
+    tab(page, "7 Preview & launch")
+    page.locator(".sl-preview-lead input").fill("ben@example.com")
+    page.locator("button.sl-preview-button").click()
+    expect(page.locator(".sl-preview")).to_contain_text("Idea for Bolt")
+    expect(page.locator(".sl-preview")).to_contain_text("Re: Idea for Bolt")
+    expect(page.locator(".sl-timeline table")).to_be_visible()
+    (ROOT / "docs").mkdir(exist_ok=True)
+    page.locator(".sl-builder").screenshot(path=str(ROOT / "docs" / "campaign_builder.png"))
+
+    page.locator("button.sl-create").click()
+    status = page.locator(".sl-launch-status [data-campaign-id]")
+    expect(status).to_contain_text("DRAFTED", timeout=60_000)
+    cid = int(status.get_attribute("data-campaign-id"))
+
+    with SmartleadClient(app_sandbox.api_key, base_url=app_sandbox.base_url, rate_limit=None) as client:
+        campaign = client.get_campaign(cid)
+        assert campaign["name"] == "Browser launch" and campaign["status"] == "DRAFTED"
+        steps = client.get_sequences(cid)
+        assert [s["subject"] for s in steps] == ["Idea for {{company_name}}", ""]
+        assert sorted(a["id"] for a in client.campaign_email_accounts(cid)) == [3001, 3002]
+        assert set(client.campaign_leads_frame(cid)["email"]) == {
+            "ana@example.com", "ben@example.com", "cleo@example.com"}
+        schedule = Schedule.from_campaign(campaign)
+        assert (schedule.timezone, schedule.start, schedule.end) == ("Europe/Berlin", "08:30", "17:00")
+        settings = CampaignSettings.from_campaign(campaign)
+        assert settings.track_opens is False and settings.stop_on == "CLICK_ON_A_LINK"
+
+        # Starting needs the exact name.
+        start = page.locator("button.sl-start")
+        page.locator(".sl-confirm input").fill("browser launch")
+        expect(start).to_be_disabled()
+        page.locator(".sl-confirm input").fill("Browser launch")
+        expect(start).to_be_enabled()
+        start.click()
+        expect(page.locator(".sl-start-status")).to_contain_text(f"Campaign {cid} started")
+        assert client.get_campaign(cid)["status"] == "ACTIVE"
+
+
+def test_errors_are_shown_in_the_page(app: Page, app_sandbox):
+    page = app
+    tab(page, "5 Schedule")
+    page.locator(".sl-timezone input").fill("Europe/Berlinn")
+    expect(page.locator(".sl-schedule-status")).to_contain_text("unknown timezone 'Europe/Berlinn'")
+    page.locator(".sl-hours-start input").fill("18:00")
+    page.locator(".sl-timezone input").fill("Europe/Berlin")
+    expect(page.locator(".sl-schedule-status")).to_contain_text("start 18:00 is not before end 17:00")
+    tab(page, "7 Preview & launch")
+    creates_before = sum(r["path"] == "/campaigns/create" for r in app_sandbox.requests)
+    page.locator("button.sl-create").click()
+    expect(page.locator(".sl-launch-status")).to_contain_text("start 18:00 is not before end 17:00")
+    expect(page.locator(".sl-launch-status")).not_to_contain_text(re.compile("Traceback"))
+    assert sum(r["path"] == "/campaigns/create" for r in app_sandbox.requests) == creates_before

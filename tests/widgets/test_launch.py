@@ -1,0 +1,133 @@
+"""Launch panel: problems and dry run, one-click create (DRAFTED), confirmed start, errors."""
+
+from __future__ import annotations
+
+from smartlead_nb import CampaignSettings, Schedule
+from smartlead_nb.sandbox.faults import Faults
+from tests.conftest import sent
+from tests.widgets.conftest import HEALTHY, fill
+
+
+def posts(sandbox):
+    return [r["path"] for r in sent(sandbox, "POST")]
+
+
+def test_check_shows_problems_and_dry_run_without_sending(builder, leads, sandbox):
+    fill(builder, leads)
+    sandbox.clear_requests()
+    builder.launch_panel.check_button.click()
+    problems = builder.launch_panel.problems.value
+    assert "0 problem(s) to fix" in problems and "invalid_email" in problems
+    dry = builder.launch_panel.dry_run.value
+    assert "campaigns/create" in dry and "3 leads" in dry and "2 steps" in dry
+    assert "api_key=REDACTED" in dry
+    assert posts(sandbox) == []
+
+
+def test_create_is_one_click_and_hands_the_result_back(builder, leads, sandbox, client):
+    fill(builder, leads)
+    seen = []
+    builder.on_launch(seen.append)
+    sandbox.clear_requests()
+    builder.launch_panel.create_button.click()
+    result = builder.result
+    assert result is not None and seen == [result]
+    cid = result.campaign_id
+    assert f"Campaign {cid} created" in builder.launch_panel.status.value
+    assert "DRAFTED" in builder.launch_panel.status.value
+    assert "3 uploaded" in builder.launch_panel.status.value
+    assert "Per-row report" in builder.launch_panel.report.value
+    assert list(result.leads_report["outcome"].astype(str)) == [
+        "uploaded", "invalid_email", "duplicate", "uploaded", "uploaded"]
+    assert posts(sandbox) == ["/campaigns/create", f"/campaigns/{cid}/sequences",
+                              f"/campaigns/{cid}/email-accounts", f"/campaigns/{cid}/leads",
+                              f"/campaigns/{cid}/schedule", f"/campaigns/{cid}/settings"]
+    campaign = client.get_campaign(cid)
+    assert campaign["status"] == "DRAFTED" and campaign["name"] == "Q1 outreach"
+    assert Schedule.from_campaign(campaign).timezone == "Europe/Berlin"
+    assert CampaignSettings.from_campaign(campaign).stop_on == "CLICK_ON_A_LINK"
+    assert sorted(a["id"] for a in client.campaign_email_accounts(cid)) == list(HEALTHY)
+    assert len(client.get_sequences(cid)) == 2
+    assert set(client.campaign_leads_frame(cid)["email"]) == {
+        "ana@example.com", "ben@example.com", "cy@example.com"}
+    # a second click resumes the same launch: no second campaign
+    builder.launch_panel.create_button.click()
+    assert builder.result.campaign_id == cid
+    assert len(sent(sandbox, "POST", "/campaigns/create")) == 1
+
+
+def test_start_needs_the_exact_campaign_name(builder, leads, sandbox, client):
+    fill(builder, leads)
+    panel = builder.launch_panel
+    panel.start_button.click()
+    assert "Create the campaign first" in panel.start_status.value
+    panel.create_button.click()
+    cid = builder.result.campaign_id
+    assert panel.start_button.disabled
+    panel.confirm.value = "q1 outreach"                      # not exactly the name
+    assert panel.start_button.disabled
+    panel.start_button.click()                               # even if clicked anyway
+    assert "type the campaign name exactly" in panel.start_status.value
+    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert not sent(sandbox, "POST", f"/campaigns/{cid}/status")
+    panel.confirm.value = "Q1 outreach"
+    assert not panel.start_button.disabled
+    panel.start_button.click()
+    assert f"Campaign {cid} started" in panel.start_status.value
+    assert client.get_campaign(cid)["status"] == "ACTIVE"
+    assert panel.started and panel.start_button.disabled and panel.confirm.value == ""
+
+
+def test_no_accounts_blocks_create(builder, leads, sandbox):
+    fill(builder, leads)
+    for box in builder.accounts._boxes.values():
+        box.value = False
+    sandbox.clear_requests()
+    builder.launch_panel.create_button.click()
+    assert "no sender accounts" in builder.launch_panel.problems.value
+    assert "Not created: fix the problems" in builder.launch_panel.status.value
+    assert builder.result is None and posts(sandbox) == []
+
+
+def test_unhealthy_account_is_a_problem(builder, leads):
+    fill(builder, leads)
+    builder.accounts._boxes[3005].value = True               # SMTP failing
+    builder.launch_panel.check_button.click()
+    assert "SMTP/IMAP not connected" in builder.launch_panel.problems.value
+
+
+def test_bad_schedule_blocks_create_in_plain_words(builder, leads, sandbox):
+    fill(builder, leads)
+    builder.schedule.start.value = "18:00"
+    sandbox.clear_requests()
+    builder.launch_panel.create_button.click()
+    assert "start 18:00 is not before end 16:00" in builder.launch_panel.problems.value
+    assert posts(sandbox) == [] and builder.result is None
+
+
+def test_server_error_is_shown_in_plain_words(builder, leads, sandbox):
+    fill(builder, leads)
+    sandbox.faults = Faults(p500=1.0)
+    builder.launch_panel.create_button.click()
+    status = builder.launch_panel.status.value
+    assert "sl-msg-error" in status and "SmartLead said:" in status and "HTTP 500" in status
+    assert "Traceback" not in status and "api_key=" not in status
+    assert builder.result is None
+
+
+def test_name_with_no_leads_or_steps_lists_every_problem(builder, sandbox):
+    builder.launch_panel.check_button.click()
+    problems = builder.launch_panel.problems.value
+    assert "the campaign has no name" in problems
+    assert "no leads" in problems and "no sender accounts" in problems
+
+
+def test_error_during_launch_is_shown_in_plain_words(builder, leads, sandbox, client, monkeypatch):
+    fill(builder, leads)
+    real = client.add_email_accounts
+    monkeypatch.setattr(client, "add_email_accounts", lambda cid, ids: real(cid, [987654]))
+    builder.launch_panel.create_button.click()
+    status = builder.launch_panel.status.value
+    assert "sl-msg-error" in status and "SmartLead said:" in status
+    assert "Traceback" not in status
+    assert builder.result is None
