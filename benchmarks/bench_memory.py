@@ -25,14 +25,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def write_csv(path: Path, rows: int) -> None:
+def write_csv(path: Path, rows: int, offset: int) -> None:
+    """``rows`` leads whose emails start at ``offset`` (so two files share no lead)."""
     sys.path.insert(0, str(HERE))
     from _data import leads_frame
 
     step = 200_000
     with open(path, "w", encoding="utf-8") as fh:
         for start in range(0, rows, step):
-            leads_frame(min(step, rows - start), start=start).to_csv(fh, index=False, header=start == 0)
+            leads_frame(min(step, rows - start), start=offset + start).to_csv(
+                fh, index=False, header=start == 0)
 
 
 def child(csv_path: str, base_url: str, key: str, workdir: str) -> None:
@@ -74,9 +76,9 @@ def main(argv=None) -> dict:
             server.stdout.readline()  # "SmartLead sandbox listening on ..."
             base_url = f"http://127.0.0.1:{port}/api/v1"
             results = {}
-            for rows in (args.small, args.large):
+            for k, rows in enumerate((args.small, args.large)):
                 path = tmp / f"leads-{rows}.csv"
-                write_csv(path, rows)
+                write_csv(path, rows, offset=k * 10_000_000)
                 out = subprocess.run([sys.executable, __file__, "--child", str(path), base_url, key, str(tmp)],
                                      capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(HERE)))
                 if out.returncode:

@@ -63,7 +63,9 @@ class Journal:
         entry = {"state": "confirmed", "digest": digest, "batch": batch,
                  "counters": counters, "outcomes": outcomes}
         self._append(entry)
-        self.confirmed[digest] = entry
+        # In memory, only that it is done: the outcomes are on disk for a later resume, and
+        # keeping them here would grow with the upload (memory must stay flat).
+        self.confirmed[digest] = {"batch": batch, "counters": counters, "outcomes": {}}
         self.in_flight.discard(digest)
 
     def _append(self, entry: dict[str, Any]) -> None:
