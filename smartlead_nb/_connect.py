@@ -25,7 +25,15 @@ def connect(api_key: str | None = None, *, rate_limit: RateLimit | None = STANDA
 
     >>> client = connect()                                   # doctest: +SKIP
     smartlead_nb: no SMARTLEAD_API_KEY set, so this uses the local sandbox at http://127.0.0.1:...
+
+    With ``SMARTLEAD_NB_CASSETTE`` set it replays that recording instead (see
+    :mod:`smartlead_nb.replay`): no sandbox, no network, and one line says so.
     """
+    from . import replay
+
+    recorded = replay.client_for_connect(rate_limit)  # SMARTLEAD_NB_CASSETTE: no network
+    if recorded is not None:
+        return recorded
     key = api_key or os.environ.get(KEY_ENV)
     if not key and prompt:
         key = ask_for_key()
