@@ -2,8 +2,8 @@
 
 Each variant runs in a fresh interpreter ``--runs`` times, interleaved so that machine noise
 hits all of them alike; the medians are compared. Also shown, for honesty: the first real use
-(``smartlead_nb.SmartleadClient``, which loads pandas, requests and the rate limiter), and that
-no Jupyter or widget module is loaded by either.
+(``smartlead_nb.SmartleadClient``, which loads pandas and requests), building a client (which
+also loads the rate limiter), and that no Jupyter or widget module is loaded by any of them.
 
     python benchmarks/bench_startup.py [--runs 15]
 """
@@ -20,6 +20,9 @@ VARIANTS = {
     "import pandas": "import pandas",
     "import smartlead_nb": "import smartlead_nb",
     "smartlead_nb.SmartleadClient (first use)": "import smartlead_nb; smartlead_nb.SmartleadClient",
+    "SmartleadClient(...) built (limiter loaded)":
+        "import smartlead_nb as sl; sl.SmartleadClient('k', base_url='http://127.0.0.1:9/api/v1',"
+        " rate_limit=sl.RateLimit(shared=False))",
 }
 CHECK = ("import sys, smartlead_nb; smartlead_nb.SmartleadClient; smartlead_nb.CampaignPlan; "
          "bad = sorted(m for m in sys.modules if m.split('.')[0] in "

@@ -15,7 +15,6 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pyrate_limiter import InMemoryBucket, Limiter, Rate, SQLiteBucket
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,8 @@ class RateLimit:
         return replace(self, time_scale=time_scale)
 
     def rates(self) -> list[Rate]:
+        from pyrate_limiter import Rate  # imported on first use: it pulls in asyncio
+
         stretch = self.time_scale * (1 + self.margin)
         windows = [(self.per_second, 1_000), (self.per_minute, 60_000), (self.per_hour, 3_600_000)]
         return [
@@ -86,6 +87,8 @@ def key_fingerprint(base_url: str, api_key: str) -> str:
 
 def build_limiter(limit: RateLimit, fingerprint: str) -> Limiter:
     """A pyrate-limiter ``Limiter`` enforcing ``limit`` for one key."""
+    from pyrate_limiter import InMemoryBucket, Limiter, SQLiteBucket
+
     rates = limit.rates()
     if limit.shared:
         db_path = cache_dir() / f"budget-{fingerprint}.sqlite3"

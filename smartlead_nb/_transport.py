@@ -26,7 +26,6 @@ from typing import Any, Mapping
 
 import requests
 from requests.adapters import HTTPAdapter
-from requests_ratelimiter import LimiterAdapter
 from urllib3.util.retry import Retry
 
 from . import __version__
@@ -177,6 +176,8 @@ class Transport:
         retry = self.retry.urllib3_retry()
         adapter: HTTPAdapter
         if self.rate_limit is not None:
+            from requests_ratelimiter import LimiterAdapter  # loaded only when limiting
+
             adapter = LimiterAdapter(
                 limiter=build_limiter(self.rate_limit, self.fingerprint),
                 per_host=False,
