@@ -185,6 +185,8 @@ def statistics_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     first = ["lead_email", "lead_name", "sequence_number", "email_subject", "sent_time",
              "open_time", "click_time", "reply_time", "open_count", "click_count"]
     frame = _ordered(tidy_frame(rows), first)
+    if frame.empty:  # nothing sent yet: still the columns a cell selects, not a KeyError
+        frame = frame.reindex(columns=first + [c for c in frame.columns if c not in first])
     for col in ("is_unsubscribed", "is_bounced"):
         if col in frame.columns:
             frame[col] = frame[col].astype("boolean")

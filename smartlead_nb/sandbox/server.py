@@ -235,6 +235,13 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self._open_lock = threading.Lock()
         super().__init__(address, _Handler)
 
+    def handle_error(self, request, client_address):
+        # A client that went away before its answer (a killed kernel, a timeout) is not the
+        # sandbox's error; the default traceback would land in whichever notebook cell runs.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
     def process_request(self, request, client_address):
         with self._open_lock:
             self._open.add(request)
