@@ -262,6 +262,12 @@ class CampaignPlan:
             if step == "start" and not start:
                 break
             if step in book.done:
+                if step == "leads" and journal not in (False, None):
+                    # Done on an earlier run: rebuild the per-row report from the journal
+                    # (every batch is confirmed there, so nothing is sent again).
+                    upload = upload_leads(client, cid, self._leads_frame(),
+                                          mapping=self.lead_mapping, journal=journal,
+                                          progress=False)
                 bar.update(1)
                 continue
             bar.set_description(f"campaign {cid}: {step.replace('_', ' ')}")

@@ -144,9 +144,8 @@ def test_whole_plan_launch_survives_the_same_faults(faulty, tmp_path):
     assert sorted(a["id"] for a in client.campaign_email_accounts(cid)) == [3001, 3002]
     held = db_campaign_emails(db, cid)
     assert len(held) == len(set(held)) and {e.lower() for e in held} == expected
-    # The per-row report of the run that finished the leads step is lost when a later step
-    # fails (see the xfail below); the analyst's way back to it is the journal: the same
-    # upload call again resends nothing and reports every row.
+    # The per-row report can also be rebuilt from the journal by hand: the same upload call
+    # again resends nothing and reports every row.
     sb.clear_requests()
     report = upload_leads(client, cid, frame, journal=journal, progress=False).rows
     assert [r for r in sb.requests if r["method"] == "POST"] == []
@@ -162,8 +161,6 @@ def test_whole_plan_launch_survives_the_same_faults(faulty, tmp_path):
           f"re-runs {reruns} {dict(errors)}")
 
 
-@pytest.mark.xfail(strict=True, reason="plan.launch: after a re-run that skips the finished "
-                   "leads step, LaunchResult.upload/leads_report is None (the per-row report is lost)")
 def test_launch_rerun_still_returns_the_leads_report(sandbox, client, tmp_path):
     frame, _ = messy_leads(30, n_invalid=2, n_dupes=3, domain="rerun.example")
     plan = sl.CampaignPlan("Rerun report", sequences=STEPS.rename(columns={}), leads=frame,

@@ -15,11 +15,9 @@ def w(name, text, *, enc="utf-8", **entry):
 
 # ---- lead files, driven through upload_leads(path) and leads_from_frame(pd.read_csv(path))
 w("empty.csv", "", path="upload", expect="error", error="InputError", match="empty|no data|no columns",
-  xfail="upload.py _chunks: pandas EmptyDataError from pd.read_csv escapes raw; only UnicodeDecodeError is turned into an InputError",
   about="a zero-byte file")
 w("header_only.csv", "Email,First Name,Company\n", path="upload", expect="error", error="InputError|LeadFrameError",
-  match="no rows|no data|empty", about="a header and no rows",
-  xfail="upload_leads of a header-only CSV returns an empty UploadResult with no error and no warning (leads_from_frame raises LeadFrameError 'the frame has no rows' for the same data)")
+  match="no rows|no data|empty", about="a header and no rows")
 w("all_empty_rows.csv", "Email,First Name\n,\n,\n , \n", path="upload", expect="rows",
   outcomes={"empty_row": 3}, reason="empty", about="every value missing (NaN after reading)")
 w("no_email_column.csv", "Name,Company\nAna,Acme\nBen,Bolt\n", path="upload", expect="error",
@@ -61,18 +59,15 @@ w("utf16_bom.csv", "\ufeffEmail,First Name\nana@example.com,Ana\n".encode("utf-1
 w("utf8_bom.csv", "\ufeffEmail,First Name\nana@example.com,Ana\n", path="upload", expect="rows",
   outcomes={"uploaded": 1}, about="UTF-8 with a BOM (Excel's 'CSV UTF-8')")
 w("ragged_rows.csv", "Email,First Name\nana@example.com,Ana\nben@example.com,Ben,extra,more\ncy@example.com,Cy\n",
-  path="upload", expect="error", error="InputError", match="line 3|row", about="a row with more fields than the header",
-  xfail="upload.py _chunks: pandas ParserError from pd.read_csv escapes raw; only UnicodeDecodeError is turned into an InputError")
+  path="upload", expect="error", error="InputError", match="line 3|row", about="a row with more fields than the header")
 w("jsonl_as_csv.csv", '{"email": "ana@example.com", "first_name": "Ana"}\n{"email": "ben@example.com", "first_name": "Ben"}\n',
   path="upload", expect="error", error="InputError|LeadFrameError", match="email", about="a JSON lines file passed as CSV")
 w("semicolon_separated.csv", "Email;First Name\nana@example.com;Ana\n", path="upload", expect="error",
   error="LeadFrameError", match="no email column|sep", about="semicolons (European Excel) read as one column")
 w("unterminated_quote.csv", 'Email,First Name\nana@example.com,"Ana\nben@example.com,Ben\n', path="upload",
-  expect="error", error="InputError", match="quote|EOF|line", about="a quote that never closes",
-  xfail="upload.py _chunks: pandas ParserError from pd.read_csv escapes raw; only UnicodeDecodeError is turned into an InputError")
+  expect="error", error="InputError", match="quote|EOF|line", about="a quote that never closes")
 w("binary_garbage.csv", bytes(range(256)) * 4, path="upload", expect="error", error="InputError",
-  match="UTF-8|encoding", about="random bytes",
-  xfail="upload.py _chunks: pandas ParserError from pd.read_csv escapes raw; only UnicodeDecodeError is turned into an InputError")
+  match="UTF-8|encoding", about="random bytes")
 w("null_like_strings.csv", "Email,First Name\nNaN,A\nnull,B\nNone,C\nana@example.com,N/A\n", path="upload",
   expect="rows_explained", about="null-like words where an address should be")
 w("numbers_as_email.csv", "Email\n12345\n3.14\n", path="upload", expect="rows", outcomes={"invalid_email": 2},
