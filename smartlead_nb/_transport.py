@@ -29,7 +29,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from . import __version__
-from ._ratelimit import RateLimit, build_limiter, key_fingerprint
+from ._ratelimit import RateLimit, key_fingerprint, limiter_adapter
 from ._redact import redact, register_secret
 from .errors import (
     ApiFailure,
@@ -176,17 +176,8 @@ class Transport:
         retry = self.retry.urllib3_retry()
         adapter: HTTPAdapter
         if self.rate_limit is not None:
-            from requests_ratelimiter import LimiterAdapter  # loaded only when limiting
-
-            adapter = LimiterAdapter(
-                limiter=build_limiter(self.rate_limit, self.fingerprint),
-                per_host=False,
-                bucket_name=f"smartlead-{self.fingerprint}",
-                max_delay=None,
-                limit_statuses=(429,),
-                max_retries=retry,
-                pool_maxsize=16,
-            )
+            adapter = limiter_adapter(self.rate_limit, self.fingerprint, max_retries=retry,
+                                      pool_maxsize=16)
         else:
             adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)
         session.mount("https://", adapter)
