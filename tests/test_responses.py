@@ -109,3 +109,10 @@ def test_leads_export_csv():
     assert frame["phone_number"].iloc[0] == "4155550100"
     assert frame["is_unsubscribed"].tolist() == [False, True]
     assert leads_export_frame("").empty
+
+
+def test_empty_answers_keep_their_leading_columns():
+    assert list(campaign_leads_frame([]).columns[:3]) == ["lead_id", "email", "first_name"]
+    assert list(campaigns_frame([]).columns[:3]) == ["id", "name", "status"]
+    assert "from_email" in email_accounts_frame([]).columns
+    assert statistics_frame([])[["lead_email", "sent_time"]].empty

@@ -185,8 +185,6 @@ def statistics_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     first = ["lead_email", "lead_name", "sequence_number", "email_subject", "sent_time",
              "open_time", "click_time", "reply_time", "open_count", "click_count"]
     frame = _ordered(tidy_frame(rows), first)
-    if frame.empty:  # nothing sent yet: still the columns a cell selects, not a KeyError
-        frame = frame.reindex(columns=first + [c for c in frame.columns if c not in first])
     for col in ("is_unsubscribed", "is_bounced"):
         if col in frame.columns:
             frame[col] = frame[col].astype("boolean")
@@ -218,6 +216,10 @@ def _truthy(value: Any) -> Any:
 
 
 def _ordered(frame: pd.DataFrame, first: Sequence[str]) -> pd.DataFrame:
+    """The ``first`` columns leading; an empty answer still has them, so a notebook cell that
+    selects them gets an empty table rather than a KeyError (a campaign with no leads yet)."""
+    if frame.empty:
+        return frame.reindex(columns=list(first) + [c for c in frame.columns if c not in first])
     lead = [c for c in first if c in frame.columns]
     return frame[lead + [c for c in frame.columns if c not in lead]]
 
