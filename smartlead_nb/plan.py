@@ -409,11 +409,7 @@ def _step_bar(enabled: bool, total: int):
     if not enabled:
         from .upload import _NoBar
 
-        class _Bar(_NoBar):
-            def set_description(self, text: str) -> None:
-                pass
-
-        return _Bar()
+        return _NoBar()
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc="launching", unit="step", leave=True)

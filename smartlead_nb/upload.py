@@ -500,7 +500,12 @@ def _progress(enabled: bool, total: int | None):
 
 
 class _NoBar:
+    """Stands in for a tqdm bar when progress is off."""
+
     def update(self, n: int) -> None:
+        pass
+
+    def set_description(self, text: str) -> None:
         pass
 
     def close(self) -> None:
