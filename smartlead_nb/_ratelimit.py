@@ -14,7 +14,10 @@ import hashlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:  # pyrate-limiter is imported on first use (it pulls in asyncio)
+    from pyrate_limiter import Limiter, Rate
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ import os
 import warnings
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 

@@ -7,7 +7,8 @@ from typing import Any, Iterator, Mapping, Sequence
 import pandas as pd
 
 from ..errors import InputError
-from ..frames.responses import campaign_leads_frame, categories_frame, coerce_counts, to_int
+from ..frames.responses import (campaign_leads_frame, categories_frame, coerce_counts, tidy_frame,
+                                to_int)
 from ._base import Resource, check_id, list_rows
 
 MAX_LEADS_PER_REQUEST = 400
@@ -192,7 +193,6 @@ class LeadsMixin(Resource):
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
         body = self._call("GET", f"campaigns/{cid}/leads/{lid}/message-history",
                           subject=f"lead {lid} in campaign {cid}")
-        from ..frames.responses import tidy_frame
         return tidy_frame(list_rows(body, "history", "data"))
 
     def lead_categories(self) -> list[dict]:
