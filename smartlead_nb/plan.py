@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -33,6 +34,9 @@ from .schedule import Schedule
 from .settings import CampaignSettings
 
 PROBLEM_COLUMNS = ["severity", "area", "item", "problem"]
+# The lead-upload flags a plan carries (passed through to upload_leads).
+UPLOAD_FLAGS = ("ignore_global_block_list", "ignore_unsubscribe_list",
+                "ignore_duplicate_leads_in_other_campaign", "ignore_community_bounce_list")
 STEPS = ("create", "sequences", "email_accounts", "leads", "schedule", "settings", "start")
 
 
@@ -50,6 +54,11 @@ class CampaignPlan:
         settings: :class:`~smartlead_nb.CampaignSettings` (``None`` leaves the defaults).
         lead_mapping: column -> field overrides for the lead column guess.
         client_id: the agency sub-account.
+        ignore_duplicate_leads_in_other_campaign: add leads SmartLead already holds in
+            another campaign (by default it skips them).
+        ignore_global_block_list, ignore_unsubscribe_list: let blocked or unsubscribed
+            people in; :meth:`launch` then needs ``confirm_overrides=True``.
+        ignore_community_bounce_list: SmartLead's flag of that name.
     """
 
     name: str
@@ -60,6 +69,10 @@ class CampaignPlan:
     settings: CampaignSettings | None = None
     lead_mapping: Mapping[Any, str | None] | None = None
     client_id: int | None = None
+    ignore_duplicate_leads_in_other_campaign: bool = False
+    ignore_global_block_list: bool = False
+    ignore_unsubscribe_list: bool = False
+    ignore_community_bounce_list: bool = False
 
     # -- derived views (recomputed when the inputs change) ------------------------------------
     def steps(self) -> list[dict]:
@@ -75,8 +88,7 @@ class CampaignPlan:
         frame = self._leads_frame()
         if frame is None:
             return None
-        key = (id(frame), len(frame), tuple(map(str, frame.columns)),
-               tuple(sorted((str(k), str(v)) for k, v in (self.lead_mapping or {}).items())))
+        key = _content_key(frame, self.lead_mapping)
         cached = self.__dict__.get("_leads_cache")
         if cached is None or cached[0] != key:
             cached = (key, leads_from_frame(frame, self.lead_mapping))
@@ -94,6 +106,24 @@ class CampaignPlan:
                 raise InputError(f"no such leads file: {path}")
             return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
         raise InputError(f"leads must be a DataFrame or a CSV path, got {type(self.leads).__name__}")
+
+    def upload_options(self, *, confirm_overrides: bool = False) -> dict[str, bool]:
+        """The plan's lead-upload flags, as ``upload_leads`` takes them.
+
+        Refuses (``InputError``) the block and unsubscribe overrides unless
+        ``confirm_overrides=True``: those email people who asked not to be emailed.
+
+        >>> CampaignPlan("x", ignore_duplicate_leads_in_other_campaign=True).upload_options()
+        ... # doctest: +NORMALIZE_WHITESPACE
+        {'ignore_global_block_list': False, 'ignore_unsubscribe_list': False,
+         'ignore_duplicate_leads_in_other_campaign': True, 'ignore_community_bounce_list': False,
+         'confirm_overrides': False}
+        """
+        from .resources.leads import lead_upload_settings
+
+        flags = {f: bool(getattr(self, f)) for f in UPLOAD_FLAGS}
+        lead_upload_settings(**flags, confirm_overrides=confirm_overrides)  # refuses early
+        return {**flags, "confirm_overrides": confirm_overrides is True}
 
     # -- previews -------------------------------------------------------------------------------
     def lead(self, which: Any = 0) -> dict:
@@ -213,7 +243,8 @@ class CampaignPlan:
         if leads is not None:
             from .resources.leads import lead_upload_settings
 
-            settings = lead_upload_settings(return_lead_ids=True)
+            flags = {f: bool(getattr(self, f)) for f in UPLOAD_FLAGS}
+            settings = lead_upload_settings(**flags, return_lead_ids=True, confirm_overrides=True)
             for payload in leads.json_batches(batch_size):
                 req("leads", "POST", "campaigns/{campaign_id}/leads",
                     json.loads(payload.request_body(settings)))
@@ -226,7 +257,7 @@ class CampaignPlan:
     # -- launch ----------------------------------------------------------------------------------
     def launch(self, client, *, start: bool = False, confirm: bool = False,
                state: str | os.PathLike | None | bool = True, journal: Any = True,
-               progress: bool = True) -> "LaunchResult":
+               progress: bool = True, confirm_overrides: bool = False) -> "LaunchResult":
         """Create and configure the campaign in SmartLead's order; resumable.
 
         Leaves the campaign ``DRAFTED`` unless ``start=True`` and ``confirm=True``. Refuses to
@@ -235,11 +266,16 @@ class CampaignPlan:
         nowhere, so a re-run starts over). Because the state is kept by name, running a
         finished launch again returns the same campaign; to launch a second campaign from
         the same plan, give it another name or pass ``state=False``.
+
+        The plan's ``ignore_*`` upload flags go to every lead batch; the block and
+        unsubscribe overrides need ``confirm_overrides=True``. A launch that adds no lead at
+        all says so first in ``LaunchResult.problems``.
         """
         from .upload import upload_leads
 
         if start and confirm is not True:
             raise InputError("starting sends real email: pass start=True, confirm=True")
+        options = self.upload_options(confirm_overrides=confirm_overrides)
         errors = self.check()
         errors = errors[errors["severity"] == "error"]
         if len(errors):
@@ -247,15 +283,10 @@ class CampaignPlan:
                              + "\n".join(f"- {r.area} {r.item}: {r.problem}" for r in errors.itertuples()))
         book = _PlanState(_state_path(client, self, state))
         bar = _step_bar(progress, len(STEPS) if start else len(STEPS) - 1)
-        cid = book.data.get("campaign_id")
-        if cid is not None:
-            try:
-                client.get_campaign(cid)
-            except NotFoundError:
-                book.reset()  # deleted since: start over
-                cid = None
+        cid = _resumable_campaign(client, self, book)
         if cid is None:
             cid = _create_once(client, self, book)
+        name = book.data.get("name", self.name)
         bar.update(1)
         upload = None
         for step in STEPS[1:]:
@@ -267,7 +298,7 @@ class CampaignPlan:
                     # (every batch is confirmed there, so nothing is sent again).
                     upload = upload_leads(client, cid, self._leads_frame(),
                                           mapping=self.lead_mapping, journal=journal,
-                                          progress=False)
+                                          progress=False, **options)
                 bar.update(1)
                 continue
             bar.set_description(f"campaign {cid}: {step.replace('_', ' ')}")
@@ -277,10 +308,11 @@ class CampaignPlan:
                 client.add_email_accounts(cid, [int(a) for a in self.email_accounts])
             elif step == "leads":
                 upload = upload_leads(client, cid, self._leads_frame(), mapping=self.lead_mapping,
-                                      journal=journal, progress=progress)
+                                      journal=journal, progress=progress, **options)
                 if not upload.complete:
                     bar.close()
-                    return LaunchResult(cid, book.done_frame(), upload, stopped=upload.stopped)
+                    return LaunchResult(cid, book.done_frame(), upload, stopped=upload.stopped,
+                                        name=name, problems=_lead_problems(cid, upload))
             elif step == "schedule" and self.schedule is not None:
                 client.update_schedule(cid, self.schedule)
             elif step == "settings" and self.settings is not None and self.settings.to_payload():
@@ -290,17 +322,25 @@ class CampaignPlan:
             book.mark(step)
             bar.update(1)
         bar.close()
-        return LaunchResult(cid, book.done_frame(), upload)
+        return LaunchResult(cid, book.done_frame(), upload, name=name,
+                            problems=_lead_problems(cid, upload))
 
 
 @dataclass
 class LaunchResult:
-    """What :meth:`CampaignPlan.launch` did: the campaign id, each step, the lead report."""
+    """What :meth:`CampaignPlan.launch` did: the campaign id, each step, the lead report.
+
+    ``name`` is the name the campaign was created with (what a confirmation must match);
+    ``problems`` lists what needs a look before starting, e.g. that no lead was added. The
+    repr leads with them.
+    """
 
     campaign_id: int
     steps: pd.DataFrame
     upload: Any = None
     stopped: str | None = None
+    name: str | None = None
+    problems: list[str] = field(default_factory=list)
 
     @property
     def leads_report(self) -> pd.DataFrame | None:
@@ -309,12 +349,62 @@ class LaunchResult:
 
     def __repr__(self) -> str:
         done = ", ".join(self.steps["step"]) if len(self.steps) else "nothing"
-        text = f"LaunchResult(campaign {self.campaign_id}: {done})"
+        text = "".join(f"PROBLEM: {p}\n" for p in self.problems)
+        text += f"LaunchResult(campaign {self.campaign_id}: {done})"
         if self.upload is not None:
             text += "\n" + repr(self.upload)
         if self.stopped:
             text += f"\nSTOPPED: {self.stopped}"
         return text
+
+
+def _resumable_campaign(client, plan: CampaignPlan, book: "_PlanState") -> int | None:
+    """The campaign an earlier run of this launch created, if it is still that campaign.
+
+    A state file names a campaign id; the server is asked whether that id still exists and
+    still carries the plan's name. Deleted, or another campaign under that id (a sandbox
+    reset, a state file copied from elsewhere): the launch starts over, with a warning.
+    """
+    cid = book.data.get("campaign_id")
+    if cid is None:
+        return None
+    try:
+        campaign = client.get_campaign(cid)
+    except NotFoundError:
+        book.reset()  # deleted since: start over
+        return None
+    expected = book.data.get("name", plan.name)
+    if campaign.get("name") != expected:
+        warnings.warn(f"the launch state {book.path} names campaign {cid}, but that campaign "
+                      f"is now called {campaign.get('name')!r}, not {expected!r}: it is not "
+                      f"the campaign this plan created, so the launch starts over", stacklevel=3)
+        book.reset()
+        return None
+    return int(cid)
+
+
+def _lead_problems(cid: int, upload) -> list[str]:
+    """A problem when an upload added no lead at all (every row refused or skipped)."""
+    if upload is None:
+        return []
+    counts = upload.summary()
+    if int(counts.get("uploaded", 0)):
+        return []
+    why = ", ".join(f"{int(n):,} {k}" for k, n in counts.items() if n) or "no rows"
+    hint = (" (ignore_duplicate_leads_in_other_campaign=True lets leads that are already in "
+            "another campaign in)" if counts.get("in_other_campaign", 0) else "")
+    return [f"no leads were added to campaign {cid}: {why}{hint}; it would send to nobody"]
+
+
+def _content_key(frame: pd.DataFrame, mapping: Mapping[Any, str | None] | None) -> tuple:
+    """What the checked-leads cache is keyed on: the frame's content, not its identity, so a
+    frame changed in place (``df.loc[0, "Email"] = ...``) is checked again."""
+    try:
+        digest = int(pd.util.hash_pandas_object(frame, index=True).sum())
+    except TypeError:  # unhashable cells (lists, dicts): hash their text instead
+        digest = int(pd.util.hash_pandas_object(frame.astype(str), index=True).sum())
+    return (digest, len(frame), tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)),
+            tuple(sorted((str(k), str(v)) for k, v in (mapping or {}).items())))
 
 
 def _create_once(client, plan: CampaignPlan, book: "_PlanState") -> int:
@@ -326,11 +416,11 @@ def _create_once(client, plan: CampaignPlan, book: "_PlanState") -> int:
         # the one with this name that did not exist before it was sent.
         new = sorted(set(same_name) - set(book.data.get("existing_ids", [])))
         if new:
-            book.set(campaign_id=new[-1], creating=False)
+            book.set(campaign_id=new[-1], name=plan.name, creating=False)
             return new[-1]
     book.set(creating=True, existing_ids=same_name)
     created = client.create_campaign(plan.name, client_id=plan.client_id)
-    book.set(campaign_id=int(created["id"]), creating=False)
+    book.set(campaign_id=int(created["id"]), name=created.get("name", plan.name), creating=False)
     return int(created["id"])
 
 

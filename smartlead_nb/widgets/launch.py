@@ -26,6 +26,7 @@ class LaunchPanel(w.VBox):
         self._on_result = on_result
         self.state, self.journal = state, journal
         self.result = None
+        self.created_name = ""  # the name the campaign was created with (set by create())
         self.last_error: BaseException | None = None
         self.started = False
         self.check_button = w.Button(description="Check plan", icon="check").add_class("sl-check")
@@ -100,14 +101,18 @@ class LaunchPanel(w.VBox):
             self.status.value = error_message(exc)
             return
         self.result = result
+        # What a confirmation must match: the name the campaign was created with, kept now,
+        # never the form's name field (which may be cleared or renamed after Create).
+        self.created_name = result.name or ""
         self.started = False
         summary = ""
         if result.leads_report is not None:
             counts = result.leads_report["outcome"].value_counts()
             summary = "; leads: " + ", ".join(f"{n:,} {k}" for k, n in counts.items() if n)
-        kind = "warning" if result.stopped else "ok"
+        kind = "warning" if result.stopped or result.problems else "ok"
         self.status.value = message(
-            f"Campaign {result.campaign_id} created and configured; it is DRAFTED (nothing is "
+            "".join(f"PROBLEM: {p}\n" for p in result.problems)
+            + f"Campaign {result.campaign_id} created and configured; it is DRAFTED (nothing is "
             f"sent){summary}." + (f"\nSTOPPED: {result.stopped}" if result.stopped else ""), kind)
         self.status.value = self.status.value.replace(
             "<div ", f'<div data-campaign-id="{int(result.campaign_id)}" ', 1)
@@ -117,7 +122,9 @@ class LaunchPanel(w.VBox):
                                 + table(report, max_rows=20)
         self.confirm.disabled = False
         self.confirm.value = ""
-        self.start_status.value = message(f"To start, type the campaign name exactly: {plan.name}")
+        self._confirm_changed()
+        self.start_status.value = message(
+            f"To start, type the campaign name exactly: {self.created_name}")
         if self._on_result is not None:
             self._on_result(result)
 
@@ -126,13 +133,10 @@ class LaunchPanel(w.VBox):
         self.start_button.disabled = not self._confirmed()
 
     def _confirmed(self) -> bool:
-        if self.result is None:
+        """True only when the box holds the created campaign's name (never an empty one)."""
+        if self.result is None or not self.created_name:
             return False
-        try:
-            name = self._get_plan().name
-        except Exception:
-            return False
-        return self.confirm.value == name
+        return self.confirm.value == self.created_name
 
     def start(self) -> None:
         """Start sending, only once a campaign exists and its name has been typed exactly."""

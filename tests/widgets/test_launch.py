@@ -131,3 +131,37 @@ def test_error_during_launch_is_shown_in_plain_words(builder, leads, sandbox, cl
     assert "sl-msg-error" in status and "SmartLead said:" in status
     assert "Traceback" not in status
     assert builder.result is None
+
+
+def test_clearing_the_name_field_never_confirms_an_empty_box(builder, leads, sandbox, client):
+    fill(builder, leads)
+    panel = builder.launch_panel
+    panel.create_button.click()
+    cid = builder.result.campaign_id
+    builder.name.value = ""                                  # the form's name is now empty
+    panel.confirm.value = "x"
+    panel.confirm.value = ""                                 # and so is the confirmation box
+    assert panel.start_button.disabled
+    panel.start_button.click()
+    assert "type the campaign name exactly" in panel.start_status.value
+    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert not sent(sandbox, "POST", f"/campaigns/{cid}/status")
+
+
+def test_renaming_after_create_confirms_with_the_created_name_only(builder, leads, sandbox, client):
+    fill(builder, leads)
+    panel = builder.launch_panel
+    panel.create_button.click()
+    cid = builder.result.campaign_id
+    assert "Q1 outreach" in panel.start_status.value
+    builder.name.value = "Another name"                      # renamed after Create
+    panel.confirm.value = "Another name"                     # the new name does not confirm
+    assert panel.start_button.disabled
+    panel.start_button.click()
+    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert not sent(sandbox, "POST", f"/campaigns/{cid}/status")
+    panel.confirm.value = "Q1 outreach"                      # the name it was created with does
+    assert not panel.start_button.disabled
+    panel.start_button.click()
+    assert f"Campaign {cid} started" in panel.start_status.value
+    assert client.get_campaign(cid)["status"] == "ACTIVE"
