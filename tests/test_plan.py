@@ -1,5 +1,7 @@
 """CampaignPlan: check, dry run and a resumable launch against the sandbox."""
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -165,3 +167,67 @@ def test_previews_pick_leads_and_render_every_step():
     assert timeline["local_time"].tolist() == ["16:30", "09:00"]
     with pytest.raises(InputError, match="no accepted lead"):
         plan.lead("nobody@z.com")
+
+
+def test_a_frame_changed_in_place_is_checked_again(client):
+    frame = leads(3)
+    plan = plan_for(client, leads=frame)
+    assert plan.check(client).query("area == 'leads'").empty
+    frame.loc[1, "Email"] = "not-an-email"                   # same object, new content
+    problems = plan.check(client)
+    assert ("leads", "row 1") in set(zip(problems["area"], problems["item"]))
+    assert len(plan.checked_leads()) == 2
+
+
+def test_a_launch_that_adds_no_lead_says_so_first(client, sandbox, tmp_path):
+    other = client.create_campaign("Elsewhere")["id"]
+    client.add_leads(other, [{"email": f"lead{i}@example.com"} for i in range(5)])
+    plan = plan_for(client, name="Nobody new", leads=leads(5))
+    result = plan.launch(client, state=tmp_path / "s.json", journal=False, progress=False)
+    assert len(client.list_campaign_leads(result.campaign_id)) == 0
+    assert len(result.problems) == 1
+    assert "no leads were added" in result.problems[0] and "5 in_other_campaign" in result.problems[0]
+    assert "ignore_duplicate_leads_in_other_campaign=True" in result.problems[0]
+    assert repr(result).startswith("PROBLEM: no leads were added")
+
+
+def test_the_plan_passes_its_upload_flags_through(client, sandbox, tmp_path):
+    other = client.create_campaign("Elsewhere")["id"]
+    client.add_leads(other, [{"email": f"lead{i}@example.com"} for i in range(5)])
+    plan = plan_for(client, name="Shared leads", leads=leads(5),
+                    ignore_duplicate_leads_in_other_campaign=True)
+    result = plan.launch(client, state=tmp_path / "s.json", journal=False, progress=False)
+    assert result.problems == []
+    assert len(client.list_campaign_leads(result.campaign_id)) == 5
+    body = sent(sandbox, "POST", f"/campaigns/{result.campaign_id}/leads")[0]["json"]
+    assert body["settings"]["ignore_duplicate_leads_in_other_campaign"] is True
+    assert body["settings"]["ignore_global_block_list"] is False
+
+
+def test_block_list_override_needs_confirm_overrides(client, sandbox, tmp_path):
+    plan = plan_for(client, name="Override", ignore_unsubscribe_list=True)
+    sandbox.clear_requests()
+    with pytest.raises(InputError, match="confirm_overrides=True"):
+        plan.launch(client, state=tmp_path / "s.json", journal=False, progress=False)
+    assert sent(sandbox, "POST") == []
+    result = plan.launch(client, state=tmp_path / "s.json", journal=False, progress=False,
+                         confirm_overrides=True)
+    body = sent(sandbox, "POST", f"/campaigns/{result.campaign_id}/leads")[0]["json"]
+    assert body["settings"]["ignore_unsubscribe_list"] is True
+
+
+def test_resume_starts_over_when_the_stored_id_is_another_campaign(client, sandbox, tmp_path):
+    state = tmp_path / "s.json"
+    first = plan_for(client, name="Mine").launch(client, state=state, journal=False, progress=False)
+    sandbox.reset()                                         # ids are not reused after a reset...
+    data = json.loads(state.read_text())
+    other = client.create_campaign("Someone else's")["id"]
+    data["campaign_id"] = other                             # ...but a stale file may name any id
+    state.write_text(json.dumps(data))
+    with pytest.warns(UserWarning, match="not the campaign this plan created"):
+        again = plan_for(client, name="Mine").launch(client, state=state, journal=False,
+                                                     progress=False)
+    assert again.campaign_id not in (first.campaign_id, other)
+    assert client.get_campaign(again.campaign_id)["name"] == "Mine"
+    assert client.get_campaign(other)["name"] == "Someone else's"
+    assert len(client.list_campaign_leads(other)) == 0

@@ -76,18 +76,35 @@ class CampaignBuilder(w.VBox):
         self.leads_source = LeadsSource(self.set_leads, namespace=namespace)
         self.leads_status = w.HTML().add_class("sl-leads-source")
         self.leads_preview = LeadsPreview()
+        # SmartLead's upload flags (CampaignPlan fields); the two that let blocked or
+        # unsubscribed people in only go out with the confirmation box ticked.
+        self.other_campaigns = w.Checkbox(
+            description="Add leads that are already in another campaign", indent=False,
+            layout=w.Layout(width="auto")).add_class("sl-other-campaigns")
+        self.ignore_block = w.Checkbox(description="Let in leads on the global block list",
+                                       indent=False, layout=w.Layout(width="auto")).add_class("sl-ignore-block")
+        self.ignore_unsub = w.Checkbox(description="Let in leads who unsubscribed", indent=False,
+                                       layout=w.Layout(width="auto")).add_class("sl-ignore-unsub")
+        self.confirm_overrides = w.Checkbox(
+            description="I confirm: email people who are blocked or unsubscribed", indent=False,
+            layout=w.Layout(width="auto")).add_class("sl-confirm-overrides")
+        for box in (self.other_campaigns, self.ignore_block, self.ignore_unsub, self.confirm_overrides):
+            box.observe(self._changed, "value")
         self.schedule = ScheduleForm(on_change=self._changed)
         self.settings = SettingsForm(on_change=self._changed)
         # 7
         self.preview = SequencePreview(lambda: self.plan)
         self.launch_panel = LaunchPanel(lambda: self.plan, lambda: self.client,
-                                        on_result=self._launched, state=state, journal=journal)
+                                        on_result=self._launched, state=state, journal=journal,
+                                        get_confirm_overrides=lambda: self.confirm_overrides.value)
         self.summary = w.HTML().add_class("sl-summary")
 
         pages = [w.VBox(first),
                  self.sequence,
                  self.accounts,
-                 w.VBox([self.leads_source, self.leads_status, self.leads_preview]),
+                 w.VBox([self.leads_source, self.leads_status, self.leads_preview,
+                         w.HTML("<b>Upload options</b>"), self.other_campaigns,
+                         self.ignore_block, self.ignore_unsub, self.confirm_overrides]),
                  self.schedule,
                  self.settings,
                  w.VBox([self.preview, w.HTML("<hr>"), self.launch_panel])]
@@ -117,6 +134,9 @@ class CampaignBuilder(w.VBox):
         plan.leads = self._leads
         plan.schedule = self.schedule.schedule
         plan.settings = self.settings.settings
+        plan.ignore_duplicate_leads_in_other_campaign = self.other_campaigns.value
+        plan.ignore_global_block_list = self.ignore_block.value
+        plan.ignore_unsubscribe_list = self.ignore_unsub.value
         return plan
 
     @plan.setter
@@ -131,7 +151,12 @@ class CampaignBuilder(w.VBox):
             self.accounts.value = plan.email_accounts
             self.schedule.schedule = plan.schedule
             self.settings.settings = plan.settings
-            self._plan = CampaignPlan(name=plan.name, lead_mapping=plan.lead_mapping)
+            self.other_campaigns.value = bool(plan.ignore_duplicate_leads_in_other_campaign)
+            self.ignore_block.value = bool(plan.ignore_global_block_list)
+            self.ignore_unsub.value = bool(plan.ignore_unsubscribe_list)
+            self._plan = CampaignPlan(
+                name=plan.name, lead_mapping=plan.lead_mapping,
+                ignore_community_bounce_list=plan.ignore_community_bounce_list)
         finally:
             self._quiet = False
         self._set_leads(plan.leads, "the plan")

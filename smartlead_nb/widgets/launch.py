@@ -16,12 +16,16 @@ class LaunchPanel(w.VBox):
     """Check, dry-run, create and start, for the plan ``get_plan()`` returns.
 
     ``on_result(result)`` receives the :class:`~smartlead_nb.LaunchResult` after a create.
+    ``get_confirm_overrides()`` says whether the user confirmed the plan's block and
+    unsubscribe overrides (``CampaignPlan.launch(confirm_overrides=...)``).
     """
 
     def __init__(self, get_plan: Callable[[], Any], get_client: Callable[[], Any], *,
                  on_result: Callable[[Any], Any] | None = None, state: Any = True,
-                 journal: Any = True) -> None:
+                 journal: Any = True,
+                 get_confirm_overrides: Callable[[], bool] = lambda: False) -> None:
         self._get_plan = get_plan
+        self._get_confirm_overrides = get_confirm_overrides
         self._get_client = get_client
         self._on_result = on_result
         self.state, self.journal = state, journal
@@ -60,6 +64,7 @@ class LaunchPanel(w.VBox):
         try:
             plan = self._get_plan()
             problems = plan.check(self._get_client())
+            plan.upload_options(confirm_overrides=self._get_confirm_overrides())
         except Exception as exc:
             self.last_error = exc
             self.problems.value = error_message(exc)
@@ -96,7 +101,8 @@ class LaunchPanel(w.VBox):
             # tqdm.auto draws its bars as widgets inside this Output (live in a browser).
             with self.progress:
                 result = plan.launch(self._get_client(), state=self.state, journal=self.journal,
-                                     progress=True)
+                                     progress=True,
+                                     confirm_overrides=self._get_confirm_overrides())
         except Exception as exc:
             self.status.value = error_message(exc)
             return

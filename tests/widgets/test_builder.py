@@ -140,3 +140,15 @@ def test_leads_from_a_notebook_variable(client, leads):
     del namespace["my_leads"]
     builder.leads_source.use_variable.click()
     assert "not a DataFrame in this notebook" in builder.leads_source.status.value
+
+
+def test_upload_flags_go_both_ways_between_form_and_plan(builder):
+    builder.plan = CampaignPlan("Flags", ignore_duplicate_leads_in_other_campaign=True,
+                                ignore_global_block_list=True)
+    assert builder.other_campaigns.value and builder.ignore_block.value
+    assert not builder.ignore_unsub.value and not builder.confirm_overrides.value
+    builder.ignore_block.value = False
+    builder.ignore_unsub.value = True
+    back = builder.plan
+    assert back.ignore_duplicate_leads_in_other_campaign is True
+    assert (back.ignore_global_block_list, back.ignore_unsubscribe_list) == (False, True)

@@ -165,3 +165,44 @@ def test_renaming_after_create_confirms_with_the_created_name_only(builder, lead
     panel.start_button.click()
     assert f"Campaign {cid} started" in panel.start_status.value
     assert client.get_campaign(cid)["status"] == "ACTIVE"
+
+
+def test_a_create_that_adds_no_lead_warns_in_the_form(builder, leads, sandbox, client):
+    other = client.create_campaign("Elsewhere")["id"]
+    client.add_leads(other, [{"email": e} for e in ("ana@example.com", "ben@example.com",
+                                                     "cy@example.com")])
+    fill(builder, leads)
+    panel = builder.launch_panel
+    panel.create_button.click()
+    status = panel.status.value
+    assert "sl-msg-warning" in status and "PROBLEM: no leads were added" in status
+    assert "3 in_other_campaign" in status
+    assert builder.result.problems and len(client.list_campaign_leads(builder.result.campaign_id)) == 0
+
+
+def test_the_form_passes_the_other_campaign_flag(builder, leads, sandbox, client):
+    other = client.create_campaign("Elsewhere")["id"]
+    client.add_leads(other, [{"email": "ana@example.com"}])
+    fill(builder, leads)
+    builder.other_campaigns.value = True
+    assert builder.plan.ignore_duplicate_leads_in_other_campaign is True
+    builder.launch_panel.create_button.click()
+    cid = builder.result.campaign_id
+    assert builder.result.problems == []
+    body = sent(sandbox, "POST", f"/campaigns/{cid}/leads")[0]["json"]
+    assert body["settings"]["ignore_duplicate_leads_in_other_campaign"] is True
+    assert "ana@example.com" in set(client.campaign_leads_frame(cid)["email"])
+
+
+def test_the_form_sends_overrides_only_when_confirmed(builder, leads, sandbox, client):
+    fill(builder, leads)
+    builder.ignore_unsub.value = True
+    sandbox.clear_requests()
+    builder.launch_panel.create_button.click()
+    assert "confirm_overrides=True" in builder.launch_panel.problems.value
+    assert builder.result is None and posts(sandbox) == []
+    builder.confirm_overrides.value = True
+    builder.launch_panel.create_button.click()
+    cid = builder.result.campaign_id
+    body = sent(sandbox, "POST", f"/campaigns/{cid}/leads")[0]["json"]
+    assert body["settings"]["ignore_unsubscribe_list"] is True
