@@ -43,8 +43,10 @@ def connect(api_key: str | None = None, *, rate_limit: RateLimit | None = STANDA
     if not quiet:
         print(f"smartlead_nb: no {KEY_ENV} set, so this uses the local sandbox at "
               f"{sandbox.base_url}; nothing is sent to SmartLead and no email goes out.")
+    # Named by the sandbox's instance id, not its port (new in every kernel), so journals,
+    # launch state and the rate budget carry over between kernels using the same database.
     return SmartleadClient(sandbox.api_key, base_url=sandbox.base_url, rate_limit=rate_limit,
-                           mode="sandbox")
+                           mode="sandbox", identity=f"sandbox:{sandbox.instance_id}")
 
 
 def sandbox_instance():

@@ -83,9 +83,17 @@ def cache_dir() -> Path:
     return path
 
 
-def key_fingerprint(base_url: str, api_key: str) -> str:
-    """A short, one-way name for a (server, key) pair: safe to put in file names and logs."""
-    return hashlib.sha256(f"{base_url}\0{api_key}".encode()).hexdigest()[:16]
+def key_fingerprint(identity: str, api_key: str) -> str:
+    """A short, one-way name for an (account, key) pair: safe to put in file names and logs.
+
+    ``identity`` names the account stably: the base URL for SmartLead, ``sandbox:<instance
+    id>`` for a local sandbox (whose port changes with every kernel), so budget files,
+    journals and launch state are found again by the next kernel.
+
+    >>> key_fingerprint("sandbox:0f3c", "k") == key_fingerprint("sandbox:0f3c", "k")
+    True
+    """
+    return hashlib.sha256(f"{identity}\0{api_key}".encode()).hexdigest()[:16]
 
 
 def limiter_adapter(limit: RateLimit, fingerprint: str, **adapter_kwargs):

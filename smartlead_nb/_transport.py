@@ -141,6 +141,7 @@ class Transport:
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         user_agent: str = USER_AGENT,
         honour_rate_headers: bool = True,
+        identity: str | None = None,
     ) -> None:
         if not api_key:
             raise ValueError("an API key is required")
@@ -161,7 +162,7 @@ class Transport:
         self.retries_made = 0
         self._not_before = 0.0
         self._lock = threading.Lock()
-        self.fingerprint = key_fingerprint(self.base_url, api_key)
+        self.fingerprint = key_fingerprint(identity or self.base_url, api_key)  # names state files
         self.session = self._build_session(user_agent)
 
     def __repr__(self) -> str:

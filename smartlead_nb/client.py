@@ -39,6 +39,10 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
             ``None`` disables the client-side limit.
         retry: how often reads are retried (see ``RetryPolicy``).
         timeout: seconds, or (connect, read).
+        identity: what names the account in this client's state files (upload journals,
+            launch state, the shared rate budget), together with the key. Defaults to
+            ``base_url``; ``connect()`` gives a sandbox's ``instance_id`` instead, since a
+            sandbox's port changes with every kernel.
 
     Every method checks its input before sending and raises a typed error from
     :mod:`smartlead_nb.errors` on failure.
@@ -53,6 +57,7 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         retry: RetryPolicy = RetryPolicy(),
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         mode: str = "live",
+        identity: str | None = None,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get(KEY_ENV)
         if not key or not str(key).strip():
@@ -64,7 +69,7 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
         self.mode = mode
         self._transport = Transport(self.base_url, str(key).strip(), rate_limit=rate_limit,
-                                    retry=retry, timeout=timeout)
+                                    retry=retry, timeout=timeout, identity=identity)
 
     def __repr__(self) -> str:
         limit = self._transport.rate_limit
@@ -79,6 +84,18 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
 
     def close(self) -> None:
         self._transport.close()
+
+    @property
+    def fingerprint(self) -> str:
+        """A short one-way name for this account (identity and key), safe in file names.
+
+        State files are named by it: the same account gives the same name in every kernel,
+        and the key cannot be recovered from it.
+
+        >>> client.fingerprint                                  # doctest: +SKIP
+        '3f9a0c1d2e4b5a69'
+        """
+        return self._transport.fingerprint
 
     @property
     def last_rate_limit(self):

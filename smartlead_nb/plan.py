@@ -492,7 +492,7 @@ def _state_path(client, plan: CampaignPlan, state) -> Path | None:
     if state is not True:
         return Path(state)
     slug = re.sub(r"[^a-z0-9]+", "-", plan.name.lower()).strip("-")[:60] or "campaign"
-    return cache_dir() / "plans" / f"{client._transport.fingerprint}-{slug}.json"
+    return cache_dir() / "plans" / f"{client.fingerprint}-{slug}.json"
 
 
 def _step_bar(enabled: bool, total: int):

@@ -104,7 +104,7 @@ class UploadResult:
 
 def default_journal_path(client, campaign_id: int) -> Path:
     """One journal per (account, campaign) under the cache directory."""
-    return cache_dir() / "uploads" / f"{client._transport.fingerprint}-campaign-{campaign_id}.jsonl"
+    return cache_dir() / "uploads" / f"{client.fingerprint}-campaign-{campaign_id}.jsonl"
 
 
 def upload_leads(

@@ -35,6 +35,7 @@ def state(req: Request):
     limits = app.rate_limits
     faults = app.injector.faults
     return {
+        "instance_id": app.store.get_meta("instance_id"),
         "now": app.store.now_iso(), "campaigns": count("campaigns"), "leads": count("leads"),
         "campaign_leads": count("campaign_leads"), "sent_emails": count("sent_emails"),
         "email_accounts": count("email_accounts"), "seed": app.seed,
@@ -62,7 +63,8 @@ def set_faults(req: Request):
 
 def reset(req: Request):
     req.app.store.reset()
-    return {"ok": True, "now": req.app.store.now_iso()}
+    return {"ok": True, "now": req.app.store.now_iso(),
+            "instance_id": req.app.store.get_meta("instance_id")}
 
 
 def add_block_list(req: Request):

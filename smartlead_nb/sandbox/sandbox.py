@@ -138,10 +138,19 @@ class Sandbox:
             return simulation.advance(app.store, self.seed,
                                       timedelta(days=days, hours=hours, minutes=minutes))
 
+    @property
+    def instance_id(self) -> str:
+        """Who this sandbox is: a uuid4 hex kept in its database file, so it survives
+        restarts on other ports, and replaced by :meth:`reset`. ``connect()`` names the
+        account by it in clients' state files (journals, launch state, rate budget)."""
+        return self._running().store.instance_id
+
     def reset(self) -> None:
         """Wipe campaigns, leads, sends and lead-credit use; seed again; reset the clock.
 
-        The request log, fault counters, faults and rate limits are kept.
+        The sandbox gets a new ``instance_id``, and ids are not reused: new campaigns,
+        leads and the rest are numbered past everything made before the reset. The request
+        log, fault counters, faults and rate limits are kept.
         """
         self._running().store.reset()
 

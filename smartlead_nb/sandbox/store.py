@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 import threading
+import uuid
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -129,6 +130,9 @@ class Store:
             self.conn.close()
             raise RuntimeError(f"{self.path} holds sandbox data in another format; delete "
                                "the file (or use another db_path) to start afresh")
+        elif self.get_meta("instance_id") is None:   # a file from before instance ids
+            with self.transaction():
+                self.set_meta("instance_id", uuid.uuid4().hex)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -158,6 +162,9 @@ class Store:
         start = to_utc(self._start_time) if self._start_time else utcnow()
         now = iso(start)
         self.set_meta("schema_version", SCHEMA_VERSION)
+        # Who this sandbox is, for clients' state files (journals, launch state, rate budget):
+        # stable across restarts and ports, new after a reset.
+        self.set_meta("instance_id", uuid.uuid4().hex)
         self.set_meta("now", now)
         self.set_meta("lead_credits_used", "0")
         for name, color in seed.CATEGORIES:
@@ -171,12 +178,26 @@ class Store:
             db.execute("INSERT INTO email_accounts (data) VALUES (?)", (json.dumps(account),))
 
     def reset(self) -> None:
-        """Drop everything and seed again, as for a brand-new database."""
+        """Drop everything and seed again, as for a brand-new database, with a new
+        ``instance_id``. Ids are never reused: every table's counter carries on from its
+        high-water mark, so an id known from before the reset (in a journal, a launch state
+        file, a notebook variable) can never name something the reset sandbox made."""
         with self.transaction() as db:
+            high = dict(db.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
             for table in _TABLES:
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("DELETE FROM sqlite_sequence")
             self._create_and_seed()
+            # Seeded rows (demo accounts, categories) get their usual ids again; everything
+            # made after the reset is numbered past anything made before it.
+            db.executemany("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?",
+                           [(seq, name) for name, seq in high.items()])
+
+    @property
+    def instance_id(self) -> str:
+        """This sandbox's identity (uuid4 hex): kept in the file, replaced by a reset."""
+        with self.lock:
+            return self.get_meta("instance_id")
 
     def close(self) -> None:
         with self.lock:
