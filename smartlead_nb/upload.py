@@ -26,6 +26,7 @@ import pandas as pd
 
 from ._ratelimit import cache_dir
 from .errors import InputError, LeadLimitExhausted, SmartleadError
+from .frames.emails import dedupe_key
 from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
 from .frames.responses import lead_upload_counts
 from .journal import Journal, batch_digest
@@ -164,7 +165,19 @@ def upload_leads(
         journal_path = None
     else:
         journal_path = Path(journal)
-    book = Journal(journal_path)
+    # Held for the whole upload: a second process on this journal waits, then skips what
+    # this one confirmed, instead of sending every batch again.
+    with Journal.locked(journal_path) as book:
+        return _upload(client, cid, source, book, settings, mapping=mapping,
+                       batch_size=batch_size, progress=progress, csv_chunk_rows=csv_chunk_rows,
+                       max_in_flight=max_in_flight, report_path=report_path,
+                       read_csv_kwargs=read_csv_kwargs)
+
+
+def _upload(client, cid: int, source, book: Journal, settings: dict, *, mapping, batch_size: int,
+            progress: bool, csv_chunk_rows: int, max_in_flight: int, report_path,
+            read_csv_kwargs) -> UploadResult:
+    """The body of :func:`upload_leads`, once its arguments are checked and its journal held."""
     bar = _progress(progress, _total_rows(source))
     report_file = Path(report_path) if report_path is not None else None
     if report_file is not None:
@@ -193,8 +206,17 @@ def upload_leads(
         bar.close()
     result = run.result()
     if result.stopped:
-        warnings.warn(result.stopped, stacklevel=2)
+        warnings.warn(result.stopped, stacklevel=3)
     return result
+
+
+class _NothingToSend:
+    """Stands in for a chunk's checked leads when every row was a repeat of an earlier chunk."""
+
+    index = pd.Index([])
+
+    def json_batches(self, batch_size: int) -> Iterator:
+        return iter(())
 
 
 class _BatchFailed(Exception):
@@ -261,14 +283,16 @@ class _Run:
         report["outcome"] = report["outcome"].astype(str)
         report["batch"] = pd.array([pd.NA] * len(report), dtype="Int64")
         # Duplicates across chunks: the frame check only sees its own chunk.
-        accepted = report.loc[checked.index, "email"].astype(str).str.strip().str.lower()
+        accepted = report.loc[checked.index, "email"].astype(str).str.strip().map(dedupe_key)
         hashes = pd.util.hash_pandas_object(accepted, index=False).to_numpy()
         repeat = np.isin(hashes, self.seen)
         if repeat.any():
             labels = checked.index[repeat]
             report.loc[labels, "outcome"] = "duplicate"
             report.loc[labels, "reason"] = "duplicate of an earlier row (in an earlier chunk)"
-            checked = leads_from_frame(frame.loc[checked.index[~repeat]], mapping)
+            # A chunk of nothing but repeats has nothing left to check (or send).
+            checked = (leads_from_frame(frame.loc[checked.index[~repeat]], mapping)
+                       if not repeat.all() else _NothingToSend())
             hashes = hashes[~repeat]
         self.seen = np.union1d(self.seen, hashes)
         # Until its batch is confirmed, an accepted row has not been uploaded.

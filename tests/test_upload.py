@@ -206,3 +206,12 @@ def test_report_streamed_to_a_file_keeps_only_counts(client, tmp_path):
     assert len(rows) == 255 and rows.index.tolist() == list(range(255))
     assert (rows.loc[250:, "outcome"] == "duplicate").all()
     assert "report.csv" in repr(result)
+
+
+def test_a_chunk_of_nothing_but_earlier_rows_is_reported_not_refused(client, sandbox):
+    cid = client.create_campaign("Repeats")["id"]
+    chunks = [pd.DataFrame({"email": ["ana@x.io", "bo@x.io"]}),
+              pd.DataFrame({"email": ["ANA@x.io", " bo@x.io"]}, index=[2, 3])]
+    result = upload_leads(client, cid, iter(chunks), journal=False, progress=False)
+    assert result.rows["outcome"].tolist() == ["uploaded", "uploaded", "duplicate", "duplicate"]
+    assert len(client.list_campaign_leads(cid)) == 2

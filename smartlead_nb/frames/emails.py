@@ -14,19 +14,22 @@ be sent. An address is accepted when, after trimming:
 - the top-level domain has at least two letters (or is punycode, ``xn--p1ai``);
 - no two dots in a row anywhere, and at most 254 characters in all.
 
-Case is kept as given (mailbox names are case-sensitive in principle), but duplicates are
-found case-insensitively, as SmartLead itself does.
+Each row keeps its own spelling on the wire (case, Unicode form, IDN or punycode domain), but
+duplicates are found on :func:`dedupe_key`, which folds the spellings of one mailbox
+together: case (as SmartLead itself does), Unicode normalisation forms (NFC and NFD), and an
+internationalised domain with its punycode form (``bücher.de`` = ``xn--bcher-kva.de``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["INVALID", "MISSING", "OK", "VALID_EMAIL", "check_emails", "email_problems",
-           "find_duplicates"]
+__all__ = ["INVALID", "MISSING", "OK", "VALID_EMAIL", "check_emails", "dedupe_key",
+           "email_problems", "find_duplicates"]
 
 OK, MISSING, INVALID = 0, 1, 2
 
@@ -142,14 +145,47 @@ def email_problems(values: pd.Series) -> pd.Series:
     return ("invalid email " + _quoted(shown) + ": " + reason).where(reason.notna(), None)
 
 
+def dedupe_key(email: str) -> str:
+    """What two spellings of one mailbox have in common: the key duplicates are found on.
+
+    Lower case; Unicode in NFC; the domain in its ASCII (punycode) form, through the
+    standard library's IDNA codec (whose nameprep also folds compatibility forms). Only the
+    key is normalised: the address is sent as the row spells it.
+
+    >>> dedupe_key("Ana@Bücher.de") == dedupe_key("ana@xn--bcher-kva.de") == "ana@xn--bcher-kva.de"
+    True
+    >>> dedupe_key("ana@bu\u0308cher.de") == dedupe_key("ana@b\u00fccher.de")   # NFD and NFC
+    True
+    """
+    lowered = email.lower()
+    if lowered.isascii() and "xn--" not in lowered:
+        return lowered  # the common case: nothing to normalise
+    local, at, domain = unicodedata.normalize("NFC", lowered).rpartition("@")
+    if not at:
+        return unicodedata.normalize("NFC", lowered)
+    return f"{local}@{_ascii_domain(domain)}"
+
+
+def _ascii_domain(domain: str) -> str:
+    """``domain`` in punycode (``bücher.de`` -> ``xn--bcher-kva.de``), as given if it is not a
+    name IDNA can encode (an empty or over-long label: such rows are invalid anyway)."""
+    try:
+        if domain.isascii():  # punycode labels: decode, so the re-encoding is canonical
+            domain = domain.encode("ascii").decode("idna")
+        return domain.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return domain
+
+
 def find_duplicates(emails: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Later occurrences of an address already seen, compared case-insensitively.
+    """Later occurrences of an address already seen, compared on :func:`dedupe_key` (case,
+    Unicode form and IDN/punycode spellings of one mailbox count as the same address).
 
     Returns ``(duplicates, originals)``: positions of the repeated rows and, for each, the
     position of the first row with that address.
     """
     keys = np.empty(len(emails), dtype=object)
-    keys[:] = list(map(str.lower, emails.tolist()))
+    keys[:] = list(map(dedupe_key, emails.tolist()))
     codes, _ = pd.factorize(keys)
     # factorize numbers addresses in order of first appearance, so a row is a first
     # occurrence exactly when its code is higher than every code before it.
