@@ -81,6 +81,16 @@ w("control_chars.csv", "Email,First Name\nana@example.com,A\x07\x1bB\n", path="u
   about="control characters in a value")
 w("empty_column_name.csv", "Email,,Company\nana@example.com,x,Acme\n", path="upload", expect="rows",
   outcomes={"uploaded": 1}, about="a column with no name (pandas calls it 'Unnamed: 1')")
+w("duplicate_spellings.csv", "Email,First Name\nana@b\u00fccher.de,NFC\nana@xn--bcher-kva.de,punycode\n"
+  "ana@bu\u0308cher.de,NFD\n  ANA@B\u00dcCHER.DE ,upper\nbo@b\u00fccher.de,other\n", path="upload",
+  expect="rows", outcomes={"uploaded": 2, "duplicate": 3}, reason="duplicate of row 0",
+  about="one mailbox spelt four ways: IDN, punycode, NFD, upper case with spaces")
+# ---- upload journals: upload_leads(..., journal=path) with a copy of the file
+w("garbage_journal.jsonl", b'{"state":"sending","digest":"0f","batch":1,"rows":2}\n\xff\xfe\x00\x81garbage\n',
+  path="journal", expect="error", error="InputError", match="line 2 is not text",
+  about="an upload journal with bytes that are not UTF-8")
+w("journal_not_objects.jsonl", '[1, 2, 3]\n42\n', path="journal", expect="error", error="InputError",
+  match="line 1 is not a journal entry", about="an upload journal whose lines are JSON but not entries")
 # ---- schedules: sl.Schedule(**kwargs)
 for name, kwargs, match, about in [
     ("tz_nonexistent", {"timezone": "Mars/Olympus_Mons"}, "unknown timezone 'Mars/Olympus_Mons'", "a timezone that does not exist"),
