@@ -132,9 +132,11 @@ class CampaignPlan:
         if leads is None or len(leads) == 0:
             raise InputError("the plan has no valid leads to preview")
         if isinstance(which, str) and "@" in which:
-            wanted = which.strip().lower()
+            from .frames.emails import dedupe_key
+
+            wanted = dedupe_key(which.strip())
             for lead in leads.leads:
-                if lead["email"].strip().lower() == wanted:
+                if dedupe_key(lead["email"].strip()) == wanted:
                     return lead
             raise InputError(f"no accepted lead has the email {which!r}")
         if which in leads.index:
@@ -451,11 +453,21 @@ class _PlanState:
         self.path = path
         self.data: dict[str, Any] = {}
         if path is not None and path.exists():
+            # Unreadable is refused, not taken for "nothing done": starting over silently
+            # would create a second campaign next to the one this file names.
             try:
-                self.data = json.loads(path.read_text())
-            except ValueError:
-                self.data = {}
+                self.data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise self._unreadable(f"{type(exc).__name__}: {exc}") from None
+            if not isinstance(self.data, dict) or not isinstance(self.data.get("done", []), list):
+                raise self._unreadable("it does not hold a launch state")
         self.data.setdefault("done", [])
+
+    def _unreadable(self, why: str) -> InputError:
+        return InputError(
+            f"the launch state file {self.path} cannot be read ({why}). It records which "
+            f"campaign this launch created: check SmartLead for that campaign, then delete the "
+            f"file to start over (or pass state=False)")
 
     @property
     def done(self) -> list[str]:

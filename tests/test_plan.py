@@ -231,3 +231,15 @@ def test_resume_starts_over_when_the_stored_id_is_another_campaign(client, sandb
     assert client.get_campaign(again.campaign_id)["name"] == "Mine"
     assert client.get_campaign(other)["name"] == "Someone else's"
     assert len(client.list_campaign_leads(other)) == 0
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '"text"'])
+def test_an_unreadable_state_file_is_refused_not_taken_for_a_fresh_start(client, sandbox,
+                                                                       tmp_path, content):
+    state = tmp_path / "s.json"
+    state.write_text(content)
+    sandbox.clear_requests()
+    with pytest.raises(InputError, match="launch state file") as info:
+        plan_for(client, name="Corrupt").launch(client, state=state, journal=False, progress=False)
+    assert str(state) in str(info.value) and "state=False" in str(info.value)
+    assert sent(sandbox, "POST") == []
