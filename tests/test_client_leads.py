@@ -134,3 +134,18 @@ def test_add_leads_with_a_string_that_is_not_a_file_says_so(client, sandbox):
 def test_add_leads_with_one_lead_dict_adds_that_lead(client):
     cid = client.create_campaign("One dict")["id"]
     assert client.add_leads(cid, {"email": "dee@d.example"})["upload_count"] == 1
+
+
+def test_a_campaign_whose_leads_were_all_skipped_still_has_every_lead_column(client):
+    """Issue 11 (02 run twice): every lead was already in another campaign, so the campaign
+    is empty; the frame still has the columns the next cell selects."""
+    first = client.create_campaign("First")["id"]
+    client.add_leads(first, [{"email": "ana@a.example", "phone_number": "4155550101"}])
+    second = client.create_campaign("Second")["id"]
+    counts = client.add_leads(second, [{"email": "ana@a.example"}])
+    assert counts["upload_count"] == 0
+    on_server = client.campaign_leads_frame(second)
+    assert on_server.empty
+    picked = on_server[["email", "first_name", "company_name", "phone_number", "custom_fields"]]
+    assert list(picked.columns) == ["email", "first_name", "company_name", "phone_number",
+                                    "custom_fields"]
