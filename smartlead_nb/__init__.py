@@ -5,7 +5,7 @@
 
 Names are imported on first use (PEP 562), so ``import smartlead_nb`` stays cheap: the
 HTTP stack, the rate limiter, the widgets and the sandbox load only when something needs them.
-Tab completion still lists everything (``__dir__``).
+Tab completion lists the public API and nothing else (``__dir__``).
 """
 
 from __future__ import annotations
@@ -25,9 +25,13 @@ _EXPORTS = {
     "CampaignPlan": ".plan", "LaunchResult": ".plan",
     "upload_leads": ".upload", "UploadResult": ".upload", "UploadInterrupted": ".upload",
     "leads_from_frame": ".frames.leads", "sequences_from_frame": ".frames.sequences",
+    "LeadsResult": ".frames.leads", "LeadFrameError": ".frames.leads",
+    # every error a user may catch
     "SmartleadError": ".errors", "InputError": ".errors", "BadRequestError": ".errors",
-    "AuthenticationError": ".errors", "NotFoundError": ".errors", "RateLimitError": ".errors",
-    "ServerError": ".errors", "TransportError": ".errors",
+    "ValidationError": ".errors", "AuthenticationError": ".errors",
+    "PermissionDeniedError": ".errors", "NotFoundError": ".errors", "ConflictError": ".errors",
+    "RateLimitError": ".errors", "ServerError": ".errors", "TransportError": ".errors",
+    "ApiFailure": ".errors", "LeadLimitExhausted": ".errors",
 }
 __all__ = sorted(_EXPORTS)
 
@@ -42,7 +46,8 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # What tab completion offers a newcomer: the public API, not this module's machinery.
+    return sorted([*__all__, "__version__"])
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed
@@ -50,9 +55,11 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from ._ratelimit import PRO, STANDARD, RateLimit
     from ._transport import RetryPolicy
     from .client import SmartleadClient
-    from .errors import (AuthenticationError, BadRequestError, InputError, NotFoundError,
-                         RateLimitError, ServerError, SmartleadError, TransportError)
-    from .frames.leads import leads_from_frame
+    from .errors import (ApiFailure, AuthenticationError, BadRequestError, ConflictError,
+                         InputError, LeadLimitExhausted, NotFoundError, PermissionDeniedError,
+                         RateLimitError, ServerError, SmartleadError, TransportError,
+                         ValidationError)
+    from .frames.leads import LeadFrameError, LeadsResult, leads_from_frame
     from .frames.sequences import sequences_from_frame
     from .plan import CampaignPlan, LaunchResult
     from .schedule import Schedule

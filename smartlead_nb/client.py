@@ -140,7 +140,26 @@ class SandboxControl:
         return self._call("POST", "_sandbox/advance", {"days": days, "hours": hours, "minutes": minutes})
 
     def state(self) -> dict:
+        """The sandbox's clock, seed and counts of what it holds."""
         return self._call("GET", "_sandbox/state", None)
+
+    def reset(self, *, confirm: bool = False) -> dict:
+        """Wipe the sandbox and start over: every campaign, lead and send is deleted, the
+        demo sender accounts are seeded again and the clock goes back to its start.
+
+        The sandbox keeps its state in a file (``$SMARTLEAD_NB_SANDBOX_DB``, else
+        ``~/.cache/smartlead_nb/sandbox.sqlite3``) shared by every notebook, so this is how a
+        class or a workshop gets a clean slate. Needs ``confirm=True``: nothing can be
+        brought back.
+
+        >>> client.sandbox.reset(confirm=True)      # doctest: +SKIP
+        {'ok': True, 'now': '...'}
+        """
+        if confirm is not True:
+            raise InputError("reset() deletes everything in the sandbox (campaigns, leads, "
+                             "sends) and cannot be undone; call client.sandbox.reset(confirm=True) "
+                             "to do it")
+        return self._call("POST", "_sandbox/reset", {})
 
     def _call(self, method: str, path: str, body: Any) -> dict:
         from .errors import NotFoundError

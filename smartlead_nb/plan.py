@@ -202,7 +202,8 @@ class CampaignPlan:
                 if len(leads) == 0:
                     add("error", "leads", "", "no valid leads: every row was rejected")
         if steps and leads is not None and len(leads):
-            templates = check_templates(steps, leads.leads, index=leads.index)
+            templates = check_templates(steps, leads.leads, index=leads.index,
+                                        columns=leads.mapping)
             for _, row in templates.iterrows():
                 severity = "error" if row["problem"] == "unknown tag" else "warning"
                 item = f"step {row['seq_number']}" + (f" {row['variant_label']}" if _present(row.get("variant_label")) else "")

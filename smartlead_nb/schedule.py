@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from ._suggest import refuse_unknown_keywords
 from .errors import InputError
 
 DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
@@ -147,6 +148,15 @@ def parse_hour(value: Any, what: str = "time") -> str:
     return f"{hour:02d}:{minute:02d}"
 
 
+def _afternoon_hint(start: str, end: str) -> str:
+    """``end="5"`` after a morning start almost always means 5 pm: say so."""
+    hour, minute = int(end[:2]), end[3:]
+    if hour < 12 and f"{hour + 12:02d}:{minute}" > start:
+        shown = f"{hour}pm" if minute == "00" else f"{hour}:{minute}pm"
+        return f". Hours are 24-hour: did you mean end={shown!r} ({hour + 12:02d}:{minute})?"
+    return ""
+
+
 @dataclass
 class Schedule:
     """When a campaign sends.
@@ -177,7 +187,7 @@ class Schedule:
         if self.start >= self.end:
             raise InputError(
                 f"start {self.start} is not before end {self.end}: a schedule whose window is "
-                f"empty never sends (SmartLead rejects it too)"
+                f"empty never sends (SmartLead rejects it too){_afternoon_hint(self.start, self.end)}"
             )
         self.min_minutes_between_emails = _whole(self.min_minutes_between_emails,
                                                  "min_minutes_between_emails", 0, 24 * 60)
@@ -247,6 +257,10 @@ class Schedule:
         return (f"{', '.join(d[:3] for d in self.day_names)} {self.start}-{self.end} "
                 f"{self.timezone}; {self.max_new_leads_per_day} new leads/day, "
                 f"{self.min_minutes_between_emails} min between emails")
+
+
+
+Schedule = refuse_unknown_keywords(Schedule)
 
 
 def parse_cron_value(raw: Any) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from ._suggest import refuse_unknown_keywords, unknown_names
 from .errors import InputError
 
 # What SmartLead accepts on POST /settings (the facts sheet's recommended reading).
@@ -126,11 +127,14 @@ class CampaignSettings:
         )
 
 
+CampaignSettings = refuse_unknown_keywords(CampaignSettings)
+
+
 def check_settings_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     """Check a hand-written settings body before sending it; returns a clean copy."""
     unknown = sorted(set(payload) - set(SETTINGS_KEYS))
     if unknown:
-        raise InputError(f"unknown settings field(s) {unknown}; SmartLead accepts {list(SETTINGS_KEYS)}")
+        raise InputError(unknown_names(unknown, SETTINGS_KEYS, "the settings body", "field"))
     body = dict(payload)
     if "track_settings" in body:
         values = body["track_settings"]

@@ -95,3 +95,57 @@ def test_categories_by_name(client, sandbox):
     assert client.list_campaign_leads(cid, category_id=wanted)[0]["lead"]["id"] == lead_id
     with pytest.raises(InputError, match="no lead category named 'Hot'"):
         client.set_lead_category(cid, lead_id, "Hot")
+
+
+def test_add_leads_takes_a_frame_or_a_csv_path_like_upload_leads(client, sandbox, tmp_path):
+    """Issue 11: the first thing an analyst types works, with upload_leads' report."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"Email Address": ["ana@a.example", "ANA@a.example", "not-an-email",
+                                            "ben@b.example"],
+                          "First Name": ["Ana", "Ana", "X", "Ben"],
+                          "Phone": [4155550101.0, None, None, 4155550102.0]})
+    cid = client.create_campaign("Front door")["id"]
+    result = client.add_leads(cid, frame)
+    assert list(result.rows.index) == [0, 1, 2, 3]                       # one row per input row
+    assert list(result.rows["outcome"]) == ["uploaded", "duplicate", "invalid_email", "uploaded"]
+    on_server = client.campaign_leads_frame(cid).set_index("email")
+    assert sorted(on_server.index) == ["ana@a.example", "ben@b.example"]
+    assert on_server.loc["ana@a.example", "phone_number"] == "4155550101"   # no "….0"
+
+    path = tmp_path / "more.csv"
+    path.write_text("email,first_name\ncara@c.example,Cara\n")
+    cid2 = client.create_campaign("Front door from a file")["id"]
+    from_file = client.add_leads(cid2, str(path))
+    assert from_file.summary().to_dict() == {"uploaded": 1}
+    assert client.campaign_leads_frame(cid2)["email"].tolist() == ["cara@c.example"]
+
+
+def test_add_leads_with_a_string_that_is_not_a_file_says_so(client, sandbox):
+    cid = client.create_campaign("Stray string")["id"]
+    sandbox.clear_requests()
+    with pytest.raises(InputError, match=r"'leads\.csv', which is not a file.*CSV path, a DataFrame"):
+        client.add_leads(cid, "leads.csv")
+    with pytest.raises(InputError, match="not a file"):
+        client.add_leads(cid, "ana@example.com")
+    assert sent(sandbox, "POST", "/leads") == []
+
+
+def test_add_leads_with_one_lead_dict_adds_that_lead(client):
+    cid = client.create_campaign("One dict")["id"]
+    assert client.add_leads(cid, {"email": "dee@d.example"})["upload_count"] == 1
+
+
+def test_a_campaign_whose_leads_were_all_skipped_still_has_every_lead_column(client):
+    """Issue 11 (02 run twice): every lead was already in another campaign, so the campaign
+    is empty; the frame still has the columns the next cell selects."""
+    first = client.create_campaign("First")["id"]
+    client.add_leads(first, [{"email": "ana@a.example", "phone_number": "4155550101"}])
+    second = client.create_campaign("Second")["id"]
+    counts = client.add_leads(second, [{"email": "ana@a.example"}])
+    assert counts["upload_count"] == 0
+    on_server = client.campaign_leads_frame(second)
+    assert on_server.empty
+    picked = on_server[["email", "first_name", "company_name", "phone_number", "custom_fields"]]
+    assert list(picked.columns) == ["email", "first_name", "company_name", "phone_number",
+                                    "custom_fields"]

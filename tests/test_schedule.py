@@ -83,3 +83,16 @@ def test_cron_value_read_back_in_every_shape():
                                    "max_leads_per_day": 30})
     assert (back.timezone, back.day_numbers, back.start, back.min_minutes_between_emails,
             back.max_new_leads_per_day) == ("Europe/Berlin", [1, 2], "09:00", 7, 30)
+
+
+def test_an_end_hour_in_the_morning_suggests_the_afternoon():
+    """Issue 11: start="9", end="5" means 9 to 5: suggest "5pm" rather than only refusing."""
+    with pytest.raises(InputError, match=r"did you mean end='5pm' \(17:00\)"):
+        Schedule("UTC", start="9", end="5")
+    with pytest.raises(InputError, match=r"did you mean end='5:30pm' \(17:30\)"):
+        Schedule("UTC", start="9am", end="5:30")
+    with pytest.raises(InputError) as err:          # an evening start: 9pm is still the likely meaning
+        Schedule("UTC", start="18:00", end="9")
+    assert "did you mean end='9pm'" in str(err.value)
+    with pytest.raises(InputError, match=r"unknown setting 'begin'"):
+        Schedule("UTC", begin="9am")

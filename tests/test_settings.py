@@ -40,3 +40,14 @@ def test_hand_written_payload_checked():
         check_settings_payload({"track_settings": ["TRACK_OPENS"]})
     with pytest.raises(InputError, match="track_open"):
         check_settings_payload({"track_open": False})
+
+
+def test_a_misspelt_setting_suggests_the_right_name(client):
+    """Issue 11: track_open is a slip for track_opens; say so, in both front doors."""
+    cid = client.create_campaign("Slips")["id"]
+    with pytest.raises(InputError, match=r"'track_open' \(did you mean 'track_opens'\?\)"):
+        client.update_settings(cid, track_open=False)
+    with pytest.raises(InputError, match=r"did you mean 'stop_on'"):
+        CampaignSettings(stop_onn="reply")
+    with pytest.raises(InputError, match=r"did you mean 'stop_lead_settings'"):
+        client.update_settings(cid, {"stop_lead_setting": "reply"})

@@ -34,8 +34,11 @@ Decisions worth knowing (the reasons are in the modules named):
 from __future__ import annotations
 
 import json
+import operator
+import re
 from collections.abc import Iterator, Mapping
 from functools import cached_property
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -193,6 +196,9 @@ def leads_from_frame(df: pd.DataFrame, mapping: Mapping[object, str | None] | No
 
     texts = {column: _column_text(df.iloc[:, position], column)
              for position, (column, target) in enumerate(resolved.items()) if target is not None}
+    for column, target in resolved.items():
+        if target == "phone_number":
+            texts[column] = _phone_text(texts[column])
     custom = [c for c, t in resolved.items() if t == CUSTOM_FIELDS and texts[c].present.any()]
     warnings += _custom_field_warnings(custom, max_custom_fields)
     warnings += [
@@ -312,6 +318,29 @@ def _custom_field_warnings(custom: list[str], limit: int) -> list[str]:
                 f"{CUSTOM_FIELDS_WARN} per lead (its current docs 200); if uploads are refused, "
                 "leave some out with mapping={column: None}"]
     return []
+
+
+# A phone a spreadsheet wrote as a float ("4155550101.0") and that was then read as text, as
+# the CSV readers and the form's upload do (dtype=str, to keep leading zeros and "+").
+_FLOAT_PHONE = re.compile(r"^(\+?\d+)\.0+$")
+
+
+def _phone_text(text: WireText) -> WireText:
+    """Phones as digits: the ``.0`` a float rendering added is dropped, whatever the dtype."""
+    if not text.free_text:
+        return text   # numbers were already written as digits by column_text
+    # Screen with a C-level map first: only values with a "." reach the regex.
+    dotted = np.fromiter(map(operator.contains, text.values, repeat(".")), dtype=bool,
+                         count=len(text.values))
+    candidates = np.flatnonzero(dotted & text.present)
+    if not len(candidates):
+        return text
+    values = text.values.copy()
+    for i in candidates:
+        match = _FLOAT_PHONE.match(values[i])
+        if match:
+            values[i] = match.group(1)
+    return WireText(values, text.present, text.free_text, text.longest, text.suspect, text.escape)
 
 
 def _column_text(column: pd.Series, name: str) -> WireText:

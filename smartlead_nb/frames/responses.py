@@ -17,6 +17,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from .columns import CUSTOM_FIELDS, STANDARD_FIELDS
+
 # Mailbox credentials come back from the email-account endpoints; they never leave the client.
 SECRET_FIELDS = frozenset({"password", "imap_password", "smtp_password", "app_password",
                            "refresh_token", "access_token"})
@@ -175,8 +177,10 @@ def campaign_leads_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         status = row.pop("status", None)
         row["lead_status"] = status
         flat.append(row)
-    first = ["lead_id", "email", "first_name", "last_name", "company_name", "lead_status",
-             "lead_category_id", "campaign_lead_map_id", "created_at"]
+    # Every lead field is documented here, so an empty answer (a campaign whose leads were all
+    # skipped) still has the columns a notebook selects next.
+    first = ["lead_id", *STANDARD_FIELDS[:4], "lead_status", "lead_category_id",
+             "campaign_lead_map_id", "created_at", *STANDARD_FIELDS[4:], CUSTOM_FIELDS]
     return _ordered(tidy_frame(flat), first)
 
 

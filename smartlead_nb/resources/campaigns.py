@@ -145,10 +145,7 @@ class CampaignsMixin(Resource):
         elif settings is not None:
             body = check_settings_payload(settings)
         else:
-            try:
-                body = CampaignSettings(**fields).to_payload()
-            except TypeError as exc:
-                raise InputError(f"unknown setting: {exc}") from None
+            body = CampaignSettings(**fields).to_payload()   # unknown names: InputError
         if not body:
             raise InputError("no settings given: nothing to send")
         return self._call("POST", f"campaigns/{cid}/settings", json=body, subject=f"campaign {cid}")

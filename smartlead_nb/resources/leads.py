@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 import pandas as pd
@@ -21,11 +23,24 @@ EMAIL_STATUSES = ("is_opened", "is_clicked", "is_replied", "is_bounced", "is_uns
 PROTECTIVE_FLAGS = ("ignore_global_block_list", "ignore_unsubscribe_list")
 
 
+def _existing_file(source: Any) -> Any:
+    """A frame passes; a path must name a file (a stray string is a mistake, said plainly)."""
+    if isinstance(source, pd.DataFrame):
+        return source
+    path = Path(source)
+    if not path.is_file():
+        shown = str(source) if len(str(source)) <= 80 else str(source)[:77] + "..."
+        where = f" (looked in {Path.cwd()})" if not path.is_absolute() else ""
+        raise InputError(f"add_leads got {shown!r}, which is not a file{where}: pass a CSV "
+                         f"path, a DataFrame, or a list of lead dicts")
+    return path
+
+
 class LeadsMixin(Resource):
     def add_leads(
         self,
         campaign_id: int,
-        leads: Sequence[Mapping[str, Any]],
+        leads: "Sequence[Mapping[str, Any]] | pd.DataFrame | str | os.PathLike",
         *,
         ignore_global_block_list: bool = False,
         ignore_unsubscribe_list: bool = False,
@@ -36,7 +51,10 @@ class LeadsMixin(Resource):
     ) -> dict:
         """Add up to 400 leads to a campaign in one request.
 
-        Each lead is a dict with at least ``email``; the other standard fields are
+        ``leads`` is a DataFrame or a CSV path (any column layout: mapped, checked row by row,
+        sent in batches of 400 with a journal, exactly as :func:`smartlead_nb.upload_leads`
+        does, and returning its :class:`~smartlead_nb.UploadResult` report), or a list of at
+        most 400 lead dicts sent in one request. Each lead dict has at least ``email``; the other standard fields are
         ``first_name``, ``last_name``, ``company_name``, ``phone_number``, ``website``,
         ``location``, ``linkedin_profile``, ``company_url``, and anything else goes in
         ``custom_fields``. Everything is checked before sending; more than 400 leads is refused
@@ -53,11 +71,23 @@ class LeadsMixin(Resource):
 
         >>> client.add_leads(7, [{"email": "ana@example.com", "first_name": "Ana"}])  # doctest: +SKIP
         {'ok': True, 'upload_count': 1, 'total_leads': 1, 'already_added_to_campaign': 0, ...}
+        >>> client.add_leads(7, "export.csv").summary()                          # doctest: +SKIP
         """
         cid = check_id(campaign_id, "campaign_id")
-        if isinstance(leads, pd.DataFrame):
-            raise InputError("add_leads takes a list of lead dicts (at most 400); for a DataFrame "
-                             "use smartlead_nb.frames.leads.leads_from_frame first")
+        if isinstance(leads, (pd.DataFrame, str, os.PathLike)):
+            # The front door an analyst types first: a frame or a CSV goes through the
+            # checked, batched, resumable upload (the same report as sl.upload_leads).
+            from ..upload import upload_leads
+
+            return upload_leads(
+                self, cid, _existing_file(leads),
+                ignore_global_block_list=ignore_global_block_list,
+                ignore_unsubscribe_list=ignore_unsubscribe_list,
+                ignore_duplicate_leads_in_other_campaign=ignore_duplicate_leads_in_other_campaign,
+                ignore_community_bounce_list=ignore_community_bounce_list,
+                confirm_overrides=confirm_overrides)
+        if isinstance(leads, Mapping):
+            leads = [leads]   # one lead on its own
         lead_list = [check_lead(lead, i) for i, lead in enumerate(leads)]
         if not lead_list:
             raise InputError("no leads given")

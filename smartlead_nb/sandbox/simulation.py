@@ -4,8 +4,10 @@ Moving the clock walks every ACTIVE campaign forward day by day in its own timez
 each sending window (the campaign's days and hours; Mon-Fri 09:00-17:00 UTC without a
 schedule) it sends follow-ups that are due, then first steps to new leads, within the
 daily caps, spreading send times evenly over the window. What happens to each email is
-drawn from a random generator seeded by (seed, campaign id, lead id, step), so the same
-seed and the same actions always give the same statistics.
+drawn from a random generator seeded by (seed, campaign name, lead email, step): what the
+campaign *is*, never database ids or the clock, so a campaign's outcomes are the same whatever
+other campaigns, leads and clock advances the sandbox holds (a notebook gets the same story on
+its first run and its tenth). Which sender account sends an email is chosen the same way.
 
 Decisions a client author may need (see also RATES):
 - step 1 goes out as soon as a window allows; its ``delay_in_days`` is ignored. Step n+1
@@ -29,6 +31,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import zlib
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -71,10 +74,14 @@ def _opt_iso(value: datetime | None) -> str | None:
     return iso(value) if value else None
 
 
-def _outcome(seed: int, cid: int, lid: int, seq_number: int, tracks_opens: bool,
-             tracks_clicks: bool, sent: datetime) -> dict:
+def _draw_key(seed: int, campaign_name: str, email: str, seq_number: int) -> str:
+    """What one email's draws are seeded by: the campaign and lead as the user named them."""
+    return f"{seed}:{campaign_name}:{email.strip().lower()}:{seq_number}"
+
+
+def _outcome(key: str, tracks_opens: bool, tracks_clicks: bool, sent: datetime) -> dict:
     """Everything that happens to one email, drawn in a fixed order (so repeatable)."""
-    rng = random.Random(f"{seed}:{cid}:{lid}:{seq_number}")
+    rng = random.Random(key)
     u = [rng.random() for _ in range(7)]
     open_delay, click_delay = rng.uniform(0.2, 30), rng.uniform(0.05, 6)
     reply_delay, unsub_delay = rng.uniform(0.5, 72), rng.uniform(0.2, 24)
@@ -228,8 +235,8 @@ class _Campaign:
             return
         position = lead["next_step"]
         step, variants = self.steps[min(position, len(self.steps)) - 1]
-        result = _outcome(self.seed, self.cid, lead["id"], step["seq_number"],
-                          self.tracks_opens, self.tracks_clicks, when)
+        key = _draw_key(self.seed, self.row["name"] or "", email, step["seq_number"])
+        result = _outcome(key, self.tracks_opens, self.tracks_clicks, when)
         variant_id, subject, body = None, step["subject"], step["email_body"]
         if variants:
             total, chosen = 0, variants[-1]
@@ -243,7 +250,9 @@ class _Campaign:
         if not subject and lead.get("last_subject"):
             subject = "Re: " + lead["last_subject"].removeprefix("Re: ")
         lead["last_subject"] = subject
-        account_id = self.accounts[(lead["map_id"] + position) % len(self.accounts)][0]
+        # Rotate senders by a stable hash of the address, not by database ids.
+        spread = zlib.crc32(email.strip().lower().encode("utf-8"))
+        account_id = self.accounts[(spread + position) % len(self.accounts)][0]
         category = self.categories.get(result["category"]) if result["category"] else None
         self.sent_rows.append((
             self.cid, lead["id"], lead["map_id"], step["id"], step["seq_number"], variant_id,

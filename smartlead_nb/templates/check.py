@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -36,7 +36,8 @@ _MALFORMED_WORDS = {
 }
 
 
-def check_templates(steps: Any, leads: Any = None, *, index: Iterable[Any] | None = None) -> pd.DataFrame:
+def check_templates(steps: Any, leads: Any = None, *, index: Iterable[Any] | None = None,
+                    columns: Mapping[Any, str | None] | None = None) -> pd.DataFrame:
     """Every placeholder problem in the copy, one row per (step, variant, part, tag, problem).
 
     Args:
@@ -46,6 +47,10 @@ def check_templates(steps: Any, leads: Any = None, *, index: Iterable[Any] | Non
             (other columns are custom fields). ``None`` checks the copy alone.
         index: the analyst's row labels, aligned with ``leads``, so ``rows`` names their rows
             (a DataFrame's own index is used by default; payload dicts get 0, 1, ...).
+        columns: how the analyst's columns became lead fields (``LeadsResult.mapping``,
+            ``{"Company": "company_name", "Job Title": "custom_fields"}``), so that a tag
+            written after the column (``{{company}}``) suggests the field it became
+            (``{{company_name}}``) before any spelling guess.
 
     Returns:
         A DataFrame with columns ``seq_number, variant_label, part ('subject'|'body'), tag,
@@ -112,9 +117,14 @@ def check_templates(steps: Any, leads: Any = None, *, index: Iterable[Any] | Non
                 empty_cache[tag] = _empty_rows(table, tag, labels)
             found = empty_cache[tag]
             if found is None:
-                suggestion = _close(tag, table.known)
-                hint = (f" Tag names are case-sensitive; did you mean {{{{{suggestion}}}}}?"
-                        if suggestion else "")
+                mapped = _from_column(tag, columns, table.known)
+                suggestion = mapped[0] if mapped else _close(tag, table.known)
+                if mapped:
+                    hint = (f" The column {mapped[1]!r} became the lead field {mapped[0]!r}; "
+                            f"did you mean {{{{{suggestion}}}}}?")
+                else:
+                    hint = (f" Tag names are case-sensitive; did you mean {{{{{suggestion}}}}}?"
+                            if suggestion else "")
                 add(part, tag, "unknown tag",
                     f"{where}: {{{{{tag}}}}} is not a lead field and no lead has a custom field "
                     f"{tag!r}, so no lead has a value for it.{hint}", count=n, suggestion=suggestion)
@@ -147,6 +157,27 @@ def _empty_rows(table: LeadTable, tag: str, labels: pd.Index) -> tuple[list[Any]
     mask = empty_mask(values)
     count = int(np.count_nonzero(mask))
     return (labels[mask].tolist() if count else []), count
+
+
+def _squash(name: Any) -> str:
+    return "".join(ch for ch in str(name).lower() if ch.isalnum())
+
+
+def _from_column(tag: str, columns: Mapping[Any, str | None] | None,
+                 known: Iterable[str]) -> tuple[str, str] | None:
+    """``(field, column)``: the field a column named like ``tag`` was mapped to ({{company}}
+    -> company_name when the "Company" column became company_name); a custom field keeps its
+    column's name."""
+    if not columns:
+        return None
+    known = set(known)
+    for column, target in columns.items():
+        if target is None or _squash(column) != _squash(tag):
+            continue
+        field = str(column) if target == "custom_fields" else target
+        if field in known and field != tag:
+            return field, str(column)
+    return None
 
 
 def _strip_braces(snippet: str) -> str | None:

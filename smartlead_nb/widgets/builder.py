@@ -223,6 +223,7 @@ class CampaignBuilder(w.VBox):
         except Exception as exc:
             self.summary.value = error_message(exc)
             return
+        self.preview.sync_variants(plan)   # the A/B choice lists the variants that exist
         leads = plan.checked_leads() if self._leads is not None else None
         steps = len(self.sequence.steps)
         self.summary.value = message(

@@ -62,13 +62,16 @@ class LeadsPreview(w.VBox):
             self.prev_button.disabled = self.next_button.disabled = True
             return
         summary = checked.summary()
+        # Three disjoint groups that add up to the rows: a duplicate is not also "rejected".
+        valid = int(summary.get("ok", 0))
         duplicates = int(summary.get("duplicate", 0))
-        rejected = int(summary.sum() - summary.get("ok", 0))
+        rejected = int(summary.sum()) - valid - duplicates
         self.counts.value = (
-            f'<div class="sl-counts"><b class="sl-count-valid">{int(summary.get("ok", 0)):,}</b> valid · '
+            f'<div class="sl-counts"><b class="sl-count-valid">{valid:,}</b> valid · '
             f'<b class="sl-count-rejected">{rejected:,}</b> rejected · '
-            f'<b class="sl-count-duplicate">{duplicates:,}</b> duplicate(s) '
-            f'of {len(frame):,} rows</div>'
+            f'<b class="sl-count-duplicate">{duplicates:,}</b> '
+            f'duplicate{"" if duplicates == 1 else "s"} (sent once) '
+            f'of <b class="sl-count-rows">{len(frame):,}</b> rows</div>'
             + "".join(message(f"warning: {text}", "warning") for text in checked.warnings))
         bad = checked.rejected
         self.rejected.value = ("" if bad.empty else
@@ -148,7 +151,12 @@ class LeadsSource(w.VBox):
         except InputError as exc:
             self.status.value = error_message(exc)
         else:
-            self._on_frame(frame, f"uploaded file {entry.get('name')}")
+            name = str(entry.get("name") or "file")
+            # The button says which file the leads came from (its counter would say 0: the
+            # bytes are dropped below).
+            self.upload.description = name if len(name) <= 40 else name[:37] + "..."
+            self.upload.tooltip = f"Leads from {name}; click to upload another CSV"
+            self._on_frame(frame, f"uploaded file {name}")
         finally:
             # The file's bytes need not stay in widget state (nor in a saved notebook).
             self.upload.value = ()

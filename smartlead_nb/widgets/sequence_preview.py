@@ -6,6 +6,7 @@ import html
 from typing import Any, Callable
 
 import ipywidgets as w
+import pandas as pd
 
 from ._common import error_message, message, table
 
@@ -26,6 +27,23 @@ def parse_lead_choice(text: str) -> Any:
         return text  # an index label; the plan says if there is no such lead
 
 
+def _variant_labels(sequences: Any) -> list[str]:
+    """The A/B labels in a plan's sequence (a DataFrame or step dicts), in order, even while
+    a variant is still being written (an empty body is the checks' business, not this list's)."""
+    found: list[Any] = []
+    if isinstance(sequences, pd.DataFrame):
+        if "variant_label" in sequences.columns:
+            found = list(sequences["variant_label"].dropna())
+    elif sequences:
+        found = [v.get("variant_label") for step in sequences if isinstance(step, dict)
+                 for v in (step.get("seq_variants") or ()) if isinstance(v, dict)]
+    labels: list[str] = []
+    for label in map(str, (f for f in found if f not in (None, ""))):
+        if label.strip() and label not in labels:
+            labels.append(label)
+    return labels
+
+
 class SequencePreview(w.VBox):
     """Render the plan's steps for a lead picked by row number or email."""
 
@@ -33,7 +51,7 @@ class SequencePreview(w.VBox):
         self._get_plan = get_plan
         self.lead = w.Text(placeholder="Lead: row number (0 = first valid lead) or email",
                            layout=w.Layout(width="420px")).add_class("sl-preview-lead")
-        self.variant = w.Dropdown(options=[("first variant", ""), ("A", "A"), ("B", "B"), ("C", "C")],
+        self.variant = w.Dropdown(options=[("first variant", "")],
                                   value="", description="A/B",
                                   layout=w.Layout(width="200px")).add_class("sl-preview-variant")
         self.button = w.Button(description="Preview", icon="eye").add_class("sl-preview-button")
@@ -45,9 +63,24 @@ class SequencePreview(w.VBox):
                           self.timeline])
         self.add_class("sl-sequence-preview")
 
+    def sync_variants(self, plan: Any = None) -> None:
+        """Offer exactly the variant labels the plan's sequence has (none: "first variant")."""
+        try:
+            plan = plan if plan is not None else self._get_plan()
+        except Exception:   # the form holds a value the plan cannot take; refresh() says so
+            return
+        labels = _variant_labels(plan.sequences)
+        options = [("first variant", "")] + [(label, label) for label in labels]
+        current = self.variant.value
+        if list(self.variant.options) != options:
+            self.variant.options = options
+        self.variant.value = current if current in labels else ""
+        self.variant.disabled = not labels
+
     def refresh(self) -> None:
         try:
             plan = self._get_plan()
+            self.sync_variants(plan)
             rendered = plan.render(parse_lead_choice(self.lead.value), variant=self.variant.value or None,
                                    highlight=True)
             lead = plan.lead(parse_lead_choice(self.lead.value))

@@ -47,7 +47,9 @@ def test_fill_preview_create_and_start(app: Page, app_sandbox, tmp_path):
         page.locator(".sl-leads-upload").click()
     chooser.value.set_files({"name": "leads.csv", "mimeType": "text/csv", "buffer": LEADS_CSV})
     expect(page.locator(".sl-count-valid")).to_have_text("3")
-    expect(page.locator(".sl-count-rejected")).to_have_text("2")
+    expect(page.locator(".sl-count-rejected")).to_have_text("1")   # the duplicate is counted once, as a duplicate
+    expect(page.locator(".sl-count-duplicate")).to_have_text("1")
+    expect(page.locator(".sl-leads-upload")).to_contain_text("leads.csv")
     expect(page.locator(".sl-leads-rejected")).to_contain_text("bad-address")
     tab(page, "5 Schedule")
     page.locator(".sl-timezone input").fill("Europe/Berlin")

@@ -197,3 +197,42 @@ def test_ab_variants_follow_their_percentages(sandbox, api):
     assert {r["seq_variant_id"] for r in rows} == set(variants.values())
     assert all(r["email_subject"].startswith("A for Lead") for r in rows
                if r["seq_variant_id"] == variants["A"])
+
+
+def _story(api, name="Stable story"):
+    """One campaign's outcomes as an analyst reads them, free of ids and absolute times."""
+    cid = api.create(name)
+    steps = [{"seq_number": i + 1, "seq_delay_details": {"delay_in_days": d},
+              "subject": "Hello" if i == 0 else "", "email_body": f"Body {i + 1}"}
+             for i, d in enumerate((0, 2, 4))]
+    assert api.post(f"/campaigns/{cid}/sequences", json={"sequences": steps}).ok
+    accounts = api.healthy_account_ids()[:2]
+    assert api.post(f"/campaigns/{cid}/email-accounts", json={"email_account_ids": accounts}).ok
+    api.add_leads(cid, [{"email": f"person{i}@stable.example"} for i in range(150)])
+    assert api.post(f"/campaigns/{cid}/status", json={"status": "START"}).ok
+    api.sb.advance(days=21)
+    story = {}
+    for r in _stats(api, cid):
+        reply = _when(r["reply_time"]) - _when(r["sent_time"]) if r["reply_time"] else None
+        story[(r["lead_email"], r["sequence_number"])] = (
+            r["is_bounced"], reply, r["lead_category"] if "lead_category" in r else None,
+            accounts.index(int(r["email_account_id"])) if "email_account_id" in r else None)
+    return story
+
+
+def test_a_campaigns_outcomes_do_not_depend_on_what_else_the_sandbox_holds(tmp_path):
+    """Issue 11: the same campaign tells the same story on a fresh sandbox and on one that
+    already holds other campaigns, other leads and a clock moved on by a few days."""
+    with Sandbox(db_path=tmp_path / "fresh.sqlite3", rate_limits=None, start_time=START,
+                 seed=7) as sb:
+        fresh = _story(Api(sb))
+    with Sandbox(db_path=tmp_path / "used.sqlite3", rate_limits=None, start_time=START,
+                 seed=7) as sb:
+        api = Api(sb)
+        for n in range(3):   # earlier notebooks: more campaigns, more leads, ids used up
+            api.ready_campaign(n_leads=40 + n, name=f"Earlier {n}")
+        sb.advance(days=3, hours=5)
+        used = _story(api)
+    assert len(fresh) > 300 and fresh.keys() == used.keys()
+    assert fresh == used
+    assert any(v[1] is not None for v in fresh.values())   # replies happened at all

@@ -19,8 +19,10 @@ def test_counts_and_rejected_rows_with_reasons(builder, leads):
     builder.set_leads(leads)
     counts = builder.leads_preview.counts.value
     assert 'sl-count-valid">3</b> valid' in counts
-    assert 'sl-count-rejected">2</b> rejected' in counts
-    assert 'sl-count-duplicate">1</b> duplicate' in counts
+    # Issue 11: the three groups add up to the rows; the duplicate is not also "rejected".
+    assert 'sl-count-rejected">1</b> rejected' in counts
+    assert 'sl-count-duplicate">1</b> duplicate (sent once)' in counts
+    assert 'sl-count-rows">5</b> rows' in counts
     rejected = builder.leads_preview.rejected.value
     assert "not-an-email" in rejected and "invalid_email" in rejected
     assert "duplicate of row 0" in rejected
@@ -53,6 +55,7 @@ def test_csv_upload_becomes_the_plans_leads(builder):
     assert "uploaded file leads.csv" in builder.leads_status.value
     assert 'sl-count-valid">1</b> valid' in builder.leads_preview.counts.value
     assert builder.leads_source.upload.value == ()              # the bytes are not kept
+    assert builder.leads_source.upload.description == "leads.csv"   # the button names the file
 
 
 def test_unreadable_upload_is_an_error_in_the_form(builder):

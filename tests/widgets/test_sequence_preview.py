@@ -50,3 +50,16 @@ def test_unknown_lead_and_no_leads_are_plain_errors(builder, leads):
     builder.preview.button.click()
     assert "no accepted lead has the email" in builder.preview.steps.value
     assert "Traceback" not in builder.preview.steps.value
+
+
+def test_the_ab_choice_lists_only_the_variants_that_exist(builder, leads):
+    """Issue 11: no "B" or "C" to pick before the sequence has them."""
+    fill(builder, leads)
+    offered = lambda: [label for label, _ in builder.preview.variant.options]  # noqa: E731
+    assert offered() == ["first variant"] and builder.preview.variant.disabled
+    step = builder.sequence.steps[0]
+    step.add_variant.click()
+    assert offered() == ["first variant", "A", "B"] and not builder.preview.variant.disabled
+    builder.preview.variant.value = "B"
+    step.drop_variant(step.variants[1])
+    assert offered() == ["first variant"] and builder.preview.variant.value == ""
