@@ -1,11 +1,12 @@
 """HTTP front of the sandbox: auth, rate limiting, fault injection, routing and the request log.
 
 ``SandboxApp.handle`` is the whole pipeline, independent of sockets; ``SandboxHTTPServer``
-and its handler only move bytes. Order per request: the front door, from the headers alone
-(``guard.admit``: loopback Host and Origin 403, Content-Length 400/411/413, JSON body 415;
-refused requests are not logged) -> JSON nesting (400) -> auth (401) -> rate limit (429) ->
-faults (latency, then 429/500/503 instead of the work) -> the route, in one database
-transaction -> maybe drop the connection (work already done) -> log.
+and its handler only move bytes. Order per request: the front door, from the headers alone,
+before the body is read (``guard.admit``: loopback Host and Origin 403, Content-Length
+400/411/413, JSON Content-Type 415; refused requests are not logged) -> auth (401) -> rate
+limit (429) -> faults (latency, then 429/500/503 instead of the work) -> the route, in one
+database transaction (a body that is malformed or nested over ``guard.MAX_JSON_DEPTH`` is a
+400 here) -> maybe drop the connection (work already done) -> log.
 
 An unexpected exception is logged on the ``smartlead_nb.sandbox`` logger (stderr unless
 logging is configured) and the client gets a plain 500 ``{"error": "Internal sandbox

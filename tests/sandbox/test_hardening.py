@@ -136,7 +136,8 @@ def test_a_body_that_is_not_json_by_content_type_is_415(sandbox, method, path, c
     r = send(sandbox, method, path, b'{"name": "x"}', headers)
     assert r.status == 415
     error = r.json()["error"]
-    assert "application/json" in error and (repr(content_type) if content_type else "missing") in error
+    assert "application/json" in error
+    assert (repr(content_type) if content_type else "missing") in error
     assert sandbox.requests == []
 
 
@@ -300,7 +301,8 @@ def test_an_unexpected_error_is_a_plain_500_and_logged_on_the_server(sandbox, ca
 
 def test_the_servers_own_refusals_are_json_too(sandbox):
     headers = b"".join(b"X-%d: 1\r\n" % i for i in range(101))
-    r = send_raw(sandbox, b"GET /api/v1/campaigns HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + b"\r\n")
+    r = send_raw(sandbox, b"GET /api/v1/campaigns HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 + headers + b"\r\n")
     assert r.status == 431 and "headers" in r.json()["error"]
     r = send_raw(sandbox, b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     assert r.status == 414 and "error" in r.json()
