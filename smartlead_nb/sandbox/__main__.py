@@ -8,6 +8,7 @@ import threading
 
 from .ratelimit import PRO, STANDARD
 from .sandbox import DEFAULT_API_KEY, Sandbox
+from .store import SandboxDatabaseError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,8 +29,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     limits = None if args.no_rate_limit else (PRO if args.pro else STANDARD)
-    sandbox = Sandbox(db_path=args.db, api_key=args.api_key, port=args.port,
-                      rate_limits=limits, seed=args.seed).start()
+    try:
+        sandbox = Sandbox(db_path=args.db, api_key=args.api_key, port=args.port,
+                          rate_limits=limits, seed=args.seed).start()
+    except SandboxDatabaseError as exc:   # one line saying what to do, not a traceback
+        print(f"smartlead-sandbox: {exc}", file=sys.stderr)
+        return 1
     line = f"SmartLead sandbox listening on {sandbox.base_url}"
     if args.api_key == DEFAULT_API_KEY:   # never echo a key the user chose
         line += f" (key: {DEFAULT_API_KEY})"

@@ -5,6 +5,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+# SQLite stores integers in 8 bytes: a larger id cannot exist, and binding one raises
+# OverflowError. Every id in a path and every integer parameter is checked against it.
+SQLITE_INT_MAX = 2**63 - 1
+SQLITE_INT_MIN = -2**63
+
 
 class ApiError(Exception):
     """Raised by a handler to answer with an error status and a JSON body."""
@@ -93,7 +98,21 @@ class Router:
                 continue
             path_known = True
             if method in table:
-                return table[method], tuple(int(g) for g in found.groups())
+                return table[method], tuple(_path_id(g) for g in found.groups())
         if path_known:
             raise ApiError(405, {"error": f"Method {method} not allowed on {path}"})
         raise ApiError(404, {"error": "Resource not found"})
+
+
+def _path_id(text: str) -> int:
+    """An id from the path; one beyond SQLite's range cannot exist, so it is a 404.
+
+    >>> _path_id("1001")
+    1001
+    """
+    # Compare lengths first: int() of a 5,000-digit string is itself an error in Python.
+    if len(text.lstrip("0")) > 19 or int(text) > SQLITE_INT_MAX:
+        shown = text if len(text) <= 25 else text[:25] + "..."
+        raise ApiError(404, {"error": f"Resource not found - id {shown} is beyond the largest "
+                                      f"id there can be ({SQLITE_INT_MAX})"})
+    return int(text)

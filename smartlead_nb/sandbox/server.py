@@ -1,18 +1,25 @@
 """HTTP front of the sandbox: auth, rate limiting, fault injection, routing and the request log.
 
 ``SandboxApp.handle`` is the whole pipeline, independent of sockets; ``SandboxHTTPServer``
-and its handler only move bytes. Order per request: auth (401) -> rate limit (429) ->
-faults (latency, then 429/500/503 instead of the work) -> the route, in one database
-transaction -> maybe drop the connection (work already done) -> log.
+and its handler only move bytes. Order per request: the front door, from the headers alone,
+before the body is read (``guard.admit``: loopback Host and Origin 403, Content-Length
+400/411/413, JSON Content-Type 415; refused requests are not logged) -> auth (401) -> rate
+limit (429) -> faults (latency, then 429/500/503 instead of the work) -> the route, in one
+database transaction (a body that is malformed or nested over ``guard.MAX_JSON_DEPTH`` is a
+400 here) -> maybe drop the connection (work already done) -> log.
+
+An unexpected exception is logged on the ``smartlead_nb.sandbox`` logger (stderr unless
+logging is configured) and the client gets a plain 500 ``{"error": "Internal sandbox
+error"}``: no traceback or file path ever leaves the process.
 """
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import sys
 import threading
 import time
-import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,12 +28,18 @@ from urllib.parse import parse_qs, urlsplit
 from . import (routes_accounts, routes_campaigns, routes_control, routes_lead_ops,
                routes_leads, routes_sequences, routes_stats)
 from .faults import FaultInjector, Faults
+from .guard import MAX_JSON_DEPTH, admit, too_deep
 from .ratelimit import RateLimiter, RateLimits, format_retry_after, retry_after_value
 from .routing import ApiError, Request, Response, Router
 from .store import Store
 
+log = logging.getLogger("smartlead_nb.sandbox")
+
 PREFIX = "/api/v1"
 REQUEST_LOG_SIZE = 100_000   # oldest entries are forgotten beyond this
+
+INTERNAL_ERROR = {"error": "Internal sandbox error"}
+LISTEN_BACKLOG = 256   # 200 connections opened at once must all be accepted (default is 5)
 
 _FAULT_BODIES = {
     "500": {"error": "Internal server error occurred"},
@@ -103,16 +116,17 @@ class SandboxApp:
         query = {k: v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
         key = query.pop("api_key", None)
         control = path == "/_sandbox" or path.startswith("/_sandbox/")
-        try:
-            body = json.loads(raw_body) if raw_body.strip() else None
-            body_error = None
-        except ValueError as exc:
-            body, body_error = None, f"Malformed JSON body: {exc}"
+        body, body_error = _parse_body(raw_body)
         entry = {"method": method, "path": path, "query": dict(query), "json": body,
                  "status": None, "fault": None, "rate_limited": False,
                  "time": time.monotonic()}
 
-        outcome = self._process(method, path, query, key, control, body, body_error, entry)
+        try:
+            outcome = self._process(method, path, query, key, control, body, body_error,
+                                    entry)
+        except Exception:   # a sandbox bug: say so on our side, never to the client
+            log.exception("sandbox error answering %s %s", method, path)   # no query: key
+            outcome = _json_outcome(500, INTERNAL_ERROR)
         entry["status"] = outcome.status
         if not control:
             with self._log_lock:
@@ -172,10 +186,6 @@ class SandboxApp:
                 result = handler(request)
         except ApiError as exc:
             return _json_outcome(exc.status, exc.body)
-        except Exception:   # a sandbox bug must still answer like a server, and say why
-            traceback.print_exc(file=sys.stderr)
-            return _json_outcome(500, {"error": "Internal server error occurred",
-                                       "detail": traceback.format_exc(limit=1)})
         if isinstance(result, Response):
             if result.content_type.startswith("application/json"):
                 out = _json_outcome(result.status, result.body, result.headers)
@@ -184,6 +194,19 @@ class SandboxApp:
                               result.content_type, dict(result.headers))
             return out
         return _json_outcome(200, result)
+
+
+def _parse_body(raw: bytes):
+    """``(body, None)`` or ``(None, error message)``; nesting is checked before parsing."""
+    if not raw.strip():
+        return None, None
+    if too_deep(raw):
+        return None, (f"JSON body nested more than {MAX_JSON_DEPTH} levels deep; the sandbox "
+                      f"accepts at most {MAX_JSON_DEPTH}")
+    try:
+        return json.loads(raw), None
+    except ValueError as exc:
+        return None, f"Malformed JSON body: {exc}"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -198,9 +221,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        outcome = self.server.app.handle(self.command, self.path, raw)
+        door = admit(self.command, self.headers)
+        raw = self.rfile.read(door.length) if door.length else b""
+        if door.refusal is not None:
+            if door.length is None:    # body of unknown size: never wait for it
+                self.close_connection = True
+            self._send(_json_outcome(*door.refusal))
+            if door.length is None:
+                self._linger()
+            return
+        try:
+            outcome = self.server.app.handle(self.command, self.path, raw)
+        except Exception:    # handle() catches route errors; this is the last resort
+            log.exception("sandbox error answering %s", self.command)
+            outcome = _json_outcome(500, INTERNAL_ERROR)
         if outcome.drop:
             # The work is done; now vanish without a status line, as a dying proxy would.
             self.close_connection = True
@@ -209,16 +243,50 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
+        self._send(outcome)
+
+    do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_HEAD = do_OPTIONS = _serve
+
+    def _send(self, outcome: Outcome) -> None:
         self.send_response(outcome.status)
         self.send_header("Content-Type", outcome.content_type)
         self.send_header("Content-Length", str(len(outcome.body)))
         for name, value in outcome.headers.items():
             self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(outcome.body)
 
-    do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_HEAD = _serve
+    def _linger(self, seconds: float = 1.0) -> None:
+        """After a refusal sent without reading the body: stop writing, then discard what
+        the client still sends for a moment, so that closing does not reset the connection
+        (a reset can destroy the answer before the client reads it)."""
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + seconds
+            while (left := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                if not self.connection.recv(65536):
+                    break
+        except OSError:
+            pass
+
+    def send_error(self, code, message=None, explain=None) -> None:
+        """The stdlib's own refusals (bad request line, 414, 431, 501) in the sandbox's JSON
+        style instead of an HTML page."""
+        try:
+            short, long = self.responses[code]
+        except KeyError:
+            short, long = "Error", ""
+        self.log_error("code %d, message %s", code, message)
+        self.close_connection = True
+        text = message or short
+        if explain or long:
+            text += f": {explain or long}"
+        self._send(_json_outcome(code, {"error": text}))
 
     def log_message(self, format, *args) -> None:   # noqa: A002 - stdlib signature
         pass   # quiet: notebooks and test output stay clean; sb.requests is the log
@@ -228,6 +296,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     """A threading server that can also close idle keep-alive connections on shutdown."""
 
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address, app: SandboxApp):
         self.app = app

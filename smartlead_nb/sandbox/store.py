@@ -104,6 +104,36 @@ def default_db_path() -> Path:
     return Path(cache) / "smartlead_nb" / "sandbox.sqlite3"
 
 
+class SandboxDatabaseError(RuntimeError):
+    """The sandbox's SQLite file cannot be used: damaged, not SQLite, or another format.
+
+    The message names the file and how to start afresh; the sqlite3 error is not chained
+    (it would add a second traceback saying less).
+    """
+
+
+# SQLite's primary result codes for "this file is not a (healthy) database".
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+def _how_to_reset(path: str) -> str:
+    return (f"Delete {path} (and any {Path(path).name}-wal / -shm beside it) to start "
+            "afresh, losing the sandbox's campaigns and leads, or point "
+            "SMARTLEAD_NB_SANDBOX_DB (db_path= in code, --db on the command line) at "
+            "another file.")
+
+
+def _unusable(path: str, exc: sqlite3.Error) -> SandboxDatabaseError:
+    """One clear error for a database file that failed to open."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        what = "is damaged or is not a sandbox database"
+    else:
+        what = "cannot be opened"
+    return SandboxDatabaseError(f"The sandbox database {path} {what} (SQLite: {exc}). "
+                                + _how_to_reset(path))
+
+
 class Store:
     """The sandbox's state. Use ``with store.transaction() as db:`` for every access."""
 
@@ -118,9 +148,29 @@ class Store:
         # isolation_level=None: transactions are opened explicitly in transaction().
         self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
+        try:
+            self._open()
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise _unusable(self.path, exc) from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _open(self) -> None:
+        """Check the file, then create and seed it if new (the first statements that read
+        a damaged file raise sqlite3.DatabaseError; __init__ turns that into one message)."""
         if self.path != ":memory:":
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            # A truncated file can still have a readable first page: only a check of every
+            # page finds it (milliseconds for a sandbox-sized file).
+            problem = self.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if problem != "ok":
+                problem = " ".join(problem.replace("*** in database main ***", "").split())
+                raise SandboxDatabaseError(
+                    f"The sandbox database {self.path} is damaged (SQLite: {problem}). "
+                    + _how_to_reset(self.path))
         exists = self.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
         if not exists:
@@ -128,8 +178,9 @@ class Store:
                 self._create_and_seed()
         elif self.get_meta("schema_version") != SCHEMA_VERSION:
             self.conn.close()
-            raise RuntimeError(f"{self.path} holds sandbox data in another format; delete "
-                               "the file (or use another db_path) to start afresh")
+            raise SandboxDatabaseError(
+                f"{self.path} holds sandbox data in another format. "
+                + _how_to_reset(self.path))
         elif self.get_meta("instance_id") is None:   # a file from before instance ids
             with self.transaction():
                 self.set_meta("instance_id", uuid.uuid4().hex)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .routing import ApiError, bad_request
+from .routing import SQLITE_INT_MAX, SQLITE_INT_MIN, ApiError, bad_request
 
 
 def not_allowed(key: str) -> ApiError:
@@ -33,7 +33,18 @@ def check_keys(body: dict, allowed: Iterable[str], prefix: str = "") -> None:
 
 
 def is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    """A JSON integer that SQLite can store (bools and out-of-range numbers are not)."""
+    return (isinstance(value, int) and not isinstance(value, bool)
+            and SQLITE_INT_MIN <= value <= SQLITE_INT_MAX)
+
+
+def _range_error(label: str, value: int) -> str | None:
+    """The bound an integer breaks if it is beyond what SQLite stores, else None."""
+    if value > SQLITE_INT_MAX:
+        return f'"{label}" must be less than or equal to {SQLITE_INT_MAX}'
+    if value < SQLITE_INT_MIN:
+        return f'"{label}" must be greater than or equal to {SQLITE_INT_MIN}'
+    return None
 
 
 def opt_int(body: dict, key: str, label: str | None = None, lo: int | None = None,
@@ -45,6 +56,8 @@ def opt_int(body: dict, key: str, label: str | None = None, lo: int | None = Non
         if key in body and not nullable:
             raise bad_request(f'"{label}" must be a number')
         return None
+    if isinstance(value, int) and not isinstance(value, bool) and _range_error(label, value):
+        raise bad_request(_range_error(label, value))
     if not is_int(value):
         raise bad_request(f'"{label}" must be a number')
     if lo is not None and value < lo:
@@ -76,8 +89,10 @@ def query_int(query: dict[str, str], key: str, default: int | None, lo: int | No
         return default
     try:
         value = int(raw)
-    except ValueError:
+    except ValueError:   # also a number of more than 4,300 digits
         raise invalid_parameters(f'"{key}" must be a number') from None
+    if _range_error(key, value):
+        raise invalid_parameters(_range_error(key, value))
     if lo is not None and value < lo:
         raise invalid_parameters(f'"{key}" must be greater than or equal to {lo}')
     if hi is not None and value > hi:

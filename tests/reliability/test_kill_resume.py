@@ -229,7 +229,7 @@ def test_a_client_killed_mid_request_leaves_no_traceback_in_the_sandbox(tmp_path
         body = json.dumps({"name": "Orphan"}).encode()
         with socket.create_connection(("127.0.0.1", sb.port)) as s:
             s.sendall(b"POST /api/v1/campaigns/create?api_key=" + KEY.encode() + b" HTTP/1.1\r\n"
-                      b"Host: x\r\nContent-Type: application/json\r\nContent-Length: "
+                      b"Host: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
                       + str(len(body)).encode() + b"\r\n\r\n" + body)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
         # closed with RST before the answer: the write of the answer fails
