@@ -161,6 +161,61 @@ class CampaignPlan:
         return send_timeline(self.steps(), schedule, start=start,
                              leads=leads.leads if leads is not None else None)
 
+    def summary(self, client=None) -> pd.DataFrame:
+        """What :meth:`launch` will create, in plain words: one row per part of the campaign.
+
+        With a ``client`` the sender accounts are named by their addresses (one request).
+        A part that cannot be read yet says why; :meth:`check` lists every problem.
+
+        >>> CampaignPlan("Q1", sequences=[{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
+        ...     "subject": "Hi", "email_body": "Hello"}]).summary().loc["sequence", "detail"]
+        '1 email'
+        """
+        rows: dict[str, str] = {}
+
+        def part(item: str, compute) -> None:
+            try:
+                rows[item] = compute()
+            except (InputError, ValueError) as exc:
+                rows[item] = f"not ready: {exc}"
+
+        part("campaign", lambda: f'"{self.name}", created as a draft: nothing is sent until '
+                                 f"you start it")
+        part("sequence", lambda: _describe_steps(self.steps()))
+        part("leads", self._describe_leads)
+        part("senders", lambda: _describe_senders(client, self.email_accounts))
+        part("schedule", lambda: str(self.schedule) if self.schedule is not None
+             else "SmartLead's default (check the timezone)")
+        part("settings", lambda: self.settings.describe() if self.settings is not None
+             else "SmartLead's defaults")
+        part("first email", self._describe_first_send)
+        return pd.DataFrame({"detail": rows}).rename_axis("item")
+
+    def _describe_leads(self) -> str:
+        checked = self.checked_leads()
+        if checked is None:
+            return "none yet"
+        counts = checked.summary()
+        total, valid = int(counts.sum()), int(counts.get("ok", 0))
+        duplicates = int(counts.get("duplicate", 0))
+        left = total - valid
+        added = f"{valid:,} lead{'s' if valid != 1 else ''} will be added"
+        if not left:
+            return added
+        why = [f"{duplicates:,} duplicate{'s' if duplicates != 1 else ''}"] if duplicates else []
+        if left - duplicates:
+            why.append(f"{left - duplicates:,} with a problem")
+        return f"{added} ({left:,} of {total:,} rows left out: {', '.join(why)})"
+
+    def _describe_first_send(self) -> str:
+        steps = self.steps()
+        if not steps:
+            return "no emails yet"
+        first = self.timeline().iloc[0]
+        when = pd.Timestamp(first["send_time"])
+        return (f"{when:%A %d %B %Y} at {first['local_time']} ({when.tzinfo}), if it is "
+                f"started now")
+
     # -- check ----------------------------------------------------------------------------------
     def check(self, client=None) -> pd.DataFrame:
         """Every problem that would stop or spoil the campaign, as a DataFrame.
@@ -408,6 +463,30 @@ def _content_key(frame: pd.DataFrame, mapping: Mapping[Any, str | None] | None) 
         digest = int(pd.util.hash_pandas_object(frame.astype(str), index=True).sum())
     return (digest, len(frame), tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)),
             tuple(sorted((str(k), str(v)) for k, v in (mapping or {}).items())))
+
+
+def _describe_steps(steps: list[dict]) -> str:
+    if not steps:
+        return "no emails yet"
+    text = f"{len(steps)} email{'s' if len(steps) != 1 else ''}"
+    split = [f"step {s['seq_number']} in {len(s['seq_variants'])} versions (A/B test)"
+             for s in steps if len(s.get("seq_variants") or ()) > 1]
+    delays = [int((s.get("seq_delay_details") or {}).get("delay_in_days") or 0) for s in steps[1:]]
+    if delays:
+        text += ", follow-ups " + ", ".join(f"{d} day{'s' if d != 1 else ''}" for d in delays) \
+                + " after the one before"
+    return text + (f"; {', '.join(split)}" if split else "")
+
+
+def _describe_senders(client, ids: Iterable[int]) -> str:
+    ids = [int(a) for a in ids]
+    if not ids:
+        return "none chosen"
+    names = {}
+    if client is not None:
+        names = {int(a["id"]): a.get("from_email") for a in client.list_email_accounts()}
+    shown = [str(names.get(i) or f"account {i}") for i in ids]
+    return f"{len(ids)} mailbox{'es' if len(ids) != 1 else ''}: {', '.join(shown)}"
 
 
 def _create_once(client, plan: CampaignPlan, book: "_PlanState") -> int:

@@ -107,6 +107,27 @@ class CampaignSettings:
             body["client_id"] = self.client_id
         return body
 
+    def describe(self) -> str:
+        """These settings in plain words, for a summary a non-coder reads.
+
+        >>> CampaignSettings(track_opens=False, stop_on="reply").describe()
+        "opens not tracked; a lead's emails stop when they reply"
+        """
+        parts = []
+        off = [name for name, value in (("opens", self.track_opens), ("clicks", self.track_clicks),
+                                        ("replies", self.track_replies)) if value is False]
+        if off:
+            parts.append(f"{' and '.join(off)} not tracked")
+        stops = {"REPLY_TO_AN_EMAIL": "reply", "CLICK_ON_A_LINK": "click a link",
+                 "OPEN_AN_EMAIL": "open an email"}
+        if self.stop_on is not None:
+            parts.append(f"a lead's emails stop when they {stops.get(self.stop_on, self.stop_on)}")
+        if self.plain_text:
+            parts.append("sent as plain text")
+        if self.follow_up_share is not None:
+            parts.append(f"follow-ups get at most {self.follow_up_share}% of each day's emails")
+        return "; ".join(parts) or "SmartLead's defaults"
+
     @classmethod
     def from_campaign(cls, campaign: Mapping[str, Any]) -> "CampaignSettings":
         """Read the settings back from a campaign object (short track_settings forms mapped)."""

@@ -7,6 +7,7 @@ Needs the ``widgets`` extra (``pip install "smartlead_nb[widgets]"``).
 """
 
 from .accounts import AccountPicker
+from .app import campaign_app
 from .builder import CampaignBuilder
 from .connection import KeyForm
 from .launch import LaunchPanel
@@ -17,4 +18,4 @@ from .sequence_preview import SequencePreview
 
 __all__ = ["CampaignBuilder", "SequenceEditor", "AccountPicker", "LeadsSource", "LeadsPreview",
            "ScheduleForm", "SettingsForm", "SequencePreview", "LaunchPanel", "KeyForm",
-           "read_csv_upload"]
+           "read_csv_upload", "campaign_app"]

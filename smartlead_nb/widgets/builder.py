@@ -14,6 +14,7 @@ so a form and a notebook cell can hand work to each other.
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 from typing import Any, Callable
@@ -46,11 +47,13 @@ class CampaignBuilder(w.VBox):
         namespace: where to look for leads DataFrames (default: the notebook's variables).
         key_field: offer a password box to switch to a real SmartLead key.
         make_client: builds a client from a typed key (default ``SmartleadClient(key)``).
+        title: the heading above the form (``None``: none, when the page has its own).
     """
 
     def __init__(self, client, plan: CampaignPlan | None = None, *, state: Any = True,
                  journal: Any = True, namespace: dict | None = None, key_field: bool = True,
-                 make_client: Callable[[str], Any] = _live_client) -> None:
+                 make_client: Callable[[str], Any] = _live_client,
+                 title: str | None = "Campaign builder") -> None:
         self.client = client
         self.result = None
         self._callbacks: list[Callable[[Any], Any]] = []
@@ -109,7 +112,8 @@ class CampaignBuilder(w.VBox):
                  self.settings,
                  w.VBox([self.preview, w.HTML("<hr>"), self.launch_panel])]
         self.tabs = w.Tab(children=pages, titles=STEP_TITLES).add_class("sl-builder-tabs")
-        super().__init__([w.HTML("<h3>Campaign builder</h3>"), self.summary, self.tabs])
+        heading = [w.HTML(f"<h3>{html.escape(title)}</h3>")] if title else []
+        super().__init__([*heading, self.summary, self.tabs])
         self.add_class("sl-builder")
         self._quiet = False
         if plan is not None:

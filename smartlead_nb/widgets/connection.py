@@ -7,6 +7,7 @@ stays in widget state (which JupyterLab saves into the notebook) and is never sh
 from __future__ import annotations
 
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 import ipywidgets as w
 
@@ -20,11 +21,13 @@ def _live_client(key: str):
 
 
 def describe(client) -> str:
+    """Where the form sends, in words a non-coder reads (the host, never a URL with a path)."""
     mode = getattr(client, "mode", "live")
-    where = getattr(client, "base_url", "")
+    host = urlsplit(getattr(client, "base_url", "")).hostname or "SmartLead"
     if mode == "sandbox":
-        return f"Using the local sandbox at {where}: nothing is sent to SmartLead, no email goes out."
-    return f"Using SmartLead at {where} ({mode})."
+        return ("Using the local sandbox, a practice copy of SmartLead on this computer: "
+                "nothing is sent to SmartLead and no email goes out.")
+    return f"Using SmartLead at {host}: this is a real account."
 
 
 class KeyForm(w.VBox):

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any, Callable
 
 import ipywidgets as w
@@ -36,8 +37,13 @@ class LaunchPanel(w.VBox):
         self.check_button = w.Button(description="Check plan", icon="check").add_class("sl-check")
         self.create_button = w.Button(description="Create campaign (stays DRAFTED)", button_style="primary",
                                       icon="paper-plane", layout=w.Layout(width="auto")).add_class("sl-create")
+        self.summary = w.HTML().add_class("sl-plan-summary")
         self.problems = w.HTML().add_class("sl-problems")
         self.dry_run = w.HTML().add_class("sl-dry-run")
+        # The exact requests are for the curious; a reader first sees the summary.
+        self.details = w.Accordion(children=[self.dry_run], titles=(
+            "Technical details: the exact requests Create will send",)).add_class("sl-dry-run-toggle")
+        self.details.selected_index = None
         self.progress = w.Output().add_class("sl-progress")
         self.status = w.HTML().add_class("sl-launch-status")
         self.report = w.HTML().add_class("sl-leads-report")
@@ -51,7 +57,8 @@ class LaunchPanel(w.VBox):
         self.start_button.on_click(lambda _: self.start())
         self.confirm.observe(self._confirm_changed, "value")
         super().__init__([
-            w.HBox([self.check_button, self.create_button]), self.problems, self.dry_run,
+            w.HBox([self.check_button, self.create_button]), self.summary, self.problems,
+            self.details,
             self.progress, self.status, self.report,
             w.HTML("<b>Start sending</b>: real emails go out once a campaign starts."),
             w.HBox([self.confirm, self.start_button]), self.start_status])
@@ -63,7 +70,9 @@ class LaunchPanel(w.VBox):
         self.last_error = None
         try:
             plan = self._get_plan()
-            problems = plan.check(self._get_client())
+            client = self._get_client()
+            self.summary.value = _summary_html(plan.summary(client))
+            problems = plan.check(client)
             plan.upload_options(confirm_overrides=self._get_confirm_overrides())
         except Exception as exc:
             self.last_error = exc
@@ -163,6 +172,13 @@ class LaunchPanel(w.VBox):
         self.confirm.disabled = True
         self.start_button.disabled = True
         self.start_status.value = message(f"Campaign {self.result.campaign_id} started: it is sending.", "ok")
+
+
+def _summary_html(summary: pd.DataFrame) -> str:
+    """``CampaignPlan.summary()`` as a short list a non-coder reads at a glance."""
+    items = "".join(f"<li><b>{html.escape(str(item)).capitalize()}</b>: {html.escape(str(detail), quote=False)}</li>"
+                    for item, detail in summary["detail"].items())
+    return f'<div class="sl-summary-list"><b>What Create will do</b><ul>{items}</ul></div>'
 
 
 def _summarise(requests: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""The campaign builder served by Voila, driven by Playwright in Debian's Chromium.
+"""The campaign app (``notebooks/campaign_app.ipynb``) served by Voila, driven by Playwright in
+Debian's Chromium.
 
 The Voila kernel's ``sl.connect()`` is pointed at a sandbox running in this test process
 (``SMARTLEAD_API_KEY`` / ``SMARTLEAD_BASE_URL`` in Voila's environment), so a test can look at
@@ -20,7 +21,7 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "notebooks" / "campaign_builder.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "campaign_app.ipynb"
 
 pytest.importorskip("playwright", reason="the browser tests need pytest-playwright (the test extra)")
 pytest.importorskip("voila", reason="the browser tests need voila (the app extra)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -18,7 +19,15 @@ TIMEOUT = 30_000
 
 
 @pytest.fixture
-def app(page: Page, voila_url):
+def requests_made(page: Page) -> list[str]:
+    """Every URL the page asks for, from before the first navigation."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+@pytest.fixture
+def app(page: Page, voila_url, requests_made):
     page.set_viewport_size({"width": 1280, "height": 1000})
     page.set_default_timeout(TIMEOUT)
     page.goto(voila_url)
@@ -116,3 +125,65 @@ def test_errors_are_shown_in_the_page(app: Page, app_sandbox):
     expect(page.locator(".sl-launch-status")).to_contain_text("start 18:00 is not before end 17:00")
     expect(page.locator(".sl-launch-status")).not_to_contain_text(re.compile("Traceback"))
     assert sum(r["path"] == "/campaigns/create" for r in app_sandbox.requests) == creates_before
+
+
+def test_the_page_is_the_form_and_plain_words_only(app: Page, requests_made):
+    """Issue 11: no developer prose, no log line, one title; nothing loaded from elsewhere."""
+    page = app
+    text = page.locator("body").inner_text()
+    assert "Plan a SmartLead campaign" in text and text.count("Plan a SmartLead campaign") == 1
+    assert "Campaign builder" not in text                      # the form's own title is off
+    assert "Create campaign" in text and "nothing is sent" in text
+    for developer_text in ("builder.plan", "standalone app", "voila", "smartlead_nb:",
+                           "SMARTLEAD_API_KEY", "127.0.0.1", "import "):
+        assert developer_text not in text, developer_text
+    page.wait_for_load_state("networkidle")
+    hosts = {urlsplit(url).hostname for url in requests_made if not url.startswith("data:")}
+    assert hosts == {"127.0.0.1"}, sorted(url for url in requests_made
+                                          if urlsplit(url).hostname != "127.0.0.1")
+
+
+def test_a_non_coder_builds_checks_creates_sees_no_leads_added_and_confirms(
+        app: Page, app_sandbox, requests_made):
+    """The non-coder's path: every lead is already in another campaign, so Create adds none
+    and says so; Start waits for the created name, even after the name field changes."""
+    with SmartleadClient(app_sandbox.api_key, base_url=app_sandbox.base_url,
+                         rate_limit=None) as client:
+        elsewhere = client.create_campaign("Someone else's campaign")["id"]
+        client.add_leads(elsewhere, [{"email": "ana@example.com"}, {"email": "ben@example.com"},
+                                     {"email": "cleo@example.com"}])
+    page = app
+    page.locator(".sl-name input").fill("Already contacted")
+    tab(page, "2 Sequence")
+    page.locator(".sl-step-subject input").nth(0).fill("Hello {{first_name}}")
+    page.locator(".sl-step-body textarea").nth(0).fill("Hi {{first_name}}.")
+    tab(page, "3 Senders")
+    page.locator(".sl-account-3001 input").check()
+    tab(page, "4 Leads")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".sl-leads-upload").click()
+    chooser.value.set_files({"name": "leads.csv", "mimeType": "text/csv", "buffer": LEADS_CSV})
+    expect(page.locator(".sl-count-valid")).to_have_text("3")
+    tab(page, "7 Preview & launch")
+    page.locator("button.sl-check").click()
+    summary = page.locator(".sl-plan-summary")
+    expect(summary).to_contain_text("What Create will do")
+    expect(summary).to_contain_text("3 leads will be added")
+    expect(summary).to_contain_text("maya@demo-sender.example")
+    expect(page.locator(".sl-dry-run")).to_be_hidden()          # the requests stay folded
+    page.locator("button.sl-create").click()
+    status = page.locator(".sl-launch-status [data-campaign-id]")
+    expect(status).to_contain_text("DRAFTED", timeout=60_000)
+    expect(page.locator(".sl-launch-status")).to_contain_text("no leads were added")
+    cid = int(status.get_attribute("data-campaign-id"))
+    tab(page, "1 Name")
+    page.locator(".sl-name input").fill("")                     # cleared after Create
+    tab(page, "7 Preview & launch")
+    start = page.locator("button.sl-start")
+    expect(start).to_be_disabled()
+    page.locator(".sl-confirm input").fill("Already contacted")
+    expect(start).to_be_enabled()
+    assert all(urlsplit(u).hostname == "127.0.0.1" for u in requests_made if not u.startswith("data:"))
+    with SmartleadClient(app_sandbox.api_key, base_url=app_sandbox.base_url,
+                         rate_limit=None) as client:
+        assert client.get_campaign(cid)["status"] == "DRAFTED"   # typing is not starting

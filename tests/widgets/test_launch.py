@@ -206,3 +206,31 @@ def test_the_form_sends_overrides_only_when_confirmed(builder, leads, sandbox, c
     cid = builder.result.campaign_id
     body = sent(sandbox, "POST", f"/campaigns/{cid}/leads")[0]["json"]
     assert body["settings"]["ignore_unsubscribe_list"] is True
+
+
+def test_check_plan_reads_as_a_summary_with_the_requests_behind_a_toggle(builder, leads, sandbox):
+    """Issue 11: what will be created, how many leads, which senders, the first send, in
+    words; the raw dry run stays folded away."""
+    fill(builder, leads, name="Spring push")
+    builder.launch_panel.check_button.click()
+    summary = builder.launch_panel.summary.value
+    assert "What Create will do" in summary
+    assert '"Spring push", created as a draft' in summary
+    assert "3 leads will be added (2 of 5 rows left out: 1 duplicate, 1 with a problem)" in summary
+    assert "2 emails, follow-ups 3 days after the one before" in summary
+    assert "2 mailboxes: maya@demo-sender.example" in summary
+    assert "Europe/Berlin" in summary and "if it is started now" in summary
+    assert "clicks a link" not in summary and "stop when they click a link" in summary
+    details = builder.launch_panel.details
+    assert details.selected_index is None                        # folded
+    assert details.children[0] is builder.launch_panel.dry_run
+    assert posts(sandbox) == []
+
+
+def test_the_plan_summary_in_code_matches_the_form(builder, leads, client):
+    fill(builder, leads, name="Spring push")
+    summary = builder.plan.summary(client)
+    assert list(summary.index) == ["campaign", "sequence", "leads", "senders", "schedule",
+                                   "settings", "first email"]
+    assert summary.loc["settings", "detail"].startswith(
+        "opens not tracked; a lead's emails stop when they click a link")
