@@ -229,7 +229,6 @@ class Transport:
         session.headers["User-Agent"] = user_agent
         session.headers["Accept"] = "application/json, text/csv;q=0.9, */*;q=0.5"
         session.auth = _KeyAuth(self._key)
-        session.max_redirects = 0  # belt and braces: every send also says allow_redirects=False
         retry = self.retry.urllib3_retry()
         adapter: HTTPAdapter
         if self.rate_limit is not None:
@@ -470,6 +469,7 @@ class _Deadline:
         self.fired = False
         self._timer: threading.Timer | None = None
         self._conn: Any = None
+        self._response: Any = None
         self._lock = threading.Lock()
 
     def start(self, conn: Any) -> None:
@@ -477,15 +477,21 @@ class _Deadline:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self.fired, self._conn = False, conn
+            self.fired, self._conn, self._response = False, conn, None
             self._timer = threading.Timer(self.seconds, self._fire)
             self._timer.daemon = True
             self._timer.start()
 
+    def answered(self, response: Any) -> None:
+        """The headers are in; the body is read from ``response``'s socket from now on
+        (http.client detaches a closing connection's socket from the connection)."""
+        with self._lock:
+            self._response = response
+
     def _fire(self) -> None:
         with self._lock:
             self.fired = True
-            sock = getattr(self._conn, "sock", None)
+            sock = getattr(self._conn, "sock", None) or _socket_of(self._response)
         if sock is not None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
@@ -496,7 +502,13 @@ class _Deadline:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._conn = None
+            self._conn = self._response = None
+
+
+def _socket_of(response: Any) -> Any:
+    """The socket a urllib3 response reads from (``None`` for a replayed one)."""
+    fp = getattr(getattr(response, "_fp", None), "fp", None)  # http.client's buffered reader
+    return getattr(getattr(fp, "raw", None), "_sock", None)
 
 
 class _WatchedPool:
@@ -508,7 +520,10 @@ class _WatchedPool:
         watch = getattr(_attempts, "watch", None)
         if watch is not None:
             watch.start(conn)
-        return super()._make_request(conn, *args, **kwargs)
+        response = super()._make_request(conn, *args, **kwargs)
+        if watch is not None:
+            watch.answered(response)
+        return response
 
 
 class _WatchedHTTPPool(_WatchedPool, HTTPConnectionPool):

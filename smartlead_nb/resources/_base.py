@@ -38,8 +38,12 @@ class Resource:
                                   body=exc.body, method=exc.method, url=exc.url,
                                   headers=exc.headers)
         else:
-            return check_shape(response, shape, method, path)
+            return check_shape(response, shape, method, self._route(path))
         raise error
+
+    def _route(self, path: str) -> str:
+        """The URL path of ``path`` (``/api/v1/campaigns/7``): names an endpoint, no key."""
+        return urlsplit(self._transport.url_for(path)).path
 
     def _paginate(
         self,
@@ -73,7 +77,7 @@ class Resource:
             offset += page_size
 
 
-def check_shape(response: Response, shape: Shape, method: str, path: str) -> Any:
+def check_shape(response: Response, shape: Shape, method: str, route: str) -> Any:
     """``response.body`` if it has ``shape``, else an ``UnexpectedResponse`` naming the endpoint.
 
     >>> check_shape(Response(200, [1], {}), list, "GET", "campaigns/")
@@ -89,7 +93,6 @@ def check_shape(response: Response, shape: Shape, method: str, path: str) -> Any
     got = type(body).__name__ if body is not None else "nothing"
     keys = f" with keys {sorted(body)[:8]}" if isinstance(body, dict) else ""
     content_type = response.headers.get("Content-Type") or response.headers.get("content-type")
-    route = urlsplit(str(path)).path
     raise UnexpectedResponse(
         f"{method} {route} answered {response.status} with a {got}{keys} where {wanted} is due "
         f"(Content-Type: {content_type or 'none'}); nothing was read from it. If this persists, "

@@ -81,7 +81,8 @@ class LeadsMixin(Resource):
         """POST an add-leads body that is already serialised and checked (bulk upload)."""
         cid = check_id(campaign_id, "campaign_id")
         path = f"campaigns/{cid}/leads"
-        result = check_shape(self._transport.request("POST", path, data=body), dict, "POST", path)
+        response = self._transport.request("POST", path, data=body)
+        result = check_shape(response, dict, "POST", self._route(path))
         return coerce_counts(result)
 
     def iter_campaign_leads(
