@@ -248,7 +248,8 @@ class Transport:
     def url_for(self, path: str) -> str:
         """The full URL for ``path``; an absolute URL must have ``base_url``'s origin.
 
-        >>> Transport("https://server.smartlead.ai/api/v1", "k").url_for("campaigns/")
+        >>> t = Transport("https://server.smartlead.ai/api/v1", "example-key-0000")
+        >>> t.url_for("campaigns/")
         'https://server.smartlead.ai/api/v1/campaigns/'
         """
         if urlsplit(str(path)).scheme:
@@ -265,7 +266,8 @@ class Transport:
     def relative_path(self, path: str) -> str:
         """``path`` relative to ``base_url`` (for rules that look at the endpoint).
 
-        >>> Transport("http://127.0.0.1:1/api/v1", "k").relative_path("http://127.0.0.1:1/api/v1/campaigns/7")
+        >>> t = Transport("http://127.0.0.1:1/api/v1", "example-key-0000")
+        >>> t.relative_path("http://127.0.0.1:1/api/v1/campaigns/7")
         'campaigns/7'
         """
         url = self.url_for(path)
