@@ -448,14 +448,18 @@ def _with_key(url: str, secret: "Secret") -> str:
 
 
 # -- one deadline per attempt ------------------------------------------------------------------
-def deadline_for(timeout: float | tuple[float, float]) -> float:
+def deadline_for(timeout: float | tuple[float, float] | None) -> float:
     """The longest one attempt may take: the connect timeout plus the read timeout.
 
     >>> deadline_for((10, 90)), deadline_for(5)
     (100.0, 10.0)
     """
+    if timeout is None:  # no timeout asked for: no deadline either
+        return math.inf
     if isinstance(timeout, tuple):
-        return float(sum(t for t in timeout if t is not None))
+        if None in timeout:
+            return math.inf
+        return float(sum(timeout))
     return 2.0 * float(timeout)
 
 
@@ -480,6 +484,8 @@ class _Deadline:
             if self._timer is not None:
                 self._timer.cancel()
             self.fired, self._conn, self._response = False, conn, None
+            if not math.isfinite(self.seconds):
+                return
             self._timer = threading.Timer(self.seconds, self._fire)
             self._timer.daemon = True
             self._timer.start()
