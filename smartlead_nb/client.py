@@ -19,6 +19,7 @@ from .errors import InputError
 from .resources.accounts import EmailAccountsMixin
 from .resources.analytics import AnalyticsMixin
 from .resources.campaigns import CampaignsMixin
+from .resources.confirm import needs_confirmation
 from .resources.leads import LeadsMixin
 from .resources.sequences import SequencesMixin
 
@@ -108,18 +109,35 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         return {"requests": self._transport.requests_sent, "retries": self._transport.retries_made}
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-                json: Any = None, check_ok: bool = True) -> Any:
+                json: Any = None, check_ok: bool = True, confirm: bool = False,
+                expect: str = "json") -> Any:
         """Call an endpoint this client does not wrap yet; returns the parsed body.
 
-        Gets the same key handling, rate limit, retries and typed errors as every method.
+        Gets the same key handling, rate limit, retries and typed errors as every method, and
+        the same confirmations: a call that sends email or cannot be undone (a campaign status
+        START/ACTIVE/STOPPED, deleting a campaign, an upload overriding the block or
+        unsubscribe list, unsubscribing a lead everywhere) is refused without ``confirm=True``,
+        by the very rule the wrapped methods use.
 
         >>> client.request("GET", "campaigns/7/mailbox-statistics", params={"limit": 20})  # doctest: +SKIP
+        >>> client.request("DELETE", "campaigns/7", confirm=True)                          # doctest: +SKIP
         """
+        reason = needs_confirmation(method, self._transport.relative_path(path), json)
+        if reason and confirm is not True:
+            raise InputError(f"{reason}: nothing was sent; call request() again with "
+                             f"confirm=True if you mean it")
         return self._transport.request(method, path, params=params, json=json,
-                                       check_ok=check_ok).body
+                                       check_ok=check_ok, expect=expect).body
 
     def raw_request(self, method: str, path: str, **kwargs: Any) -> Response:
-        """Like :meth:`request` but returns status, headers and body."""
+        """Like :meth:`request` but returns status, headers and body, and SKIPS THE
+        CONFIRMATION GUARDS: it will start a campaign, delete one or override the block list
+        without asking. Use it only when you have checked the call yourself.
+
+        What it keeps: the key goes only to ``base_url`` (never another origin, never through
+        a redirect), the rate limit, retries, timeouts and typed errors. Keyword arguments are
+        the transport's: ``params``, ``json``, ``data``, ``timeout``, ``check_ok``, ``expect``.
+        """
         return self._transport.request(method, path, **kwargs)
 
     @property

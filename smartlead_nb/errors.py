@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from ._redact import redact
+from ._redact import redact, redact_value
 
 __all__ = [
     "SmartleadError",
@@ -31,6 +31,8 @@ __all__ = [
     "RateLimitError",
     "ServerError",
     "TransportError",
+    "RedirectError",
+    "UnexpectedResponse",
     "ApiFailure",
     "LeadLimitExhausted",
     "error_message_from_body",
@@ -55,6 +57,9 @@ class SmartleadError(Exception):
         method: ``"GET"``, ``"POST"``, ...
         url: the request URL with the ``api_key`` value replaced by ``REDACTED``.
         headers: the response headers (a plain dict), when there was a response.
+
+    A key the server echoes back (in the body, a header, a redirect target) is redacted from
+    all of them, so ``str()``, ``repr()`` and a pickle of the error never carry it.
     """
 
     def __init__(
@@ -70,10 +75,10 @@ class SmartleadError(Exception):
         # Redact here too: a message may quote a URL from a lower layer.
         self.message = redact(message)
         self.status = status
-        self.body = body
+        self.body = redact_value(body)
         self.method = method
         self.url = redact(url) if url else url
-        self.headers = dict(headers or {})
+        self.headers = redact_value(dict(headers or {}))
         super().__init__(self.message)
 
     def __str__(self) -> str:
@@ -142,6 +147,33 @@ class TransportError(SmartleadError, ConnectionError):
     """
 
 
+class RedirectError(SmartleadError):
+    """3xx: the server sent the request elsewhere. Redirects are never followed, because the
+    key is in the URL and would go wherever the redirect points.
+
+    ``location`` is the target without its query string (which may carry the key). A redirect
+    usually means ``base_url`` is wrong (``http://`` for ``https://``, a missing ``/api/v1``).
+    """
+
+    def __init__(self, message: str, *, location: str | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.location = redact(location) if location else location
+
+
+class UnexpectedResponse(SmartleadError):
+    """A 2xx answer whose body is not what the endpoint promises: an HTML page (a captive
+    portal, a proxy's login page), truncated JSON, or a scalar where a list or record is due.
+
+    ``content_type`` is the answer's ``Content-Type``. Nothing was read from the body, so
+    nothing is lost by re-running once the network or ``base_url`` is fixed; for a POST the
+    server may still have acted on the request.
+    """
+
+    def __init__(self, message: str, *, content_type: str | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.content_type = content_type
+
+
 class ApiFailure(SmartleadError):
     """A 200 response whose body says ``ok: false`` (SmartLead reports some failures so)."""
 
@@ -206,14 +238,14 @@ def error_message_from_body(body: Any, status: int | None = None) -> str:
     if isinstance(body, str):
         text = body.strip()
         if text.lower().startswith(("<!doctype", "<html")) or "<body" in text.lower():
-            title = _html_title(text)
+            title = html_title(text)
             hint = " (an HTML page, probably from Cloudflare in front of SmartLead)"
             return f"{title or 'HTML error page'}{hint}"
         return text[:300]
     return f"HTTP {status} with an empty body" if status else "empty response"
 
 
-def _html_title(text: str) -> str | None:
+def html_title(text: str) -> str | None:
     low = text.lower()
     start = low.find("<title>")
     end = low.find("</title>")

@@ -63,7 +63,7 @@ def test_listing_pages_and_filters(client, sandbox):
         client.list_campaign_leads(cid, status="SLEEPING")
 
 
-def test_lead_operations(client):
+def test_lead_operations(client, sandbox):
     cid = client.create_campaign("Ops")["id"]
     client.add_leads(cid, leads(3))
     rows = client.list_campaign_leads(cid)
@@ -77,9 +77,13 @@ def test_lead_operations(client):
     found = client.get_lead_by_email("person2@example.com")
     assert found["id"] == c  # SmartLead sends this id as a string; the client casts it
     assert client.get_lead_by_email("nobody@example.com") is None
-    client.unsubscribe_lead_everywhere(a)
+    before = len(sent(sandbox))
+    with pytest.raises(InputError, match="every campaign.*confirm=True"):
+        client.unsubscribe_lead_everywhere(a)
+    assert len(sent(sandbox)) == before  # refused before sending
+    client.unsubscribe_lead_everywhere(a, confirm=True)
     with pytest.raises(NotFoundError, match="lead 987654"):
-        client.unsubscribe_lead_everywhere(987654)
+        client.unsubscribe_lead_everywhere(987654, confirm=True)
 
 
 def test_categories_by_name(client, sandbox):

@@ -68,3 +68,20 @@ def test_errors_pickle_with_their_fields():
 def test_api_failure_exposes_error_code():
     err = ApiFailure("exists", status=200, body={"ok": False, "errorCode": "ACCOUNT_ALREADY_EXIST"})
     assert err.error_code == "ACCOUNT_ALREADY_EXIST"
+
+
+def test_new_errors_pickle_and_redact_an_echoed_key():
+    from smartlead_nb._redact import register_secret
+    from smartlead_nb.errors import RedirectError, UnexpectedResponse
+
+    register_secret("echoed-canary-991")
+    redirect = RedirectError("moved", status=301, location="https://h/x", method="GET", url="u",
+                             headers={"Location": "https://h/x?api_key=echoed-canary-991"},
+                             body={"to": ["echoed-canary-991"]})
+    odd = UnexpectedResponse("html", status=200, content_type="text/html", body="<html>")
+    for err in (redirect, odd):
+        copy = pickle.loads(pickle.dumps(err))
+        assert (type(copy), copy.__dict__) == (type(err), err.__dict__)
+    assert "echoed-canary-991" not in repr(redirect.__dict__)
+    assert redirect.headers == {"Location": "https://h/x?api_key=REDACTED"}
+    assert odd.content_type == "text/html"

@@ -1,11 +1,17 @@
-"""What every endpoint group needs: the request function and one generic paginator."""
+"""What every endpoint group needs: the request function, one generic paginator, and the one
+check that an answer has the shape the endpoint promises."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Iterator, Mapping
+from urllib.parse import urlsplit
 
-from .._transport import Transport
-from ..errors import InputError, NotFoundError
+from .._transport import Response, Transport
+from ..errors import InputError, NotFoundError, UnexpectedResponse
+
+# A shape an endpoint promises: a JSON object (dict), an array (list), or "rows", a tuple of
+# keys: an array, or an object holding the array under one of those keys.
+Shape = type | tuple[str, ...] | None
 
 
 class Resource:
@@ -14,18 +20,30 @@ class Resource:
     _transport: Transport
 
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-              json: Any = None, check_ok: bool = True, subject: str | None = None) -> Any:
-        """Send one request; a 404 is re-worded to name ``subject`` (e.g. "campaign 7")."""
+              json: Any = None, check_ok: bool = True, subject: str | None = None,
+              shape: Shape = None, expect: str = "json") -> Any:
+        """Send one request and return its body, checked against ``shape``.
+
+        A 404 is re-worded to name ``subject`` (e.g. "campaign 7"); a body of another shape
+        (``shape=dict`` answered with a list, an object without the rows) is an
+        :class:`~smartlead_nb.errors.UnexpectedResponse`, never an empty result.
+        """
         try:
-            return self._transport.request(method, path, params=params, json=json,
-                                           check_ok=check_ok).body
+            response = self._transport.request(method, path, params=params, json=json,
+                                               check_ok=check_ok, expect=expect)
         except NotFoundError as exc:
             if subject is None:
                 raise
             error = NotFoundError(f"{subject} not found ({exc.message})", status=exc.status,
                                   body=exc.body, method=exc.method, url=exc.url,
                                   headers=exc.headers)
+        else:
+            return check_shape(response, shape, method, self._route(path))
         raise error
+
+    def _route(self, path: str) -> str:
+        """The URL path of ``path`` (``/api/v1/campaigns/7``): names an endpoint, no key."""
+        return urlsplit(self._transport.url_for(path)).path
 
     def _paginate(
         self,
@@ -34,20 +52,21 @@ class Resource:
         params: Mapping[str, Any] | None = None,
         page_size: int,
         max_page_size: int,
-        rows: Callable[[Any], list[Any]],
+        keys: tuple[str, ...],
         limit: int | None = None,
     ) -> Iterator[Any]:
         """Yield every row of an offset/limit list, page by page.
 
-        Stops when a page comes back shorter than asked or empty; SmartLead's ``total_*``
-        fields are strings and reflect filters, so they are not trusted for stopping.
+        ``keys`` name where the rows are when a page is an object (``("data",)``). Stops when
+        a page comes back shorter than asked or empty; SmartLead's ``total_*`` fields are
+        strings and reflect filters, so they are not trusted for stopping.
         """
         if not 1 <= page_size <= max_page_size:
             raise InputError(f"page_size must be between 1 and {max_page_size}, got {page_size}")
         offset, seen = 0, 0
         while True:
             query = dict(params or {}, offset=offset, limit=page_size)
-            page = rows(self._call("GET", path, params=query))
+            page = list_rows(self._call("GET", path, params=query, shape=keys), *keys)
             for row in page:
                 yield row
                 seen += 1
@@ -56,6 +75,44 @@ class Resource:
             if len(page) < page_size:
                 return
             offset += page_size
+
+
+def check_shape(response: Response, shape: Shape, method: str, route: str) -> Any:
+    """``response.body`` if it has ``shape``, else an ``UnexpectedResponse`` naming the endpoint.
+
+    >>> check_shape(Response(200, [1], {}), list, "GET", "campaigns/")
+    [1]
+    >>> check_shape(Response(200, {"data": []}, {}), ("data",), "GET", "x")
+    {'data': []}
+    """
+    body = response.body
+    if shape is None or _has_shape(body, shape):
+        return body
+    wanted = (f"a {'list' if shape is list else 'JSON object'}" if isinstance(shape, type)
+              else f"a list (or an object with {' or '.join(repr(k) for k in shape)})")
+    got = type(body).__name__ if body is not None else "nothing"
+    keys = f" with keys {sorted(body)[:8]}" if isinstance(body, dict) else ""
+    content_type = response.headers.get("Content-Type") or response.headers.get("content-type")
+    raise UnexpectedResponse(
+        f"{method} {route} answered {response.status} with a {got}{keys} where {wanted} is due "
+        f"(Content-Type: {content_type or 'none'}); nothing was read from it. If this persists, "
+        f"SmartLead may have changed this endpoint: the raw body is on the error's .body",
+        status=response.status, body=body, method=method, url=route,
+        headers=response.headers, content_type=content_type)
+
+
+def _has_shape(body: Any, shape: Shape) -> bool:
+    if isinstance(shape, type):
+        return isinstance(body, shape)
+    if isinstance(body, list):
+        return True
+    if not isinstance(body, dict):
+        return False
+    for key in shape:
+        value = body.get(key)
+        if isinstance(value, list) or (isinstance(value, dict) and _has_shape(value, shape)):
+            return True
+    return False
 
 
 def check_id(value: Any, what: str) -> int:
@@ -72,7 +129,11 @@ def check_id(value: Any, what: str) -> int:
 
 
 def list_rows(body: Any, *keys: str) -> list[Any]:
-    """The rows of a list response: a bare array, or under one of ``keys``."""
+    """The rows of a list response: a bare array, or under one of ``keys``.
+
+    Call it on a body checked with ``shape=keys`` (see :func:`check_shape`): an unchecked
+    body of another shape gives ``[]`` here, which would hide an answer that is not a list.
+    """
     if isinstance(body, list):
         return body
     if isinstance(body, dict):

@@ -19,7 +19,7 @@ class EmailAccountsMixin(Resource):
         Mailbox passwords are removed from every record.
         """
         rows = self._paginate("email-accounts/", params=filters, page_size=page_size,
-                              max_page_size=100, rows=lambda b: list_rows(b, "data", "email_accounts"))
+                              max_page_size=100, keys=("data", "email_accounts"))
         return [coerce_counts(strip_secrets(r)) for r in rows]
 
     def email_accounts_frame(self, **filters: Any) -> pd.DataFrame:
@@ -29,7 +29,8 @@ class EmailAccountsMixin(Resource):
     def campaign_email_accounts(self, campaign_id: int) -> list[dict]:
         """The accounts a campaign rotates through."""
         cid = check_id(campaign_id, "campaign_id")
-        body = self._call("GET", f"campaigns/{cid}/email-accounts", subject=f"campaign {cid}")
+        body = self._call("GET", f"campaigns/{cid}/email-accounts", subject=f"campaign {cid}",
+                          shape=("data",))
         return [coerce_counts(strip_secrets(r)) for r in list_rows(body, "data")]
 
     def campaign_email_accounts_frame(self, campaign_id: int) -> pd.DataFrame:
@@ -40,7 +41,8 @@ class EmailAccountsMixin(Resource):
         cid = check_id(campaign_id, "campaign_id")
         ids = _ids(email_account_ids)
         return self._call("POST", f"campaigns/{cid}/email-accounts",
-                          json={"email_account_ids": ids}, subject=f"campaign {cid}")
+                          json={"email_account_ids": ids}, subject=f"campaign {cid}",
+                          shape=dict)
 
     def remove_email_accounts(self, campaign_id: int, email_account_ids: Iterable[int]) -> dict:
         """Detach sender accounts from a campaign (their leads move to the remaining ones)."""
@@ -48,7 +50,8 @@ class EmailAccountsMixin(Resource):
         ids = _ids(email_account_ids)
         # SmartLead takes a DELETE with a JSON body here.
         return self._call("DELETE", f"campaigns/{cid}/email-accounts",
-                          json={"email_account_ids": ids}, subject=f"campaign {cid}")
+                          json={"email_account_ids": ids}, subject=f"campaign {cid}",
+                          shape=dict)
 
 
 def _ids(values: Iterable[int]) -> list[int]:

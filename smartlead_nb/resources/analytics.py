@@ -40,7 +40,7 @@ class AnalyticsMixin(Resource):
             params["email_status"] = email_status
         self.get_campaign(cid)
         for row in self._paginate(f"campaigns/{cid}/statistics", params=params, page_size=page_size,
-                                  max_page_size=1000, rows=lambda b: list_rows(b, "data"),
+                                  max_page_size=1000, keys=("data",),
                                   limit=limit):
             yield coerce_counts(row)
 
@@ -55,7 +55,8 @@ class AnalyticsMixin(Resource):
     def campaign_analytics(self, campaign_id: int) -> dict:
         """Lifetime totals of a campaign (sent, opened, replied, bounced, ... as integers)."""
         cid = check_id(campaign_id, "campaign_id")
-        return coerce_counts(self._call("GET", f"campaigns/{cid}/analytics", subject=f"campaign {cid}"))
+        return coerce_counts(self._call("GET", f"campaigns/{cid}/analytics", subject=f"campaign {cid}",
+                                        shape=dict))
 
     def analytics_by_date(self, campaign_id: int, start: str | date, end: str | date, *,
                           time_zone: str = "UTC") -> dict:
@@ -88,7 +89,7 @@ class AnalyticsMixin(Resource):
         out = []
         for first, last in windows:
             body = self._call("GET", f"campaigns/{cid}/analytics-by-date", subject=f"campaign {cid}",
-                              params={"start_date": first.isoformat(), "end_date": last.isoformat(),
+                              shape=dict, params={"start_date": first.isoformat(), "end_date": last.isoformat(),
                                       "time_zone": tz})
             record = coerce_counts(body)
             record["start_date"], record["end_date"] = first.isoformat(), last.isoformat()
@@ -101,15 +102,16 @@ class AnalyticsMixin(Resource):
         cid = check_id(campaign_id, "campaign_id")
         first, last = _as_date(start, "start"), _as_date(end, "end")
         body = self._call("GET", f"campaigns/{cid}/sequence-analytics", subject=f"campaign {cid}",
-                          params={"start_date": f"{first} 00:00:00", "end_date": f"{last} 23:59:59",
+                          shape=("data",), params={"start_date": f"{first} 00:00:00", "end_date": f"{last} 23:59:59",
                                   "time_zone": check_timezone(time_zone)})
         return tidy_frame(list_rows(body, "data"))
 
     def leads_export(self, campaign_id: int) -> pd.DataFrame:
         """Every lead of a campaign with its engagement counts (SmartLead's CSV export)."""
         cid = check_id(campaign_id, "campaign_id")
-        body = self._call("GET", f"campaigns/{cid}/leads-export", subject=f"campaign {cid}")
-        return leads_export_frame(body if isinstance(body, str) else "")
+        body = self._call("GET", f"campaigns/{cid}/leads-export", subject=f"campaign {cid}",
+                          expect="csv")
+        return leads_export_frame(body or "")  # empty: a campaign with no leads
 
 
 def date_windows(start: str | date, end: str | date, days: int = MAX_RANGE_DAYS) -> list[tuple[date, date]]:

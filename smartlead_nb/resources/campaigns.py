@@ -12,11 +12,12 @@ from ..frames.responses import campaigns_frame, coerce_counts
 from ..schedule import Schedule
 from ..settings import CampaignSettings, check_settings_payload
 from ._base import Resource, check_id
+from .confirm import STATUS_REASONS, needs_confirmation
 
 STATUS_WRITE = ("START", "PAUSED", "STOPPED")
-# Starting sends real email; stopping cannot be undone. Both need confirm=True.
-NEEDS_CONFIRMATION = {"START": "starts sending email to real people",
-                      "STOPPED": "stops the campaign for good (SmartLead cannot resume it)"}
+# Starting sends real email; stopping cannot be undone. Both need confirm=True (the rule,
+# shared with SmartleadClient.request(), is in .confirm).
+NEEDS_CONFIRMATION = {k: v for k, v in STATUS_REASONS.items() if k in STATUS_WRITE}
 
 
 class CampaignsMixin(Resource):
@@ -42,7 +43,7 @@ class CampaignsMixin(Resource):
             body["name"] = name
         if client_id is not None:
             body["client_id"] = check_id(client_id, "client_id")
-        return coerce_counts(self._call("POST", "campaigns/create", json=body))
+        return coerce_counts(self._call("POST", "campaigns/create", json=body, shape=dict))
 
     def get_or_create_campaign(self, name: str, *, client_id: int | None = None) -> dict:
         """Return the newest campaign called ``name`` (in ``client_id``), creating it if none.
@@ -59,8 +60,8 @@ class CampaignsMixin(Resource):
         """Every campaign of the account (newest first); not paginated by SmartLead."""
         params = {"client_id": check_id(client_id, "client_id") if client_id is not None else None,
                   "include_tags": include_tags or None}
-        body = self._call("GET", "campaigns/", params=params)
-        return [coerce_counts(c) for c in (body or [])]
+        body = self._call("GET", "campaigns/", params=params, shape=list)
+        return [coerce_counts(c) for c in body]
 
     def campaigns_frame(self, *, client_id: int | None = None, include_tags: bool = False) -> pd.DataFrame:
         """:meth:`list_campaigns` as a DataFrame (datetimes, integer counts, schedule columns)."""
@@ -69,7 +70,8 @@ class CampaignsMixin(Resource):
     def get_campaign(self, campaign_id: int, *, include_tags: bool = False) -> dict:
         """One campaign. Raises :class:`NotFoundError` naming the id if there is none."""
         cid = check_id(campaign_id, "campaign_id")
-        body = self._call("GET", f"campaigns/{cid}", params={"include_tags": include_tags or None}, subject=f"campaign {cid}")
+        body = self._call("GET", f"campaigns/{cid}", params={"include_tags": include_tags or None},
+                          subject=f"campaign {cid}", shape=dict)
         return coerce_counts(body)
 
     def delete_campaign(self, campaign_id: int, *, confirm: bool = False) -> dict:
@@ -78,9 +80,8 @@ class CampaignsMixin(Resource):
         Requires ``confirm=True``.
         """
         cid = check_id(campaign_id, "campaign_id")
-        if confirm is not True:
-            raise InputError(f"deleting campaign {cid} cannot be undone: call again with confirm=True")
-        return self._call("DELETE", f"campaigns/{cid}", subject=f"campaign {cid}")
+        _refuse_unconfirmed("DELETE", f"campaigns/{cid}", None, confirm)
+        return self._call("DELETE", f"campaigns/{cid}", subject=f"campaign {cid}", shape=dict)
 
     def set_campaign_status(self, campaign_id: int, status: str, *, confirm: bool = False) -> dict:
         """Change a campaign's status: ``"START"``, ``"PAUSED"`` or ``"STOPPED"`` (sent with POST).
@@ -94,9 +95,10 @@ class CampaignsMixin(Resource):
             value = "START"
         if value not in STATUS_WRITE:
             raise InputError(f"unknown campaign status {status!r}: use one of {', '.join(STATUS_WRITE)}")
-        if value in NEEDS_CONFIRMATION and confirm is not True:
-            raise InputError(f"{value} {NEEDS_CONFIRMATION[value]}: call again with confirm=True")
-        return self._call("POST", f"campaigns/{cid}/status", json={"status": value}, subject=f"campaign {cid}")
+        body = {"status": value}
+        _refuse_unconfirmed("POST", f"campaigns/{cid}/status", body, confirm)
+        return self._call("POST", f"campaigns/{cid}/status", json=body, subject=f"campaign {cid}",
+                          shape=dict)
 
     def start_campaign(self, campaign_id: int, *, confirm: bool = False) -> dict:
         """Start (or resume) sending. Needs a sequence, a sender account and a lead."""
@@ -124,7 +126,8 @@ class CampaignsMixin(Resource):
         """
         cid = check_id(campaign_id, "campaign_id")
         sched = _as_schedule(schedule, fields)
-        result = self._call("POST", f"campaigns/{cid}/schedule", json=sched.to_payload(), subject=f"campaign {cid}")
+        result = self._call("POST", f"campaigns/{cid}/schedule", json=sched.to_payload(),
+                            subject=f"campaign {cid}", shape=dict)
         if verify:
             stored = Schedule.from_campaign(self.get_campaign(cid))
             if stored is None or (stored.timezone, stored.day_numbers, stored.start, stored.end) != (
@@ -148,7 +151,14 @@ class CampaignsMixin(Resource):
             body = CampaignSettings(**fields).to_payload()   # unknown names: InputError
         if not body:
             raise InputError("no settings given: nothing to send")
-        return self._call("POST", f"campaigns/{cid}/settings", json=body, subject=f"campaign {cid}")
+        return self._call("POST", f"campaigns/{cid}/settings", json=body, subject=f"campaign {cid}",
+                          shape=dict)
+
+
+def _refuse_unconfirmed(method: str, path: str, body: Any, confirm: bool) -> None:
+    reason = needs_confirmation(method, path, body)
+    if reason and confirm is not True:
+        raise InputError(f"{reason}: call again with confirm=True")
 
 
 def _as_schedule(schedule: Any, fields: Mapping[str, Any]) -> Schedule:

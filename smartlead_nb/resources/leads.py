@@ -11,7 +11,8 @@ import pandas as pd
 from ..errors import InputError
 from ..frames.responses import (campaign_leads_frame, categories_frame, coerce_counts, tidy_frame,
                                 to_int)
-from ._base import Resource, check_id, list_rows
+from ._base import Resource, check_id, check_shape, list_rows
+from .confirm import PROTECTIVE_FLAGS, needs_confirmation, override_reason  # noqa: F401
 
 MAX_LEADS_PER_REQUEST = 400
 STANDARD_LEAD_FIELDS = ("email", "first_name", "last_name", "company_name", "phone_number",
@@ -19,8 +20,8 @@ STANDARD_LEAD_FIELDS = ("email", "first_name", "last_name", "company_name", "pho
 LEAD_STATUSES = ("STARTED", "INPROGRESS", "COMPLETED", "PAUSED", "STOPPED", "BLOCKED")
 EMAIL_STATUSES = ("is_opened", "is_clicked", "is_replied", "is_bounced", "is_unsubscribed",
                   "is_spam", "is_accepted", "not_replied", "is_sender_bounced")
-# Flags that let leads through lists that exist to protect people: they need confirm_overrides.
-PROTECTIVE_FLAGS = ("ignore_global_block_list", "ignore_unsubscribe_list")
+# Flags that let leads through lists that exist to protect people: they need confirm_overrides
+# (the rule, shared with SmartleadClient.request(), is in .confirm).
 
 
 def _existing_file(source: Any) -> Any:
@@ -103,14 +104,16 @@ class LeadsMixin(Resource):
             return_lead_ids=return_lead_ids, confirm_overrides=confirm_overrides)
         body = self._call("POST", f"campaigns/{cid}/leads",
                           json={"lead_list": lead_list, "settings": settings},
-                          subject=f"campaign {cid}")
-        return coerce_counts(body) if isinstance(body, dict) else body
+                          subject=f"campaign {cid}", shape=dict)
+        return coerce_counts(body)
 
     def _post_lead_batch(self, campaign_id: int, body: bytes) -> dict:
         """POST an add-leads body that is already serialised and checked (bulk upload)."""
         cid = check_id(campaign_id, "campaign_id")
-        result = self._transport.request("POST", f"campaigns/{cid}/leads", data=body).body
-        return coerce_counts(result) if isinstance(result, dict) else {"raw": result}
+        path = f"campaigns/{cid}/leads"
+        response = self._transport.request("POST", path, data=body)
+        result = check_shape(response, dict, "POST", self._route(path))
+        return coerce_counts(result)
 
     def iter_campaign_leads(
         self,
@@ -149,7 +152,7 @@ class LeadsMixin(Resource):
             params["created_at_gt"] = created_after
         self.get_campaign(cid)  # a clear "campaign N not found" before paging starts
         rows = self._paginate(f"campaigns/{cid}/leads", params=params, page_size=page_size,
-                              max_page_size=100, rows=lambda b: list_rows(b, "data", "leads"),
+                              max_page_size=100, keys=("data", "leads"),
                               limit=limit)
         for row in rows:
             yield coerce_counts(row)
@@ -166,7 +169,7 @@ class LeadsMixin(Resource):
         """Stop sending to one lead in one campaign until resumed."""
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
         return self._call("POST", f"campaigns/{cid}/leads/{lid}/pause",
-                          subject=f"lead {lid} in campaign {cid}")
+                          subject=f"lead {lid} in campaign {cid}", shape=dict)
 
     def resume_lead(self, campaign_id: int, lead_id: int, *, delay_days: int | None = None) -> dict:
         """Resume a paused lead, optionally after ``delay_days``."""
@@ -177,38 +180,47 @@ class LeadsMixin(Resource):
                 raise InputError(f"delay_days must be a whole number >= 0, got {delay_days!r}")
             body = {"resume_lead_with_delay_days": delay_days}
         return self._call("POST", f"campaigns/{cid}/leads/{lid}/resume", json=body,
-                          subject=f"lead {lid} in campaign {cid}")
+                          subject=f"lead {lid} in campaign {cid}", shape=dict)
 
     def delete_lead(self, campaign_id: int, lead_id: int) -> dict:
         """Remove a lead from one campaign (the lead record itself stays)."""
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
         return self._call("DELETE", f"campaigns/{cid}/leads/{lid}",
-                          subject=f"lead {lid} in campaign {cid}")
+                          subject=f"lead {lid} in campaign {cid}", shape=dict)
 
     def unsubscribe_lead(self, campaign_id: int, lead_id: int) -> dict:
         """Unsubscribe a lead from one campaign."""
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
         return self._call("POST", f"campaigns/{cid}/leads/{lid}/unsubscribe",
-                          subject=f"lead {lid} in campaign {cid}")
+                          subject=f"lead {lid} in campaign {cid}", shape=dict)
 
-    def unsubscribe_lead_everywhere(self, lead_id: int) -> dict:
-        """Unsubscribe a lead from every campaign and block future imports of it."""
+    def unsubscribe_lead_everywhere(self, lead_id: int, *, confirm: bool = False) -> dict:
+        """Unsubscribe a lead from every campaign and block future imports of it.
+
+        Cannot be undone, so it needs ``confirm=True`` (like :meth:`delete_campaign`).
+
+        >>> client.unsubscribe_lead_everywhere(42, confirm=True)   # doctest: +SKIP
+        {'ok': True}
+        """
         lid = check_id(lead_id, "lead_id")
-        return self._call("POST", f"leads/{lid}/unsubscribe", subject=f"lead {lid}")
+        reason = needs_confirmation("POST", f"leads/{lid}/unsubscribe")
+        if reason and confirm is not True:
+            raise InputError(f"{reason}: call again with confirm=True")
+        return self._call("POST", f"leads/{lid}/unsubscribe", subject=f"lead {lid}", shape=dict)
 
     def get_lead_by_email(self, email: str) -> dict | None:
         """The lead with this email, or ``None`` (SmartLead answers an unknown email with ``{}``)."""
         if not isinstance(email, str) or "@" not in email:
             raise InputError(f"not an email address: {email!r}")
-        body = self._call("GET", "leads/", params={"email": email.strip()})
-        if not isinstance(body, dict) or body.get("id") in (None, ""):
+        body = self._call("GET", "leads/", params={"email": email.strip()}, shape=dict)
+        if body.get("id") in (None, ""):
             return None
         return coerce_counts(body)
 
     def lead_campaigns(self, lead_id: int) -> list[dict]:
         """The campaigns a lead is in: ``[{id, status, name}]``."""
         lid = check_id(lead_id, "lead_id")
-        body = self._call("GET", f"leads/{lid}/campaigns", subject=f"lead {lid}")
+        body = self._call("GET", f"leads/{lid}/campaigns", subject=f"lead {lid}", shape=("data",))
         return [coerce_counts(r) for r in list_rows(body, "data")]
 
     def update_lead(self, campaign_id: int, lead_id: int, fields: Mapping[str, Any]) -> dict:
@@ -216,18 +228,19 @@ class LeadsMixin(Resource):
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
         body = check_lead(fields, 0, require_email=False)
         return self._call("POST", f"campaigns/{cid}/leads/{lid}", json=body,
-                          subject=f"lead {lid} in campaign {cid}")
+                          subject=f"lead {lid} in campaign {cid}", shape=dict)
 
     def message_history(self, campaign_id: int, lead_id: int) -> pd.DataFrame:
         """The emails sent to and received from one lead, oldest first."""
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
         body = self._call("GET", f"campaigns/{cid}/leads/{lid}/message-history",
-                          subject=f"lead {lid} in campaign {cid}")
+                          subject=f"lead {lid} in campaign {cid}", shape=("history", "data"))
         return tidy_frame(list_rows(body, "history", "data"))
 
     def lead_categories(self) -> list[dict]:
         """The account's lead categories ``[{id, name, ...}]``; ids differ between accounts."""
-        return [coerce_counts(r) for r in list_rows(self._call("GET", "leads/fetch-categories"), "data")]
+        body = self._call("GET", "leads/fetch-categories", shape=("data",))
+        return [coerce_counts(r) for r in list_rows(body, "data")]
 
     def lead_categories_frame(self) -> pd.DataFrame:
         return categories_frame(self.lead_categories())
@@ -242,7 +255,7 @@ class LeadsMixin(Resource):
         category_id = self._category_id(category)
         return self._call("POST", f"campaigns/{cid}/leads/{lid}/category",
                           json={"category_id": category_id, "pause_lead": bool(pause_lead)},
-                          subject=f"lead {lid} in campaign {cid}")
+                          subject=f"lead {lid} in campaign {cid}", shape=dict)
 
     def _category_id(self, category: int | str) -> int:
         if isinstance(category, int) and not isinstance(category, bool):
@@ -271,10 +284,9 @@ def lead_upload_settings(*, ignore_global_block_list: bool = False,
         "ignore_duplicate_leads_in_other_campaign": bool(ignore_duplicate_leads_in_other_campaign),
         "ignore_community_bounce_list": bool(ignore_community_bounce_list),
     }
-    overriding = [f for f in PROTECTIVE_FLAGS if settings[f]]
-    if overriding and confirm_overrides is not True:
-        raise InputError(f"{' and '.join(overriding)} would email people who are blocked or "
-                         f"unsubscribed: call again with confirm_overrides=True if you are sure")
+    reason = override_reason(settings)
+    if reason and confirm_overrides is not True:
+        raise InputError(f"{reason}: call again with confirm_overrides=True if you are sure")
     if return_lead_ids:
         settings["return_lead_ids"] = True  # inside settings: top level is rejected (400)
     return settings

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frames.responses import normalize_sequence, sequences_frame
-from ._base import Resource, check_id
+from ._base import Resource, check_id, list_rows
 
 VARIANT_DISTRIBUTION_TYPES = ("MANUAL_EQUAL", "MANUAL_PERCENTAGE", "AI_EQUAL")
 WINNING_METRICS = ("OPEN_RATE", "CLICK_RATE", "REPLY_RATE", "POSITIVE_REPLY_RATE")
@@ -24,8 +24,9 @@ class SequencesMixin(Resource):
         the ids are kept, never duplicates a step.
         """
         cid = check_id(campaign_id, "campaign_id")
-        body = self._call("GET", f"campaigns/{cid}/sequences", subject=f"campaign {cid}")
-        steps = body if isinstance(body, list) else (body or {}).get("data") or []
+        body = self._call("GET", f"campaigns/{cid}/sequences", subject=f"campaign {cid}",
+                          shape=("data",))
+        steps = list_rows(body, "data")
         return sorted((normalize_sequence(s) for s in steps), key=lambda s: s["seq_number"] or 0)
 
     def sequences_frame(self, campaign_id: int) -> pd.DataFrame:
@@ -57,7 +58,7 @@ class SequencesMixin(Resource):
             raise InputError(f"seq_number {dupes} used by more than one step")
         steps = [check_step(step, i) for i, step in enumerate(raw)]
         return self._call("POST", f"campaigns/{cid}/sequences", json={"sequences": steps},
-                          subject=f"campaign {cid}")
+                          subject=f"campaign {cid}", shape=dict)
 
 
 def check_step(step: Mapping[str, Any], position: int) -> dict[str, Any]:

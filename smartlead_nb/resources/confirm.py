@@ -1,0 +1,95 @@
+"""The one rule for which calls need ``confirm=True``: those that send email or cannot be undone.
+
+Both the wrapped methods (``start_campaign``, ``delete_campaign``, ``add_leads`` with an
+override, ``unsubscribe_lead_everywhere``) and the generic ``SmartleadClient.request()`` ask
+:func:`needs_confirmation`, so the two can never disagree about what is dangerous.
+
+>>> needs_confirmation("POST", "campaigns/7/status", {"status": "START"})
+'START on campaign 7 starts sending email to real people'
+>>> needs_confirmation("POST", "campaigns/7/status", {"status": "PAUSED"}) is None
+True
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any, Mapping
+from urllib.parse import unquote, urlsplit
+
+# Status values that send (START; ACTIVE is the docs' own spelling of it) or are final.
+STATUS_REASONS = {
+    "START": "starts sending email to real people",
+    "ACTIVE": "starts sending email to real people",
+    "STOPPED": "stops the campaign for good (SmartLead cannot resume it)",
+}
+# Upload settings that let leads through lists that exist to protect people.
+PROTECTIVE_FLAGS = ("ignore_global_block_list", "ignore_unsubscribe_list")
+
+# Paths relative to the base URL (``/api/v1``), lower-cased and normalised.
+_STATUS = re.compile(r"^campaigns/([^/]+)/status$")
+_CAMPAIGN = re.compile(r"^campaigns/([^/]+)$")
+_LEAD_UPLOAD = re.compile(r"^campaigns/([^/]+)/leads$")
+_UNSUBSCRIBE_EVERYWHERE = re.compile(r"^leads/([^/]+)/unsubscribe$")
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def needs_confirmation(method: str, path: str, body: Any = None) -> str | None:
+    """Why this call needs ``confirm=True`` (a phrase naming what it does), or ``None``.
+
+    ``path`` is relative to the API's base URL (``campaigns/7/status``); it is normalised the
+    way a server routes it (percent-decoded, case-folded, ``//``, ``.``, ``..`` and a trailing
+    slash resolved), so spelling a path differently does not slip past the rule.
+    """
+    verb = str(method).upper()
+    if verb in _READS:
+        return None
+    where = normalise_path(path)
+    if match := _STATUS.match(where):
+        status = body.get("status") if isinstance(body, Mapping) else None
+        value = str(status).strip().upper() if status is not None else ""
+        if value in STATUS_REASONS:
+            return f"{value} on campaign {match.group(1)} {STATUS_REASONS[value]}"
+        return None
+    if verb == "DELETE" and (match := _CAMPAIGN.match(where)):
+        return f"deleting campaign {match.group(1)} cannot be undone"
+    if verb == "POST" and _LEAD_UPLOAD.match(where) and isinstance(body, Mapping):
+        settings = body.get("settings")
+        flags = dict(body)  # a flag sent at the top level counts too
+        if isinstance(settings, Mapping):
+            flags.update(settings)
+        return override_reason(flags)
+    if verb == "POST" and (match := _UNSUBSCRIBE_EVERYWHERE.match(where)):
+        return (f"unsubscribing lead {match.group(1)} from every campaign also blocks it from "
+                f"future imports, and cannot be undone")
+    return None
+
+
+def override_reason(settings: Mapping[str, Any]) -> str | None:
+    """Why an add-leads ``settings`` object needs confirming, or ``None``.
+
+    >>> override_reason({"ignore_unsubscribe_list": True})
+    'ignore_unsubscribe_list would email people who are blocked or unsubscribed'
+    """
+    overriding = [f for f in PROTECTIVE_FLAGS if _truthy(settings.get(f))]
+    if not overriding:
+        return None
+    return f"{' and '.join(overriding)} would email people who are blocked or unsubscribed"
+
+
+def normalise_path(path: str) -> str:
+    """``path`` as a server routes it, relative, lower-case, without query or trailing slash.
+
+    >>> normalise_path("/Campaigns//7/./%73tatus/?x=1")
+    'campaigns/7/status'
+    """
+    route = unquote(urlsplit(str(path)).path)
+    route = posixpath.normpath("/" + route).lstrip("/")
+    return route.lower().rstrip("/")
+
+
+def _truthy(value: Any) -> bool:
+    # JSON servers read "true", 1 and True alike; only an explicit false is safe.
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "false", "0", "no", "off")
+    return bool(value)

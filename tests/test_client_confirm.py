@@ -1,0 +1,78 @@
+"""request() refuses what the wrapped methods refuse: the same rule, however the call is spelled.
+
+Everything runs against the sandbox; a refused call must leave it untouched (nothing sent).
+"""
+
+import pytest
+
+from smartlead_nb import InputError
+from smartlead_nb.resources.confirm import needs_confirmation
+
+from .conftest import sent
+
+
+def guarded_calls(cid, lead_id):
+    """(method, path, body) that send email or cannot be undone, in several spellings."""
+    return [
+        ("POST", f"campaigns/{cid}/status", {"status": "START"}),
+        ("post", f"campaigns/{cid}/status", {"status": " start "}),
+        ("PATCH", f"campaigns/{cid}/status", {"status": "ACTIVE"}),
+        ("POST", f"/Campaigns//{cid}/./%73tatus/", {"status": "STOPPED"}),
+        ("DELETE", f"campaigns/{cid}", None),
+        ("DELETE", f"campaigns/{cid}/", None),
+        ("POST", f"campaigns/{cid}/leads",
+         {"lead_list": [{"email": "a@example.com"}], "settings": {"ignore_unsubscribe_list": True}}),
+        ("POST", f"campaigns/{cid}/leads",
+         {"lead_list": [{"email": "a@example.com"}], "settings": {"ignore_global_block_list": "true"}}),
+        ("POST", f"leads/{lead_id}/unsubscribe", None),
+    ]
+
+
+def test_request_refuses_every_guarded_call_before_sending(client, sandbox, ready_campaign):
+    lead_id = client.list_campaign_leads(ready_campaign)[0]["lead"]["id"]
+    absolute = f"{sandbox.base_url}/campaigns/{ready_campaign}"
+    before = len(sent(sandbox))
+    for method, path, body in guarded_calls(ready_campaign, lead_id) + [("DELETE", absolute, None)]:
+        with pytest.raises(InputError, match="nothing was sent.*confirm=True"):
+            client.request(method, path, json=body)
+    assert len(sent(sandbox)) == before
+    assert client.get_campaign(ready_campaign)["status"] == "DRAFTED"
+
+
+def test_request_lets_harmless_calls_through_and_confirmed_ones_run(client, sandbox, ready_campaign):
+    lead_id = client.list_campaign_leads(ready_campaign)[0]["lead"]["id"]
+    client.request("POST", f"campaigns/{ready_campaign}/status", json={"status": "PAUSED"})
+    client.request("POST", f"campaigns/{ready_campaign}/leads/{lead_id}/unsubscribe")  # one campaign
+    client.request("POST", f"campaigns/{ready_campaign}/status", json={"status": "START"},
+                   confirm=True)
+    assert client.get_campaign(ready_campaign)["status"] == "ACTIVE"
+
+
+def test_raw_request_is_the_documented_no_guard_path(client, sandbox):
+    assert "SKIPS THE" in type(client).raw_request.__doc__
+    cid = client.create_campaign("Gone")["id"]
+    assert client.raw_request("DELETE", f"campaigns/{cid}").status == 200
+    assert client.list_campaigns() == []
+
+
+def test_wrapped_methods_and_request_share_one_rule(client, sandbox):
+    """Same reason text on both paths: the wrapped methods ask needs_confirmation too."""
+    cid = client.create_campaign("Rule")["id"]
+    cases = [(lambda: client.delete_campaign(cid), ("DELETE", f"campaigns/{cid}", None)),
+             (lambda: client.start_campaign(cid), ("POST", f"campaigns/{cid}/status", {"status": "START"})),
+             (lambda: client.stop_campaign(cid), ("POST", f"campaigns/{cid}/status", {"status": "STOPPED"})),
+             (lambda: client.unsubscribe_lead_everywhere(5), ("POST", "leads/5/unsubscribe", None)),
+             (lambda: client.add_leads(cid, [{"email": "a@example.com"}], ignore_unsubscribe_list=True),
+              ("POST", f"campaigns/{cid}/leads", {"settings": {"ignore_unsubscribe_list": True}}))]
+    for wrapped, (method, path, body) in cases:
+        reason = needs_confirmation(method, path, body)
+        assert reason
+        with pytest.raises(InputError) as by_method:
+            wrapped()
+        with pytest.raises(InputError) as by_request:
+            client.request(method, path, json=body)
+        assert by_method.value.args[0].startswith(reason)
+        assert by_request.value.args[0].startswith(reason)
+    assert needs_confirmation("POST", f"campaigns/{cid}/status", {"status": "PAUSED"}) is None
+    assert needs_confirmation("GET", f"campaigns/{cid}", None) is None
+    assert needs_confirmation("DELETE", f"campaigns/{cid}/leads/3", None) is None
