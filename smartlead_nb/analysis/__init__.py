@@ -1,0 +1,14 @@
+"""Statistics over the frames the client returns: which variant wins, when to look, which
+mailbox is drifting. Pure functions (no HTTP); statsmodels and scipy do the statistics.
+
+Install with ``pip install "smartlead_nb[analysis]"`` (the ``notebook`` extra includes it).
+
+>>> from smartlead_nb import analysis as sa
+>>> [round(x, 4) for x in sa.proportion_interval(81, 263)]
+[0.2553, 0.3662]
+"""
+
+from .intervals import difference_interval, proportion_interval
+from .power import detectable_lift, sample_size
+
+__all__ = ["proportion_interval", "difference_interval", "sample_size", "detectable_lift"]
