@@ -8,7 +8,10 @@ Install with ``pip install "smartlead_nb[analysis]"`` (the ``notebook`` extra in
 [0.2553, 0.3662]
 """
 
+from ._frames import METRICS, POSITIVE_CATEGORIES
 from .intervals import difference_interval, proportion_interval
 from .power import detectable_lift, sample_size
+from .variants import compare_variants
 
-__all__ = ["proportion_interval", "difference_interval", "sample_size", "detectable_lift"]
+__all__ = ["proportion_interval", "difference_interval", "compare_variants", "sample_size",
+           "detectable_lift", "METRICS", "POSITIVE_CATEGORIES"]

@@ -48,15 +48,18 @@ class Metric:
     name: str
     column: str
     delayed: bool
+    noun: str                     # "replies": for verdicts ("most replies are still to come")
+    higher_is_better: bool = True
 
 
 METRICS: dict[str, Metric] = {
-    "replied": Metric("replied", "reply_time", True),
-    "positive": Metric("positive", "reply_time", True),   # and CATEGORY in POSITIVE_CATEGORIES
-    "opened": Metric("opened", "open_time", True),
-    "clicked": Metric("clicked", "click_time", True),
-    "unsubscribed": Metric("unsubscribed", "is_unsubscribed", True),
-    "bounced": Metric("bounced", "is_bounced", False),    # known when the send is
+    "replied": Metric("replied", "reply_time", True, "replies"),
+    # a reply whose lead is categorised as one of POSITIVE_CATEGORIES
+    "positive": Metric("positive", "reply_time", True, "positive replies"),
+    "opened": Metric("opened", "open_time", True, "opens"),
+    "clicked": Metric("clicked", "click_time", True, "clicks"),
+    "unsubscribed": Metric("unsubscribed", "is_unsubscribed", True, "unsubscribes", False),
+    "bounced": Metric("bounced", "is_bounced", False, "bounces", False),  # known at send time
 }
 
 
@@ -80,7 +83,12 @@ def events(stats: pd.DataFrame, m: Metric) -> np.ndarray:
     else:
         happened = as_flags(stats, m.column)
     if m.name == "positive":
-        happened &= stats[CATEGORY].isin(POSITIVE_CATEGORIES).to_numpy()
+        # Only the replied rows (a few percent) need their category read: a string isin over
+        # a million rows would cost more than all the counting.
+        replied = np.flatnonzero(happened)
+        category = pd.Series(stats[CATEGORY].array.take(replied))
+        happened = np.zeros(len(stats), dtype=bool)
+        happened[replied] = category.isin(POSITIVE_CATEGORIES).to_numpy()
     return happened
 
 
@@ -122,7 +130,7 @@ def as_flags(frame: pd.DataFrame, column: str) -> np.ndarray:
     values = frame[column]
     if values.dtype == bool:
         return values.to_numpy()
-    return values.fillna(False).astype(bool).to_numpy()
+    return values.fillna(False).astype(bool).to_numpy(dtype=bool)
 
 
 def sends(stats: pd.DataFrame, who: str, event_times: Sequence[str] = ()) -> np.ndarray:
@@ -149,11 +157,20 @@ def sends(stats: pd.DataFrame, who: str, event_times: Sequence[str] = ()) -> np.
 
 def latest_time(stats: pd.DataFrame, who: str) -> pd.Timestamp:
     """The latest time seen anywhere in the frame: the default ``now`` ("as of the data")."""
-    latest = [as_times(stats, c, who).max() for c in TIME_COLUMNS if c in stats.columns]
-    latest = [t for t in latest if pd.notna(t)]
+    latest = [_latest(as_times(stats, c, who)) for c in TIME_COLUMNS if c in stats.columns]
+    latest = [t for t in latest if t is not None]
     if not latest:
         raise InputError(f"{who}: the frame holds no times, so 'now' is unknown; pass now=")
     return max(latest)
+
+
+def _latest(times: pd.Series) -> pd.Timestamp | None:
+    # The int64 view of a datetime column, where NaT is the smallest int64, so a plain max
+    # skips it: ~8x faster than Series.max() on a million rows (compare_variants's budget).
+    ints = times.array.view("i8")
+    if not len(ints) or ints.max() == np.iinfo(np.int64).min:
+        return None
+    return pd.Timestamp(int(ints.max()), unit=times.dtype.unit, tz="UTC")
 
 
 def as_now(now: Any, stats: pd.DataFrame, who: str) -> pd.Timestamp:
