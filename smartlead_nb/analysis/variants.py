@@ -67,7 +67,13 @@ def compare_variants(stats: pd.DataFrame, sequences: Any = None, *, metric: str 
 
     Returns:
         A DataFrame with the columns in ``COLUMNS``: ``test`` names the test that gave
-        ``p_value`` (``None`` on control rows), ``verdict`` says what to conclude.
+        ``p_value`` (missing on control rows), ``verdict`` says what to conclude.
+
+    >>> stats = pd.DataFrame({"sequence_number": [1, 1], "seq_variant_id": [11, 12],
+    ...                       "sent_time": pd.to_datetime(["2025-01-06"] * 2, utc=True),
+    ...                       "reply_time": pd.to_datetime([None, None], utc=True)})
+    >>> compare_variants(stats, now="2025-01-07")["verdict"].tolist()
+    ['control', 'too early: most replies are still to come (2 of 2 sends are younger than 7 days)']
     """
     stats = F.require_frame(stats, "the statistics frame", WHO)
     m = F.metric(metric)
