@@ -69,11 +69,11 @@ def compare_variants(stats: pd.DataFrame, sequences: Any = None, *, metric: str 
         A DataFrame with the columns in ``COLUMNS``: ``test`` names the test that gave
         ``p_value`` (missing on control rows), ``verdict`` says what to conclude.
 
-    >>> stats = pd.DataFrame({"sequence_number": [1, 1], "seq_variant_id": [11, 12],
-    ...                       "sent_time": pd.to_datetime(["2025-01-06"] * 2, utc=True),
-    ...                       "reply_time": pd.to_datetime([None, None], utc=True)})
-    >>> compare_variants(stats, now="2025-01-07")["verdict"].tolist()
-    ['control', 'too early: most replies are still to come (2 of 2 sends are younger than 7 days)']
+    >>> stats = pd.DataFrame({"sequence_number": [1] * 4, "seq_variant_id": [11, 11, 12, 12],
+    ...                       "sent_time": pd.to_datetime(["2025-01-06"] * 4, utc=True),
+    ...                       "reply_time": pd.to_datetime(["2025-01-06 10:00", None, None, None], utc=True)})
+    >>> compare_variants(stats, now="2025-01-07")["verdict"].tolist()[1]
+    "too early: most replies are still to come (2 of 12's 2 sends are younger than 7 days)"
     """
     stats = F.require_frame(stats, "the statistics frame", WHO)
     m = F.metric(metric)
@@ -287,11 +287,13 @@ def _verdict(row: dict, ctrl: dict, is_control: bool, step_variants: int, m: F.M
         return "control"
     if ctrl["sent"] == 0:
         return f"control {ctrl['variant']} has no sends yet: no test possible"
-    pending, sent = row["pending"] + ctrl["pending"], row["sent"] + ctrl["sent"]
-    if pending * 2 > sent:
+    # Judged per variant, not over the pair: a variant started yesterday must not lose to
+    # one that has had weeks to collect its replies.
+    young = max((row, ctrl), key=lambda r: r["pending"] / r["sent"])
+    if young["pending"] * 2 > young["sent"]:
         days = f"{window / pd.Timedelta(days=1):g}"
-        return (f"too early: most {m.noun} are still to come ({pending:,} of {sent:,} sends "
-                f"are younger than {days} days)")
+        return (f"too early: most {m.noun} are still to come ({young['pending']:,} of "
+                f"{young['variant']}'s {young['sent']:,} sends are younger than {days} days)")
     if row["p_adjusted"] < 1 - level:
         better = (row["diff"] > 0) == m.higher_is_better
         winner, loser = (row, ctrl) if better else (ctrl, row)
