@@ -118,8 +118,9 @@ def _km(name: Any, days: np.ndarray, status: np.ndarray, level: float) -> pd.Dat
     with np.errstate(divide="ignore", invalid="ignore"):
         log_surv = np.log(surv)
         spread = z * se / (surv * np.abs(log_surv))
-        low_surv = surv ** np.exp(-spread)        # on the log(-log) scale, then back
-        high_surv = surv ** np.exp(spread)
+        # on the log(-log) scale, then back: a larger exponent gives a smaller survival
+        low_surv = surv ** np.exp(spread)
+        high_surv = surv ** np.exp(-spread)
     # Where the estimate is 0 or 1 the transform is undefined; the interval is the point.
     degenerate = ~np.isfinite(spread)
     low_surv[degenerate], high_surv[degenerate] = surv[degenerate], surv[degenerate]

@@ -59,6 +59,14 @@ def mailbox_health(frame: pd.DataFrame, *, by: str | None = "week") -> pd.DataFr
 
     Replies of the latest period are still arriving; that lowers every sender's rate
     alike, so the comparison with the pool stays fair.
+
+    >>> emails = pd.DataFrame({"from_email": ["a@x.io"] * 50 + ["b@x.io"] * 50,
+    ...     "sent_time": pd.Timestamp("2025-01-07", tz="UTC"),
+    ...     "is_bounced": [False] * 50 + [True] * 10 + [False] * 40, "reply_time": pd.NaT})
+    >>> mailbox_health(emails)[["sender", "period", "sent", "bounced", "flag"]]  # doctest: +NORMALIZE_WHITESPACE
+       sender     period  sent  bounced                flag
+    0  a@x.io 2025-01-06    50        0
+    1  b@x.io 2025-01-06    50       10  bounce above limit
     """
     frame = F.require_frame(frame, "the mailbox or statistics frame", WHO)
     if by not in PERIODS:
@@ -129,8 +137,10 @@ def _counts_column(frame: pd.DataFrame, column: str) -> pd.Series:
     bad = values.isna() | (values < 0) | (values % 1 != 0)
     if bad.any():
         row = frame.index[bad][0]
+        value = frame.loc[row, column]
+        value = value.item() if isinstance(value, np.generic) else value   # -1, not np.int64(-1)
         raise InputError(f"{WHO}: column {column!r} must hold whole counts >= 0; row {row} "
-                         f"has {frame.loc[row, column]!r}")
+                         f"has {value!r}")
     return values.astype(np.int64)
 
 

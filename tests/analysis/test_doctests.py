@@ -4,9 +4,12 @@ import doctest
 import importlib
 import pkgutil
 
+import matplotlib
 import pytest
 
 import smartlead_nb.analysis as analysis
+
+matplotlib.use("Agg")   # the plot helpers' examples draw; no display in a test run
 
 MODULES = ["smartlead_nb.analysis"] + [
     f"smartlead_nb.analysis.{m.name}" for m in pkgutil.iter_modules(analysis.__path__)]
