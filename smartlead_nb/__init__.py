@@ -29,10 +29,14 @@ _EXPORTS = {
     "AuthenticationError": ".errors", "NotFoundError": ".errors", "RateLimitError": ".errors",
     "ServerError": ".errors", "TransportError": ".errors",
 }
+# submodules loaded on first use: ``sl.analysis.compare_variants(...)`` (needs the extra)
+_SUBMODULES = {"analysis"}
 __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)  # the import system caches it
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'smartlead_nb' has no attribute {name!r}")
@@ -42,7 +46,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | _SUBMODULES)
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed
