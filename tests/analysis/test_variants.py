@@ -263,3 +263,15 @@ def test_on_a_sandbox_campaign_frame(client, sandbox):
     assert got.loc[1, "verdict"]                     # a sentence, whatever the simulation drew
     for metric in ("positive", "opened", "clicked", "unsubscribed", "bounced"):
         assert len(compare_variants(stats, metric=metric)) == 2
+
+
+def test_a_step_without_variants_and_a_variant_missing_from_sequences():
+    sequences = [{"seq_number": 1, "seq_variants": [{"id": 11, "variant_label": "A"},
+                                                     {"id": 12, "variant_label": "B"}]},
+                 {"seq_number": 2}]
+    stats = frame(rows(1, 11, 100, 5), rows(1, 12, 100, 9), rows(2, None, 150, 4),
+                  rows(1, 99, 10, 1))
+    got = compare_variants(stats, sequences, now=LATER)
+    assert got["variant"].tolist() == ["A", "B", "id 99 (not in sequences)", "2"]
+    assert got["sent"].tolist() == [100, 100, 10, 150]
+    assert got["verdict"].iloc[3] == "one variant only in step 2: nothing to compare it with"
