@@ -31,12 +31,17 @@ _EXPORTS = {
     "ValidationError": ".errors", "AuthenticationError": ".errors",
     "PermissionDeniedError": ".errors", "NotFoundError": ".errors", "ConflictError": ".errors",
     "RateLimitError": ".errors", "ServerError": ".errors", "TransportError": ".errors",
-    "ApiFailure": ".errors", "LeadLimitExhausted": ".errors",
+    "ApiFailure": ".errors", "LeadLimitExhausted": ".errors", "RedirectError": ".errors",
+    "UnexpectedResponse": ".errors",
 }
+# submodules loaded on first use: ``sl.analysis.compare_variants(...)`` (needs the extra)
+_SUBMODULES = {"analysis"}
 __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)  # the import system caches it
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'smartlead_nb' has no attribute {name!r}")
@@ -47,7 +52,9 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     # What tab completion offers a newcomer: the public API, not this module's machinery.
-    return sorted([*__all__, "__version__"])
+    # Submodules that need an extra are listed but kept out of __all__, so that
+    # ``from smartlead_nb import *`` works on the core install.
+    return sorted([*__all__, "__version__", *_SUBMODULES])
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed
@@ -57,8 +64,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from .client import SmartleadClient
     from .errors import (ApiFailure, AuthenticationError, BadRequestError, ConflictError,
                          InputError, LeadLimitExhausted, NotFoundError, PermissionDeniedError,
-                         RateLimitError, ServerError, SmartleadError, TransportError,
-                         ValidationError)
+                         RateLimitError, RedirectError, ServerError, SmartleadError,
+                         TransportError, UnexpectedResponse, ValidationError)
     from .frames.leads import LeadFrameError, LeadsResult, leads_from_frame
     from .frames.sequences import sequences_from_frame
     from .plan import CampaignPlan, LaunchResult

@@ -1,0 +1,23 @@
+"""Statistics over the frames the client returns: which variant wins, when to look, which
+mailbox is drifting. Pure functions (no HTTP, no client: a notebook passes frames in);
+statsmodels and scipy do the statistics.
+
+Install with ``pip install "smartlead_nb[analysis]"`` (the ``notebook`` extra includes it).
+
+>>> from smartlead_nb import analysis as sa
+>>> [round(x, 4) for x in sa.proportion_interval(81, 263)]
+[0.2553, 0.3662]
+>>> sa.sample_size(0.05, 0.02)
+2199
+"""
+
+from ._frames import METRICS, POSITIVE_CATEGORIES
+from .curves import plot_reply_curve, reply_curve
+from .health import mailbox_health, plot_mailbox_health
+from .intervals import difference_interval, proportion_interval
+from .power import detectable_lift, sample_size
+from .variants import compare_variants
+
+__all__ = ["proportion_interval", "difference_interval", "compare_variants", "sample_size",
+           "detectable_lift", "reply_curve", "plot_reply_curve", "mailbox_health",
+           "plot_mailbox_health", "METRICS", "POSITIVE_CATEGORIES"]
