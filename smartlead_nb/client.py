@@ -19,7 +19,7 @@ from .errors import InputError
 from .resources.accounts import EmailAccountsMixin
 from .resources.analytics import AnalyticsMixin
 from .resources.campaigns import CampaignsMixin
-from .resources.confirm import needs_confirmation
+from .resources.confirm import needs_confirmation, refusal
 from .resources.leads import LeadsMixin
 from .resources.sequences import SequencesMixin
 
@@ -124,8 +124,7 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         """
         reason = needs_confirmation(method, self._transport.relative_path(path), json)
         if reason and confirm is not True:
-            raise InputError(f"{reason}: nothing was sent; call request() again with "
-                             f"confirm=True if you mean it")
+            raise InputError(refusal(reason, "call request() again with confirm=True"))
         return self._transport.request(method, path, params=params, json=json,
                                        check_ok=check_ok, expect=expect).body
 

@@ -33,7 +33,7 @@ def test_request_refuses_every_guarded_call_before_sending(client, sandbox, read
     absolute = f"{sandbox.base_url}/campaigns/{ready_campaign}"
     before = len(sent(sandbox))
     for method, path, body in guarded_calls(ready_campaign, lead_id) + [("DELETE", absolute, None)]:
-        with pytest.raises(InputError, match="nothing was sent.*confirm=True"):
+        with pytest.raises(InputError, match="Nothing was sent; if you mean it.*confirm=True"):
             client.request(method, path, json=body)
     assert len(sent(sandbox)) == before
     assert client.get_campaign(ready_campaign)["status"] == "DRAFTED"
@@ -76,3 +76,12 @@ def test_wrapped_methods_and_request_share_one_rule(client, sandbox):
     assert needs_confirmation("POST", f"campaigns/{cid}/status", {"status": "PAUSED"}) is None
     assert needs_confirmation("GET", f"campaigns/{cid}", None) is None
     assert needs_confirmation("DELETE", f"campaigns/{cid}/leads/3", None) is None
+
+
+def test_an_unconfirmed_start_says_what_it_would_do_in_a_sentence(client, sandbox, ready_campaign):
+    """Issue 11: the refusal reads as a sentence: what, that nothing happened, how to go on."""
+    with pytest.raises(InputError) as refused:
+        client.start_campaign(ready_campaign)
+    assert str(refused.value) == (
+        f"Starting campaign {ready_campaign} sends email to real people. Nothing was sent; "
+        f"if you mean it, call again with confirm=True.")

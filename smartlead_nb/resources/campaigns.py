@@ -12,12 +12,11 @@ from ..frames.responses import campaigns_frame, coerce_counts
 from ..schedule import Schedule
 from ..settings import CampaignSettings, check_settings_payload
 from ._base import Resource, check_id
-from .confirm import STATUS_REASONS, needs_confirmation
+from .confirm import needs_confirmation, refusal
 
 STATUS_WRITE = ("START", "PAUSED", "STOPPED")
 # Starting sends real email; stopping cannot be undone. Both need confirm=True (the rule,
 # shared with SmartleadClient.request(), is in .confirm).
-NEEDS_CONFIRMATION = {k: v for k, v in STATUS_REASONS.items() if k in STATUS_WRITE}
 
 
 class CampaignsMixin(Resource):
@@ -158,7 +157,7 @@ class CampaignsMixin(Resource):
 def _refuse_unconfirmed(method: str, path: str, body: Any, confirm: bool) -> None:
     reason = needs_confirmation(method, path, body)
     if reason and confirm is not True:
-        raise InputError(f"{reason}: call again with confirm=True")
+        raise InputError(refusal(reason))
 
 
 def _as_schedule(schedule: Any, fields: Mapping[str, Any]) -> Schedule:

@@ -5,7 +5,7 @@ override, ``unsubscribe_lead_everywhere``) and the generic ``SmartleadClient.req
 :func:`needs_confirmation`, so the two can never disagree about what is dangerous.
 
 >>> needs_confirmation("POST", "campaigns/7/status", {"status": "START"})
-'START on campaign 7 starts sending email to real people'
+'Starting campaign 7 sends email to real people'
 >>> needs_confirmation("POST", "campaigns/7/status", {"status": "PAUSED"}) is None
 True
 """
@@ -17,11 +17,12 @@ import re
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
 
-# Status values that send (START; ACTIVE is the docs' own spelling of it) or are final.
+# Status values that send (START; ACTIVE is the docs' own spelling of it) or are final, as
+# the sentence a refusal starts with ({} is the campaign id).
 STATUS_REASONS = {
-    "START": "starts sending email to real people",
-    "ACTIVE": "starts sending email to real people",
-    "STOPPED": "stops the campaign for good (SmartLead cannot resume it)",
+    "START": "Starting campaign {} sends email to real people",
+    "ACTIVE": "Setting campaign {} to ACTIVE starts it: it sends email to real people",
+    "STOPPED": "Stopping campaign {} is final: SmartLead cannot resume a stopped campaign",
 }
 # Upload settings that let leads through lists that exist to protect people.
 PROTECTIVE_FLAGS = ("ignore_global_block_list", "ignore_unsubscribe_list")
@@ -49,10 +50,10 @@ def needs_confirmation(method: str, path: str, body: Any = None) -> str | None:
         status = body.get("status") if isinstance(body, Mapping) else None
         value = str(status).strip().upper() if status is not None else ""
         if value in STATUS_REASONS:
-            return f"{value} on campaign {match.group(1)} {STATUS_REASONS[value]}"
+            return STATUS_REASONS[value].format(match.group(1))
         return None
     if verb == "DELETE" and (match := _CAMPAIGN.match(where)):
-        return f"deleting campaign {match.group(1)} cannot be undone"
+        return f"Deleting campaign {match.group(1)} cannot be undone"
     if verb == "POST" and _LEAD_UPLOAD.match(where) and isinstance(body, Mapping):
         settings = body.get("settings")
         flags = dict(body)  # a flag sent at the top level counts too
@@ -60,9 +61,18 @@ def needs_confirmation(method: str, path: str, body: Any = None) -> str | None:
             flags.update(settings)
         return override_reason(flags)
     if verb == "POST" and (match := _UNSUBSCRIBE_EVERYWHERE.match(where)):
-        return (f"unsubscribing lead {match.group(1)} from every campaign also blocks it from "
+        return (f"Unsubscribing lead {match.group(1)} from every campaign also blocks it from "
                 f"future imports, and cannot be undone")
     return None
+
+
+def refusal(reason: str, how: str = "call again with confirm=True") -> str:
+    """The sentence an unconfirmed call raises: what it would do, that nothing happened, how.
+
+    >>> refusal("Starting campaign 7 sends email to real people")
+    'Starting campaign 7 sends email to real people. Nothing was sent; if you mean it, call again with confirm=True.'
+    """
+    return f"{reason}. Nothing was sent; if you mean it, {how}."
 
 
 def override_reason(settings: Mapping[str, Any]) -> str | None:
@@ -74,7 +84,8 @@ def override_reason(settings: Mapping[str, Any]) -> str | None:
     overriding = [f for f in PROTECTIVE_FLAGS if _truthy(settings.get(f))]
     if not overriding:
         return None
-    return f"{' and '.join(overriding)} would email people who are blocked or unsubscribed"
+    return (f"{' and '.join(overriding)} would email people who are blocked or "
+            f"unsubscribed")
 
 
 def normalise_path(path: str) -> str:

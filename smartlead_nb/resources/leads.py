@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..frames.responses import (campaign_leads_frame, categories_frame, coerce_counts, tidy_frame,
                                 to_int)
 from ._base import Resource, check_id, check_shape, list_rows
-from .confirm import PROTECTIVE_FLAGS, needs_confirmation, override_reason  # noqa: F401
+from .confirm import PROTECTIVE_FLAGS, needs_confirmation, override_reason, refusal  # noqa: F401
 
 MAX_LEADS_PER_REQUEST = 400
 STANDARD_LEAD_FIELDS = ("email", "first_name", "last_name", "company_name", "phone_number",
@@ -205,7 +205,7 @@ class LeadsMixin(Resource):
         lid = check_id(lead_id, "lead_id")
         reason = needs_confirmation("POST", f"leads/{lid}/unsubscribe")
         if reason and confirm is not True:
-            raise InputError(f"{reason}: call again with confirm=True")
+            raise InputError(refusal(reason))
         return self._call("POST", f"leads/{lid}/unsubscribe", subject=f"lead {lid}", shape=dict)
 
     def get_lead_by_email(self, email: str) -> dict | None:
@@ -286,7 +286,7 @@ def lead_upload_settings(*, ignore_global_block_list: bool = False,
     }
     reason = override_reason(settings)
     if reason and confirm_overrides is not True:
-        raise InputError(f"{reason}: call again with confirm_overrides=True if you are sure")
+        raise InputError(refusal(reason, "call again with confirm_overrides=True"))
     if return_lead_ids:
         settings["return_lead_ids"] = True  # inside settings: top level is rejected (400)
     return settings
