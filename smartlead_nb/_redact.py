@@ -19,11 +19,12 @@ requests-ratelimiter, smartlead_nb) applies the same rewrite to their records.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import threading
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import quote, quote_plus
 
 REDACTED = "REDACTED"
@@ -72,6 +73,22 @@ def register_secret(key: str) -> None:
                 _known_keys.add(key)
                 _pattern = _build_pattern(_known_keys)
     install_log_filter()
+
+
+@contextlib.contextmanager
+def isolated_secrets() -> Iterator[None]:
+    """Forget, on exit, the keys registered inside the block (for tests: a throw-away key such
+    as "x" would otherwise be redacted, as a word of its own, for the rest of the process)."""
+    global _pattern
+    with _lock:
+        saved = set(_known_keys), _pattern
+    try:
+        yield
+    finally:
+        with _lock:
+            _known_keys.clear()
+            _known_keys.update(saved[0])
+            _pattern = saved[1]
 
 
 def _build_pattern(keys: set[str]) -> re.Pattern[str]:

@@ -14,6 +14,16 @@ START = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
 FAST_RETRIES = RetryPolicy(backoff_factor=0.01, backoff_jitter=0.0, backoff_max=0.05, max_wait=2.0)
 
 
+@pytest.fixture(autouse=True)
+def _keys_forgotten_after_each_test():
+    """Keys a test registers (throw-away ones like "x" or "k") are forgotten afterwards, so
+    redaction in the next test sees only the keys it made itself."""
+    from smartlead_nb._redact import isolated_secrets
+
+    with isolated_secrets():
+        yield
+
+
 @pytest.fixture
 def sandbox(tmp_path):
     with Sandbox(db_path=tmp_path / "sandbox.sqlite3", rate_limits=None, seed=7,
