@@ -178,11 +178,78 @@ class SandboxControl:
                              "to do it")
         return self._call("POST", "_sandbox/reset", {})
 
-    def _call(self, method: str, path: str, body: Any) -> dict:
+    def set_truth(self, campaign_id: int, *, reply_rates: Mapping[Any, float] | None = None,
+                  positive_share: float | None = None,
+                  bounce_rates: Mapping[int, Any] | None = None,
+                  reply_delay_days: float | None = None) -> dict | None:
+        """Give a campaign a known truth, so a method can be checked against it.
+
+        From the next ``advance()`` on, the campaign's emails are drawn from it (sends already
+        made stay); the sandbox keeps it in its file and ``reset()`` forgets it. Each call
+        replaces the whole truth; fields left as None keep the sandbox's default, and a call
+        with none at all removes the truth.
+
+        Args:
+            reply_rates: the probability that a reached (not bounced) lead replies, by
+                variant label (``"A"``, in every step that has it) or step number (``1``,
+                for a step without variants).
+            positive_share: the share of replies categorised Interested or Meeting Request;
+                the rest are Not Interested, Out Of Office (which does not end the sequence),
+                Information Request, Do Not Contact (an unsubscribe: the lead is unsubscribed)
+                and Wrong Person.
+            bounce_rates: by sender account id, a probability, or
+                ``{"rate": 0.02, "from_day": 5, "then": 0.2}`` for a mailbox that degrades
+                from day 5 (day 0: the date of the campaign's first email).
+            reply_delay_days: the mean delay of a reply (gamma-distributed, so replies keep
+                arriving for days after a send); default uniform over 0.5-72 hours.
+
+        Returns the truth as stored (``None`` when removed). The values are checked here
+        (``InputError``); labels and accounts the campaign lacks are refused by the sandbox.
+
+        >>> client.sandbox.set_truth(cid, reply_rates={"A": 0.05, "B": 0.15},   # doctest: +SKIP
+        ...                          bounce_rates={3001: {"rate": 0.02, "from_day": 5, "then": 0.2}})
+        {'reply_rates': {'A': 0.05, 'B': 0.15}, 'bounce_rates': {3001: {...}}}
+        """
+        from .resources._base import check_id
+        from .sandbox.truth import Truth, TruthError
+
+        cid = check_id(campaign_id, "campaign_id")
+        fields = {"reply_rates": reply_rates, "positive_share": positive_share,
+                  "bounce_rates": bounce_rates, "reply_delay_days": reply_delay_days}
+        try:
+            truth = Truth.parse(fields)   # the sandbox's own check, before anything is sent
+        except TruthError as exc:
+            raise InputError(f"set_truth(campaign {cid}): {exc}; nothing was sent") from None
+        body = self._call("POST", "_sandbox/truth", {"campaign_id": cid, **truth.to_json()})
+        return _truth_from_json(body.get("truth"))
+
+    def get_truth(self, campaign_id: int) -> dict | None:
+        """The campaign's truth as the sandbox stores it, or None (see :meth:`set_truth`)."""
+        from .resources._base import check_id
+
+        cid = check_id(campaign_id, "campaign_id")
+        body = self._call("GET", "_sandbox/truth", None, params={"campaign_id": cid})
+        return _truth_from_json(body.get("truth"))
+
+    def _call(self, method: str, path: str, body: Any,
+              params: Mapping[str, Any] | None = None) -> dict:
         from .errors import NotFoundError
 
         try:
-            return self._client.request(method, path, json=body)
+            return self._client.request(method, path, params=params, json=body)
         except NotFoundError:
             raise InputError(f"{self._client.base_url} is not a smartlead_nb sandbox: "
                              f"its clock can only be moved in the sandbox") from None
+
+
+def _truth_from_json(truth: dict | None) -> dict | None:
+    """JSON keys are strings: give account ids and step numbers back as the ints they were."""
+    if not truth:
+        return None
+    out = dict(truth)
+    if "reply_rates" in out:
+        out["reply_rates"] = {int(k) if k.isdigit() else k: v
+                              for k, v in out["reply_rates"].items()}
+    if "bounce_rates" in out:
+        out["bounce_rates"] = {int(k): v for k, v in out["bounce_rates"].items()}
+    return out

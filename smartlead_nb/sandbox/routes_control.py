@@ -5,13 +5,16 @@ They need the API key but are exempt from rate limits and faults, and are not lo
 """
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from . import simulation
 from .faults import Faults
 from .routing import Request, bad_request
 from .timeutil import iso
-from .validate import check_keys, require_object
+from .truth import FIELDS as TRUTH_FIELDS
+from .truth import Truth, TruthError
+from .validate import check_keys, is_int, require_object
 
 
 def advance(req: Request):
@@ -77,10 +80,61 @@ def add_block_list(req: Request):
     return {"ok": True}
 
 
+def _truth_campaign(req: Request, value) -> int:
+    """The campaign a truth request names; 400 (not 404, which means "not a sandbox" to the
+    client) when it is missing or unknown."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not is_int(value):
+        raise bad_request('"campaign_id" must be the id of a campaign in this sandbox; got '
+                          f"{value!r}")
+    if req.db.execute("SELECT 1 FROM campaigns WHERE id = ?", (value,)).fetchone() is None:
+        raise bad_request(f'"campaign_id" {value} is not a campaign in this sandbox')
+    return value
+
+
+def _campaign_shape(db, cid: int) -> tuple[dict[int, list[str]], set[int]]:
+    """What a truth may name: each step's variant labels, and the attached sender accounts."""
+    steps: dict[int, list[str]] = {}
+    for step in db.execute("SELECT id, seq_number FROM sequences WHERE campaign_id = ? "
+                           "ORDER BY seq_number", (cid,)).fetchall():
+        steps[step["seq_number"]] = [r[0] for r in db.execute(
+            "SELECT variant_label FROM variants WHERE seq_id = ? ORDER BY id", (step["id"],))]
+    accounts = {r[0] for r in db.execute(
+        "SELECT account_id FROM campaign_accounts WHERE campaign_id = ?", (cid,))}
+    return steps, accounts
+
+
+def set_truth(req: Request):
+    """``{campaign_id, reply_rates?, positive_share?, bounce_rates?, reply_delay_days?}``:
+    replace the campaign's truth (fields left out or null are not set); only ``campaign_id``
+    removes it. Later sends are drawn from it; sends already made stay as they were."""
+    body = require_object(req.body)
+    check_keys(body, ("campaign_id", *TRUTH_FIELDS))
+    cid = _truth_campaign(req, body.get("campaign_id"))
+    try:
+        truth = Truth.parse({k: v for k, v in body.items() if k != "campaign_id"})
+        truth.check_campaign(*_campaign_shape(req.db, cid))
+    except TruthError as exc:
+        raise bad_request(f"campaign {cid}: {exc}") from None
+    stored = None if truth.is_empty else json.dumps(truth.to_json())
+    req.app.store.set_truth(cid, stored)
+    return {"ok": True, "campaign_id": cid, "truth": None if stored is None else truth.to_json()}
+
+
+def get_truth(req: Request):
+    """``?campaign_id=N``: the campaign's truth as stored, or null."""
+    cid = _truth_campaign(req, req.query.get("campaign_id"))
+    truth = Truth.from_text(req.app.store.truth(cid))
+    return {"campaign_id": cid, "truth": None if truth is None else truth.to_json()}
+
+
 ROUTES = [
     ("POST", r"/_sandbox/advance", advance),
     ("GET", r"/_sandbox/state", state),
     ("POST", r"/_sandbox/faults", set_faults),
     ("POST", r"/_sandbox/reset", reset),
     ("POST", r"/_sandbox/block-list", add_block_list),
+    ("POST", r"/_sandbox/truth", set_truth),
+    ("GET", r"/_sandbox/truth", get_truth),
 ]

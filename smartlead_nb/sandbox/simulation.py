@@ -16,9 +16,14 @@ Decisions a client author may need (see also RATES):
   attached healthy accounts' ``message_per_day``. With ``follow_up_percentage`` set,
   follow-ups get at most that share of the total; otherwise follow-ups go first.
   ``min_time_btwn_emails`` caps each account to one email per that many minutes.
+- a campaign with a known truth (``POST /_sandbox/truth``, truth.py) draws its bounces,
+  replies, reply categories and reply delays from that truth instead of RATES, from the same
+  per-email generator, so its outcomes still depend only on the campaign, its truth and the
+  seed; a campaign without one is simulated exactly as before truths existed.
 - a bounce STOPs the lead and puts the address on the community bounce list; an
   unsubscribe STOPs it and unsubscribes the lead globally; a reply always ends the lead's
-  sequence (COMPLETED) and may set its category; with ``stop_lead_settings`` CLICK_ON_A_LINK
+  sequence (COMPLETED) and may set its category (under a truth, an out-of-office reply does
+  not, and an unsubscribe reply also unsubscribes); with ``stop_lead_settings`` CLICK_ON_A_LINK
   or OPEN_AN_EMAIL a click or open ends it too. A lead that got every step is COMPLETED.
 - opens are not simulated with DONT_EMAIL_OPEN tracking, clicks not with DONT_LINK_CLICK.
 - events (opens, clicks, replies) can lie a little after the send; the API hides those
@@ -36,6 +41,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .timeutil import UTC, iso, parse_iso
+from .truth import OUT_OF_OFFICE, UNSUBSCRIBE, Truth
 
 # Per-email probabilities.
 RATES = {"bounce": 0.03, "open": 0.50, "click_after_open": 0.20, "click_untracked": 0.10,
@@ -58,7 +64,8 @@ def advance(store, seed: int, delta: timedelta) -> datetime:
     db = store.conn
     for campaign in db.execute("SELECT * FROM campaigns WHERE status = 'ACTIVE' ORDER BY id"
                                ).fetchall():
-        _Campaign(db, seed, campaign).run(start, end)
+        truth = Truth.from_text(store.truth(campaign["id"]))
+        _Campaign(db, seed, campaign, truth).run(start, end)
     store.set_meta("now", iso(end))
     return end
 
@@ -79,46 +86,83 @@ def _draw_key(seed: int, campaign_name: str, email: str, seq_number: int) -> str
     return f"{seed}:{campaign_name}:{email.strip().lower()}:{seq_number}"
 
 
-def _outcome(key: str, tracks_opens: bool, tracks_clicks: bool, sent: datetime) -> dict:
-    """Everything that happens to one email, drawn in a fixed order (so repeatable)."""
-    rng = random.Random(key)
-    u = [rng.random() for _ in range(7)]
-    open_delay, click_delay = rng.uniform(0.2, 30), rng.uniform(0.05, 6)
-    reply_delay, unsub_delay = rng.uniform(0.5, 72), rng.uniform(0.2, 24)
-    open_count, click_count = rng.randint(1, 3), rng.randint(1, 2)
-    out = {"variant_u": u[6], "bounced": u[0] < RATES["bounce"], "open_time": None,
+class _Draws:
+    """One email's random draws, always made in the same order (so repeatable), before
+    knowing what they decide: the variant (``u[6]``) must be known to pick the true reply
+    rate. A truth's extra draws (the reply delay) come from ``rng`` after these."""
+
+    def __init__(self, key: str):
+        rng = self.rng = random.Random(key)
+        self.u = [rng.random() for _ in range(7)]
+        self.open_delay, self.click_delay = rng.uniform(0.2, 30), rng.uniform(0.05, 6)
+        self.reply_delay, self.unsub_delay = rng.uniform(0.5, 72), rng.uniform(0.2, 24)
+        self.open_count, self.click_count = rng.randint(1, 3), rng.randint(1, 2)
+
+    @property
+    def variant_u(self) -> float:
+        return self.u[6]
+
+
+def _outcome(draws: _Draws, tracks_opens: bool, tracks_clicks: bool, sent: datetime,
+             truth: "_EmailTruth | None" = None) -> dict:
+    """Everything that happens to one email. Without a ``truth``, the fixed RATES."""
+    u = draws.u
+    bounce = RATES["bounce"] if truth is None else truth.bounce
+    out = {"variant_u": u[6], "bounced": u[0] < bounce, "open_time": None,
            "open_count": 0, "click_time": None, "click_count": 0, "reply_time": None,
-           "category": None, "unsub_time": None}
+           "category": None, "unsub_time": None, "sequence_goes_on": False}
     if out["bounced"]:
         return out
     opened = tracks_opens and u[1] < RATES["open"]
     if opened:
-        out["open_time"] = sent + timedelta(hours=open_delay)
-        out["open_count"] = open_count
+        out["open_time"] = sent + timedelta(hours=draws.open_delay)
+        out["open_count"] = draws.open_count
     clicked = u[2] < (RATES["click_after_open"] if tracks_opens else RATES["click_untracked"])
     if tracks_clicks and clicked and (opened or not tracks_opens):
         base = out["open_time"] or sent
-        out["click_time"] = base + timedelta(hours=click_delay)
-        out["click_count"] = click_count
-    if u[3] < RATES["reply"]:
-        out["reply_time"] = sent + timedelta(hours=reply_delay)
+        out["click_time"] = base + timedelta(hours=draws.click_delay)
+        out["click_count"] = draws.click_count
+    if truth is not None:
+        _truth_reply(out, draws, sent, truth)
+    elif u[3] < RATES["reply"]:
+        out["reply_time"] = sent + timedelta(hours=draws.reply_delay)
         total = 0.0
         for name, share in REPLY_CATEGORIES:
             total += share
             if u[5] < total:
                 out["category"] = name
                 break
-    elif u[4] < RATES["unsubscribe"]:
-        out["unsub_time"] = sent + timedelta(hours=unsub_delay)
+    if out["reply_time"] is None and u[4] < RATES["unsubscribe"]:
+        out["unsub_time"] = sent + timedelta(hours=draws.unsub_delay)
     return out
+
+
+class _EmailTruth:
+    """What a campaign's truth says about one email: its bounce and reply probabilities."""
+
+    def __init__(self, truth: Truth, bounce: float, reply: float):
+        self.truth, self.bounce, self.reply = truth, bounce, reply
+
+
+def _truth_reply(out: dict, draws: _Draws, sent: datetime, email: _EmailTruth) -> None:
+    """The reply under a truth: its rate, category and delay (truth.py says what each does)."""
+    if draws.u[3] >= email.reply:
+        return
+    delay = email.truth.reply_delay(draws.rng) or timedelta(hours=draws.reply_delay)
+    out["reply_time"] = sent + delay
+    out["category"] = email.truth.category(draws.u[5])
+    if out["category"] == UNSUBSCRIBE:
+        out["unsub_time"] = out["reply_time"]
+    out["sequence_goes_on"] = out["category"] == OUT_OF_OFFICE
 
 
 class _Campaign:
     """One campaign's simulation over one clock advance; state is kept in memory and
     written back in a few batched statements at the end."""
 
-    def __init__(self, db, seed: int, row):
+    def __init__(self, db, seed: int, row, truth: Truth | None = None):
         self.db, self.seed, self.row, self.cid = db, seed, row, row["id"]
+        self.truth = truth
         self.steps = []
         for s in db.execute("SELECT * FROM sequences WHERE campaign_id = ? ORDER BY seq_number",
                             (self.cid,)).fetchall():
@@ -143,6 +187,12 @@ class _Campaign:
         self.changed: dict[int, dict] = {}
         self.unsubscribed: set[int] = set()
         self.bounced: set[str] = set()
+        # Day 0 of a truth's bounce schedule: the date of the campaign's first email.
+        self.first_sent = None
+        if truth is not None and truth.needs_days:
+            first = db.execute("SELECT MIN(sent_time) FROM sent_emails WHERE campaign_id = ?",
+                               (self.cid,)).fetchone()[0]
+            self.first_sent = parse_iso(first) if first else None
 
     def _load_leads(self) -> list[dict]:
         rows = self.db.execute(
@@ -236,13 +286,14 @@ class _Campaign:
         position = lead["next_step"]
         step, variants = self.steps[min(position, len(self.steps)) - 1]
         key = _draw_key(self.seed, self.row["name"] or "", email, step["seq_number"])
-        result = _outcome(key, self.tracks_opens, self.tracks_clicks, when)
+        draws = _Draws(key)
+        chosen = None
         variant_id, subject, body = None, step["subject"], step["email_body"]
         if variants:
             total, chosen = 0, variants[-1]
             for v in variants:
                 total += v["pct"]
-                if result["variant_u"] * 100 < total:
+                if draws.variant_u * 100 < total:
                     chosen = v
                     break
             variant_id, subject, body = chosen["id"], chosen["subject"], chosen["email_body"]
@@ -253,6 +304,13 @@ class _Campaign:
         # Rotate senders by a stable hash of the address, not by database ids.
         spread = zlib.crc32(email.strip().lower().encode("utf-8"))
         account_id = self.accounts[(spread + position) % len(self.accounts)][0]
+        email_truth = None
+        if self.truth is not None:
+            label = chosen["variant_label"] if chosen is not None else None
+            email_truth = _EmailTruth(
+                self.truth, self.truth.bounce_rate(account_id, self._day(when), RATES["bounce"]),
+                self.truth.reply_rate(step["seq_number"], label, RATES["reply"]))
+        result = _outcome(draws, self.tracks_opens, self.tracks_clicks, when, email_truth)
         category = self.categories.get(result["category"]) if result["category"] else None
         self.sent_rows.append((
             self.cid, lead["id"], lead["map_id"], step["id"], step["seq_number"], variant_id,
@@ -263,16 +321,16 @@ class _Campaign:
 
         stop_rule = self.row["stop_lead_settings"]
         changes = {"last_sent_at": iso(when), "next_step": position + 1, "next_due": None}
+        if category is not None:
+            changes["category_id"] = category
         if result["bounced"]:
             changes["status"] = "STOPPED"
             self.bounced.add(email)
         elif result["unsub_time"]:
             changes["status"] = "STOPPED"
             self.unsubscribed.add(lead["id"])
-        elif result["reply_time"]:
+        elif result["reply_time"] and not result["sequence_goes_on"]:
             changes["status"] = "COMPLETED"
-            if category is not None:
-                changes["category_id"] = category
         elif (stop_rule == "CLICK_ON_A_LINK" and result["click_time"]) or \
                 (stop_rule == "OPEN_AN_EMAIL" and result["open_time"]):
             changes["status"] = "COMPLETED"
@@ -284,6 +342,16 @@ class _Campaign:
             lead["due"] = when + timedelta(days=delay)
             changes["next_due"] = iso(lead["due"])
         self._set(lead, **changes)
+
+    def _day(self, when: datetime) -> int:
+        """Which day of the campaign's sending ``when`` is (0: the first email's date, in the
+        campaign's timezone); only a truth's bounce schedule asks."""
+        if self.truth is None or not self.truth.needs_days:
+            return 0
+        if self.first_sent is None:
+            self.first_sent = when
+        tz = ZoneInfo(self.schedule["tz"])
+        return (when.astimezone(tz).date() - self.first_sent.astimezone(tz).date()).days
 
     def _set(self, lead: dict, **changes) -> None:
         """Change a lead's in-memory state and remember the change for _write_back."""

@@ -81,6 +81,11 @@ CREATE INDEX sent_emails_campaign ON sent_emails (campaign_id, sent_time);
 CREATE INDEX sent_emails_lead ON sent_emails (campaign_id, lead_id);
 CREATE INDEX sent_emails_map ON sent_emails (map_id);
 """
+# A campaign's known truth for the simulation (JSON, see truth.py); no row: the default rates.
+# Kept apart so that _open() can add it to a file made before truths existed.
+_TRUTH_TABLE = """CREATE TABLE IF NOT EXISTS campaign_truth (
+    campaign_id INTEGER PRIMARY KEY, data TEXT NOT NULL, updated_at TEXT NOT NULL)"""
+SCHEMA += _TRUTH_TABLE + ";\n"
 
 # Distinct id ranges per table, so a client that mixes up a lead id and a campaign id gets
 # a 404 instead of silently touching the wrong thing.
@@ -92,7 +97,7 @@ ID_STARTS = {
 
 _TABLES = ["meta", "campaigns", "sequences", "variants", "email_accounts",
            "campaign_accounts", "leads", "campaign_leads", "categories", "suppressions",
-           "sent_emails"]
+           "sent_emails", "campaign_truth"]
 
 
 def default_db_path() -> Path:
@@ -184,6 +189,12 @@ class Store:
         elif self.get_meta("instance_id") is None:   # a file from before instance ids
             with self.transaction():
                 self.set_meta("instance_id", uuid.uuid4().hex)
+        if exists and not self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='campaign_truth'"
+                ).fetchone():
+            # A file from before truths: the table is only added, nothing is read differently.
+            with self.transaction():
+                self.conn.execute(_TRUTH_TABLE)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -301,6 +312,20 @@ class Store:
         return self.conn.execute(
             "SELECT 1 FROM suppressions WHERE kind = ? AND value IN (?, ?)",
             (kind, email, domain)).fetchone() is not None
+
+    def truth(self, campaign_id: int) -> str | None:
+        """The campaign's stored truth (JSON text, see truth.py), or None."""
+        row = self.conn.execute("SELECT data FROM campaign_truth WHERE campaign_id = ?",
+                                (campaign_id,)).fetchone()
+        return row[0] if row else None
+
+    def set_truth(self, campaign_id: int, data: str | None) -> None:
+        """Store the campaign's truth (JSON text); None removes it."""
+        if data is None:
+            self.conn.execute("DELETE FROM campaign_truth WHERE campaign_id = ?", (campaign_id,))
+            return
+        self.conn.execute("INSERT OR REPLACE INTO campaign_truth VALUES (?, ?, ?)",
+                          (campaign_id, data, self.now_iso()))
 
     def add_suppressions(self, kind: str, values: list[str]) -> None:
         self.conn.executemany("INSERT OR IGNORE INTO suppressions VALUES (?, ?)",
