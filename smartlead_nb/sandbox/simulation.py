@@ -148,7 +148,9 @@ def _truth_reply(out: dict, draws: _Draws, sent: datetime, email: _EmailTruth) -
     """The reply under a truth: its rate, category and delay (truth.py says what each does)."""
     if draws.u[3] >= email.reply:
         return
-    delay = email.truth.reply_delay(draws.rng) or timedelta(hours=draws.reply_delay)
+    delay = email.truth.reply_delay(draws.rng)
+    if delay is None:                       # no reply_delay_days: the default delay
+        delay = timedelta(hours=draws.reply_delay)
     out["reply_time"] = sent + delay
     out["category"] = email.truth.category(draws.u[5])
     if out["category"] == UNSUBSCRIBE:
