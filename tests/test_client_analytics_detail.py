@@ -252,3 +252,12 @@ def test_other_documented_shapes_are_tolerated(canned):
 def test_module_examples_run():
     result = doctest.testmod(analytics_detail)
     assert result.failed == 0
+
+
+def test_mailbox_frame_feeds_mailbox_health(client, sending):
+    from smartlead_nb.analysis import mailbox_health
+
+    boxes = client.mailbox_statistics_frame(sending)
+    health = mailbox_health(boxes, by=None)
+    assert sorted(health["sender"]) == sorted(boxes["from_email"])
+    assert health["sent"].sum() == boxes["sent_count"].sum()

@@ -83,8 +83,9 @@ class AnalyticsDetailMixin(Resource):
                               ) -> Iterator[dict]:
         """Yield one record per lead with its ``history`` of SENT and REPLY events.
 
-        ``since`` (``event_time_gt``) keeps leads whose latest event is after that day: the
-        cursor for incremental pulls. Pages of up to 100 (the maximum), ``offset`` moving
+        ``since`` (sent as ``event_time_gt``, a ``YYYY-MM-DD`` date) keeps leads whose latest
+        event is after that date (the sandbox reads it as midnight UTC, so that day's events
+        count): the cursor for incremental pulls. Pages of up to 100 (the maximum), ``offset`` moving
         by each page's length, until ``hasMore`` is false or a page comes back short.
 
         >>> new = list(client.iter_leads_statistics(1001, since="2025-06-05"))  # doctest: +SKIP
