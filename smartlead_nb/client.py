@@ -18,6 +18,7 @@ from ._transport import DEFAULT_TIMEOUT, Response, RetryPolicy, Transport
 from .errors import InputError
 from .resources.accounts import EmailAccountsMixin
 from .resources.analytics import AnalyticsMixin
+from .resources.analytics_detail import AnalyticsDetailMixin
 from .resources.campaigns import CampaignsMixin
 from .resources.confirm import needs_confirmation, refusal
 from .resources.leads import LeadsMixin
@@ -28,7 +29,8 @@ KEY_ENV = "SMARTLEAD_API_KEY"
 BASE_URL_ENV = "SMARTLEAD_BASE_URL"
 
 
-class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin):
+class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin,
+                      AnalyticsDetailMixin):
     """A client for SmartLead's REST API (v1).
 
     Args:
