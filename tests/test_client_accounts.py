@@ -2,7 +2,7 @@ import pytest
 
 from smartlead_nb import BadRequestError, InputError
 
-from .conftest import sent
+from .helpers import sent
 
 
 def test_list_pages_through_all_accounts(client, sandbox):

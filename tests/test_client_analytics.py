@@ -4,7 +4,7 @@ import pytest
 from smartlead_nb import InputError
 from smartlead_nb.resources.analytics import date_windows
 
-from .conftest import START, sent
+from .helpers import START, sent
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from smartlead_nb import BadRequestError, InputError, NotFoundError, Schedule
 from smartlead_nb.settings import CampaignSettings
 
-from .conftest import sent
+from .helpers import sent
 
 
 def test_create_defaults_to_untitled_and_drafted(client):

@@ -3,7 +3,7 @@ import pytest
 from smartlead_nb import InputError, NotFoundError
 from smartlead_nb.frames.responses import lead_upload_counts
 
-from .conftest import sent
+from .helpers import sent
 
 
 def leads(n, start=0):

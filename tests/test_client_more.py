@@ -7,7 +7,7 @@ from smartlead_nb import BadRequestError, InputError, ServerError
 from smartlead_nb.errors import ValidationError
 from smartlead_nb.sandbox import Faults
 
-from .conftest import FAST_RETRIES, sent
+from .helpers import FAST_RETRIES, sent
 
 
 def test_stop_needs_confirmation_and_is_final(client, ready_campaign):

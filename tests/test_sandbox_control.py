@@ -4,7 +4,7 @@ import pytest
 
 from smartlead_nb import InputError
 
-from .conftest import sent
+from .helpers import sent
 
 
 def test_reset_needs_confirmation_then_wipes_everything(client, sandbox):

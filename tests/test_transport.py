@@ -13,7 +13,7 @@ from smartlead_nb import (RateLimitError, RetryPolicy, ServerError, SmartleadCli
 from smartlead_nb.errors import ApiFailure, LeadLimitExhausted, PermissionDeniedError
 from smartlead_nb.sandbox import Faults, Sandbox
 
-from .conftest import FAST_RETRIES, START, sent
+from .helpers import FAST_RETRIES, START, sent
 from .fake_server import Scripted
 
 

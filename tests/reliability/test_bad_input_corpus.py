@@ -26,7 +26,7 @@ import smartlead_nb as sl
 from smartlead_nb.frames.leads import LeadFrameError
 from smartlead_nb.templates import check_templates
 
-from ..conftest import sent
+from ..helpers import sent
 
 CORPUS = Path(__file__).with_name("corpus")
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ import pytest
 
 from smartlead_nb import CampaignPlan, CampaignSettings, InputError, Schedule
 from smartlead_nb.widgets import CampaignBuilder
-from tests.widgets.conftest import HEALTHY, fill
+from tests.helpers.widgets import HEALTHY, fill
 
 
 def test_a_filled_form_is_a_plan(builder, leads):
