@@ -21,7 +21,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import pandas as pd
 
@@ -32,6 +32,9 @@ from .frames.sequences import sequences_from_frame
 from .resources.sequences import check_step
 from .schedule import Schedule
 from .settings import CampaignSettings
+
+if TYPE_CHECKING:  # annotations only: importing the plan loads no HTTP stack
+    from .client import SmartleadClient
 
 PROBLEM_COLUMNS = ["severity", "area", "item", "problem"]
 # The lead-upload flags a plan carries (passed through to upload_leads).
@@ -161,7 +164,7 @@ class CampaignPlan:
         return send_timeline(self.steps(), schedule, start=start,
                              leads=leads.leads if leads is not None else None)
 
-    def summary(self, client=None) -> pd.DataFrame:
+    def summary(self, client: SmartleadClient | None = None) -> pd.DataFrame:
         """What :meth:`launch` will create, in plain words: one row per part of the campaign.
 
         With a ``client`` the sender accounts are named by their addresses (one request).
@@ -217,7 +220,7 @@ class CampaignPlan:
                 f"started now")
 
     # -- check ----------------------------------------------------------------------------------
-    def check(self, client=None) -> pd.DataFrame:
+    def check(self, client: SmartleadClient | None = None) -> pd.DataFrame:
         """Every problem that would stop or spoil the campaign, as a DataFrame.
 
         ``severity`` is ``error`` (launch would fail or send something wrong) or
@@ -313,7 +316,7 @@ class CampaignPlan:
         return pd.DataFrame(rows, columns=["step", "method", "url", "json"])
 
     # -- launch ----------------------------------------------------------------------------------
-    def launch(self, client, *, start: bool = False, confirm: bool = False,
+    def launch(self, client: SmartleadClient, *, start: bool = False, confirm: bool = False,
                state: str | os.PathLike | None | bool = True, journal: Any = True,
                progress: bool = True, confirm_overrides: bool = False) -> "LaunchResult":
         """Create and configure the campaign in SmartLead's order; resumable.
