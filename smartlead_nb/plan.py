@@ -1,10 +1,18 @@
 """``CampaignPlan``: a whole campaign as data, checked, previewed as requests, then launched.
 
->>> plan = CampaignPlan(name="Q1 outreach", sequences=steps_frame, leads=leads_frame,
+>>> import pandas as pd
+>>> steps = pd.DataFrame({"seq_number": [1, 2], "delay_in_days": [0, 3],
+...                       "subject": ["Idea for {{company_name}}", ""],
+...                       "email_body": ["Hi {{first_name}}", "Following up"]})
+>>> leads = pd.DataFrame({"Email": ["ana@example.com", "not-an-email"],
+...                       "First Name": ["Ana", "Bo"], "Company": ["Acme", "Bolt"]})
+>>> plan = CampaignPlan(name="Q1 outreach", sequences=steps, leads=leads,
 ...                     email_accounts=[3001, 3002],
-...                     schedule=Schedule("America/New_York", days="Mon-Fri"))   # doctest: +SKIP
->>> plan.check()          # a DataFrame of problems; empty when there are none    # doctest: +SKIP
->>> plan.dry_run()        # the exact requests launch() would send               # doctest: +SKIP
+...                     schedule=Schedule("America/New_York", days="Mon-Fri"))
+>>> plan.check()[["area", "item"]].values.tolist()   # problems; empty when there are none
+[['leads', 'row 1'], ['settings', '']]
+>>> plan.dry_run()["step"].tolist()  # the exact requests launch() would send
+['create', 'sequences', 'email_accounts', 'leads', 'schedule']
 >>> result = plan.launch(client)    # DRAFTED, fully configured; re-run resumes   # doctest: +SKIP
 
 ``launch`` follows SmartLead's order (create, sequences, sender accounts, leads, schedule,

@@ -38,3 +38,11 @@ def test_environment_yml_installs_this_package_and_matches_pyproject():
 def test_core_install_keeps_jupyter_out():
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     assert not any(re.match(r"(ipywidgets|jupyter|notebook|voila|ipykernel)", d) for d in deps)
+
+
+def test_the_test_command_runs_the_packages_examples():
+    """``python -m pytest`` (the README's command) runs every ``>>>`` example in the package, so
+    a docstring's example cannot rot unnoticed."""
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert "--doctest-modules" in options["addopts"].split()
+    assert "smartlead_nb" in options["testpaths"]
