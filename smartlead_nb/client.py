@@ -14,7 +14,7 @@ import os
 from typing import Any, Mapping
 
 from ._ratelimit import STANDARD, RateLimit
-from ._transport import DEFAULT_TIMEOUT, Response, RetryPolicy, Transport
+from ._transport import DEFAULT_TIMEOUT, RateLimitStatus, Response, RetryPolicy, Transport
 from .errors import InputError
 from .resources.accounts import EmailAccountsMixin
 from .resources.analytics import AnalyticsMixin
@@ -101,7 +101,7 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         return self._transport.fingerprint
 
     @property
-    def last_rate_limit(self):
+    def last_rate_limit(self) -> RateLimitStatus:
         """What the last response said about the budget (``X-RateLimit-*`` headers)."""
         return self._transport.last_rate_limit
 

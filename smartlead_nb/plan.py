@@ -1,10 +1,18 @@
 """``CampaignPlan``: a whole campaign as data, checked, previewed as requests, then launched.
 
->>> plan = CampaignPlan(name="Q1 outreach", sequences=steps_frame, leads=leads_frame,
+>>> import pandas as pd
+>>> steps = pd.DataFrame({"seq_number": [1, 2], "delay_in_days": [0, 3],
+...                       "subject": ["Idea for {{company_name}}", ""],
+...                       "email_body": ["Hi {{first_name}}", "Following up"]})
+>>> leads = pd.DataFrame({"Email": ["ana@example.com", "not-an-email"],
+...                       "First Name": ["Ana", "Bo"], "Company": ["Acme", "Bolt"]})
+>>> plan = CampaignPlan(name="Q1 outreach", sequences=steps, leads=leads,
 ...                     email_accounts=[3001, 3002],
-...                     schedule=Schedule("America/New_York", days="Mon-Fri"))   # doctest: +SKIP
->>> plan.check()          # a DataFrame of problems; empty when there are none    # doctest: +SKIP
->>> plan.dry_run()        # the exact requests launch() would send               # doctest: +SKIP
+...                     schedule=Schedule("America/New_York", days="Mon-Fri"))
+>>> plan.check()[["area", "item"]].values.tolist()   # problems; empty when there are none
+[['leads', 'row 1'], ['settings', '']]
+>>> plan.dry_run()["step"].tolist()  # the exact requests launch() would send
+['create', 'sequences', 'email_accounts', 'leads', 'schedule']
 >>> result = plan.launch(client)    # DRAFTED, fully configured; re-run resumes   # doctest: +SKIP
 
 ``launch`` follows SmartLead's order (create, sequences, sender accounts, leads, schedule,
@@ -21,7 +29,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import pandas as pd
 
@@ -32,6 +40,9 @@ from .frames.sequences import sequences_from_frame
 from .resources.sequences import check_step
 from .schedule import Schedule
 from .settings import CampaignSettings
+
+if TYPE_CHECKING:  # annotations only: importing the plan loads no HTTP stack
+    from .client import SmartleadClient
 
 PROBLEM_COLUMNS = ["severity", "area", "item", "problem"]
 # The lead-upload flags a plan carries (passed through to upload_leads).
@@ -161,7 +172,7 @@ class CampaignPlan:
         return send_timeline(self.steps(), schedule, start=start,
                              leads=leads.leads if leads is not None else None)
 
-    def summary(self, client=None) -> pd.DataFrame:
+    def summary(self, client: SmartleadClient | None = None) -> pd.DataFrame:
         """What :meth:`launch` will create, in plain words: one row per part of the campaign.
 
         With a ``client`` the sender accounts are named by their addresses (one request).
@@ -217,7 +228,7 @@ class CampaignPlan:
                 f"started now")
 
     # -- check ----------------------------------------------------------------------------------
-    def check(self, client=None) -> pd.DataFrame:
+    def check(self, client: SmartleadClient | None = None) -> pd.DataFrame:
         """Every problem that would stop or spoil the campaign, as a DataFrame.
 
         ``severity`` is ``error`` (launch would fail or send something wrong) or
@@ -313,7 +324,7 @@ class CampaignPlan:
         return pd.DataFrame(rows, columns=["step", "method", "url", "json"])
 
     # -- launch ----------------------------------------------------------------------------------
-    def launch(self, client, *, start: bool = False, confirm: bool = False,
+    def launch(self, client: SmartleadClient, *, start: bool = False, confirm: bool = False,
                state: str | os.PathLike | None | bool = True, journal: Any = True,
                progress: bool = True, confirm_overrides: bool = False) -> "LaunchResult":
         """Create and configure the campaign in SmartLead's order; resumable.

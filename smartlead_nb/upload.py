@@ -19,7 +19,7 @@ import warnings
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,9 @@ from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
 from .frames.responses import lead_upload_counts
 from .journal import Journal, batch_digest
 from .resources.leads import lead_upload_settings
+
+if TYPE_CHECKING:  # annotations only: importing the uploader loads no HTTP stack
+    from .client import SmartleadClient
 
 # Per-row outcomes of an upload, beyond those leads_from_frame gives rows it rejects.
 UPLOADED = "uploaded"
@@ -109,7 +112,7 @@ def default_journal_path(client, campaign_id: int) -> Path:
 
 
 def upload_leads(
-    client,
+    client: SmartleadClient,
     campaign_id: int,
     source: pd.DataFrame | str | os.PathLike | Iterable[pd.DataFrame],
     *,

@@ -10,7 +10,7 @@ from smartlead_nb.plan import CampaignPlan
 from smartlead_nb.sandbox import Faults
 from smartlead_nb.upload import UploadInterrupted
 
-from .conftest import sent
+from .helpers import sent
 
 STEPS = pd.DataFrame({
     "seq_number": [1, 1, 2],

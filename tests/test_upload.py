@@ -10,7 +10,7 @@ from smartlead_nb import InputError
 from smartlead_nb.sandbox import Faults, Sandbox
 from smartlead_nb.upload import UploadInterrupted, upload_leads
 
-from .conftest import FAST_RETRIES, START, sent
+from .helpers import FAST_RETRIES, START, sent
 
 
 def people(n, start=0, domain="example.com"):

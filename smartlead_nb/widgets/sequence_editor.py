@@ -87,8 +87,10 @@ class _Step:
 class SequenceEditor(w.VBox):
     """Edit the steps; ``.frame()`` is the sequences DataFrame, ``.set_steps()`` fills the form.
 
-    >>> editor = SequenceEditor()                               # doctest: +SKIP
-    >>> editor.add_step(subject="Idea for {{company_name}}", body="Hi {{first_name}}")  # doctest: +SKIP
+    >>> editor = SequenceEditor()
+    >>> step = editor.add_step(subject="Idea for {{company_name}}", body="Hi {{first_name}}")
+    >>> editor.frame().to_dict("records")
+    [{'seq_number': 1, 'delay_in_days': 0, 'subject': 'Idea for {{company_name}}', 'email_body': 'Hi {{first_name}}'}]
     """
 
     def __init__(self, on_change: Callable[[], Any] | None = None) -> None:

@@ -22,7 +22,7 @@ from smartlead_nb import RetryPolicy, SmartleadClient
 from smartlead_nb.replay import find_leaks
 from smartlead_nb.sandbox import Faults, Sandbox
 
-from ..conftest import FAST_RETRIES, START
+from ..helpers import FAST_RETRIES, START
 
 CANARY = "sk-canary-0d1e2f3a4b5c6d7e8f90"
 REPO = Path(__file__).resolve().parents[2]
@@ -176,7 +176,7 @@ def test_canary_key_appears_nowhere(tmp_path, debug_logs, monkeypatch):
 
         # -- a widget flow: the key typed into the form, a campaign created
         from smartlead_nb.widgets import CampaignBuilder
-        from tests.widgets.conftest import fill
+        from tests.helpers.widgets import fill
 
         demo = SmartleadClient("not-the-canary", base_url=sb.base_url, rate_limit=None)
         builder = CampaignBuilder(demo, state=tmp_path / "builder-state.json",
