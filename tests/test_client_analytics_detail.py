@@ -13,7 +13,7 @@ from smartlead_nb import InputError, SmartleadClient
 from smartlead_nb.errors import UnexpectedResponse
 from smartlead_nb.resources import analytics_detail
 
-from .conftest import FAST_RETRIES, sent
+from tests.helpers import FAST_RETRIES, sent
 
 JANUARY = ("2025-01-01", "2025-01-31")
 
