@@ -27,6 +27,7 @@ import pandas as pd
 
 from ._ratelimit import cache_dir
 from .errors import InputError, NotFoundError
+from .frames.csv_reader import read_leads_csv
 from .frames.leads import LeadsResult, leads_from_frame
 from .frames.sequences import sequences_from_frame
 from .resources.sequences import check_step
@@ -59,6 +60,10 @@ class CampaignPlan:
         ignore_global_block_list, ignore_unsubscribe_list: let blocked or unsubscribed
             people in; :meth:`launch` then needs ``confirm_overrides=True``.
         ignore_community_bounce_list: SmartLead's flag of that name.
+        read_csv: options for reading ``leads`` when it is a CSV path, as
+            ``pandas.read_csv`` takes them (``{"encoding": "latin-1", "sep": ";"}``); every
+            cell is read as text unless they say otherwise (see
+            :func:`~smartlead_nb.frames.csv_reader.read_leads_csv`).
     """
 
     name: str
@@ -73,6 +78,7 @@ class CampaignPlan:
     ignore_global_block_list: bool = False
     ignore_unsubscribe_list: bool = False
     ignore_community_bounce_list: bool = False
+    read_csv: Mapping[str, Any] | None = None
 
     # -- derived views (recomputed when the inputs change) ------------------------------------
     def steps(self) -> list[dict]:
@@ -101,10 +107,7 @@ class CampaignPlan:
         if isinstance(self.leads, pd.DataFrame):
             return self.leads
         if isinstance(self.leads, (str, os.PathLike)):
-            path = Path(self.leads)
-            if not path.exists():
-                raise InputError(f"no such leads file: {path}")
-            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+            return read_leads_csv(self.leads, **(self.read_csv or {}))
         raise InputError(f"leads must be a DataFrame or a CSV path, got {type(self.leads).__name__}")
 
     def upload_options(self, *, confirm_overrides: bool = False) -> dict[str, bool]:

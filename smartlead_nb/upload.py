@@ -26,6 +26,7 @@ import pandas as pd
 
 from ._ratelimit import cache_dir
 from .errors import InputError, LeadLimitExhausted, SmartleadError
+from .frames.csv_reader import iter_leads_csv
 from .frames.emails import dedupe_key
 from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
 from .frames.responses import lead_upload_counts
@@ -479,26 +480,7 @@ def _chunks(source, csv_chunk_rows: int, read_csv_kwargs) -> Iterator[pd.DataFra
             raise InputError("the leads frame has no rows: nothing to upload")
         yield source
     elif isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        if not path.exists():
-            raise InputError(f"no such CSV file: {path}")
-        kwargs = {"dtype": str, "keep_default_na": False, "na_values": [""], **read_csv_kwargs}
-        rows = 0
-        try:
-            for chunk in pd.read_csv(path, chunksize=csv_chunk_rows, **kwargs):
-                rows += len(chunk)
-                yield chunk
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path} is not UTF-8 ({exc.reason} at byte {exc.start}); "
-                             f"pass encoding='latin-1' (or the file's encoding)") from None
-        except pd.errors.EmptyDataError:
-            raise InputError(f"{path} is empty: no header and no rows") from None
-        except pd.errors.ParserError as exc:
-            raise InputError(f"{path} could not be read as a CSV: {exc}. Check the delimiter "
-                             f"(sep=';' for many European exports), unclosed quotes, and that "
-                             f"it is a text CSV in UTF-8 (or pass encoding=)") from None
-        if rows == 0:
-            raise InputError(f"{path} has a header but no rows: nothing to upload")
+        yield from iter_leads_csv(source, chunk_rows=csv_chunk_rows, **read_csv_kwargs)
     elif isinstance(source, Iterable):
         for i, chunk in enumerate(source):
             if not isinstance(chunk, pd.DataFrame):

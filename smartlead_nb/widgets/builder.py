@@ -23,6 +23,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import InputError
+from ..frames.csv_reader import read_leads_csv
 from ..plan import CampaignPlan
 from ._common import error_message, message
 from .accounts import AccountPicker
@@ -180,9 +181,7 @@ class CampaignBuilder(w.VBox):
         frame = leads
         try:
             if isinstance(leads, (str, os.PathLike)):
-                if not Path(leads).exists():
-                    raise InputError(f"no such leads file: {leads}")
-                frame = pd.read_csv(leads, dtype=str, keep_default_na=False, na_values=[""])
+                frame = read_leads_csv(leads, **(self._plan.read_csv or {}))
             elif leads is not None and not isinstance(leads, pd.DataFrame):
                 raise InputError(f"leads must be a DataFrame or a CSV path, got {type(leads).__name__}")
             self._leads = frame
