@@ -31,7 +31,7 @@ from .frames.emails import dedupe_key
 from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
 from .frames.responses import lead_upload_counts
 from .journal import Journal, batch_digest
-from .resources.leads import lead_upload_settings
+from .resources.leads import lead_upload_settings, pick_upload_flags
 
 # Per-row outcomes of an upload, beyond those leads_from_frame gives rows it rejects.
 UPLOADED = "uploaded"
@@ -153,12 +153,8 @@ def upload_leads(
         raise InputError(f"batch_size must be 1-{MAX_BATCH_SIZE}, got {batch_size!r}")
     if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or not 1 <= max_in_flight <= 16:
         raise InputError(f"max_in_flight must be 1-16, got {max_in_flight!r}")
-    settings = lead_upload_settings(
-        ignore_global_block_list=ignore_global_block_list,
-        ignore_unsubscribe_list=ignore_unsubscribe_list,
-        ignore_duplicate_leads_in_other_campaign=ignore_duplicate_leads_in_other_campaign,
-        ignore_community_bounce_list=ignore_community_bounce_list,
-        return_lead_ids=True, confirm_overrides=confirm_overrides)
+    settings = lead_upload_settings(**pick_upload_flags(locals()), return_lead_ids=True,
+                                    confirm_overrides=confirm_overrides)
     cid = int(client.get_campaign(campaign_id)["id"])  # a clear "not found" before any work
     if journal is True:
         journal_path = default_journal_path(client, cid)
