@@ -581,9 +581,9 @@ def _state_path(client, plan: CampaignPlan, state) -> Path | None:
 
 def _step_bar(enabled: bool, total: int):
     if not enabled:
-        from .upload import _NoBar
+        from .upload import NoBar
 
-        return _NoBar()
+        return NoBar()
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc="launching", unit="step", leave=True)

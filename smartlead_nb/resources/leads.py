@@ -106,8 +106,18 @@ class LeadsMixin(Resource):
                           subject=f"campaign {cid}", shape=dict)
         return coerce_counts(body)
 
-    def _post_lead_batch(self, campaign_id: int, body: bytes) -> dict:
-        """POST an add-leads body that is already serialised and checked (bulk upload)."""
+    def post_lead_batch(self, campaign_id: int, body: bytes) -> dict:
+        """POST one add-leads body that is already serialised and checked; SmartLead's counters.
+
+        The uploader's way in (:func:`smartlead_nb.upload_leads` sends every batch through
+        it). Like :meth:`raw_request` it SKIPS THE CHECKS: no per-lead check and no
+        confirmation of overrides here, so build ``body`` with
+        ``LeadBatchPayload.request_body(lead_upload_settings(...))``, which refuses
+        unconfirmed overrides. Analysts want :meth:`add_leads`.
+
+        >>> client.post_lead_batch(7, b'{"lead_list":[{"email":"a@b.co"}]}')  # doctest: +SKIP
+        {'ok': True, 'upload_count': 1, ...}
+        """
         cid = check_id(campaign_id, "campaign_id")
         path = f"campaigns/{cid}/leads"
         response = self._transport.request("POST", path, data=body)
