@@ -27,7 +27,7 @@ from ..frames.csv_reader import read_leads_csv
 from ..plan import CampaignPlan
 from ._common import error_message, message
 from .accounts import AccountPicker
-from .connection import KeyForm, _live_client
+from .connection import KeyForm, live_client
 from .launch import LaunchPanel
 from .leads_preview import LeadsPreview, LeadsSource
 from .schedule_form import ScheduleForm, SettingsForm
@@ -53,7 +53,7 @@ class CampaignBuilder(w.VBox):
 
     def __init__(self, client, plan: CampaignPlan | None = None, *, state: Any = True,
                  journal: Any = True, namespace: dict | None = None, key_field: bool = True,
-                 make_client: Callable[[str], Any] = _live_client,
+                 make_client: Callable[[str], Any] = live_client,
                  title: str | None = "Campaign builder") -> None:
         self.client = client
         self.result = None
