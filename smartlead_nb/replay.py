@@ -203,9 +203,15 @@ def client_for_connect(rate_limit):
         return None
     from .client import SmartleadClient
 
+    from ._transport import NO_RETRIES
+
     if s.mode == "replay":
+        # Replayed responses come from a file: nothing to pace, nothing to retry, no window
+        # to wait for (429s and 5xx are never recorded anyway). Chosen here, where the
+        # client is built; the transport knows nothing of replay.
         base_url = s.base_url or _first_base_url(s.cassette)
         return SmartleadClient(REPLAY_KEY, base_url=base_url, rate_limit=None,
+                               retry=NO_RETRIES, honour_rate_headers=False,
                                mode="sandbox" if s.target == "sandbox" else "live")
     if s.target == "sandbox":
         return SmartleadClient(os.environ["SMARTLEAD_API_KEY"], base_url=s.base_url,
