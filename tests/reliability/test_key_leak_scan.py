@@ -205,7 +205,7 @@ def test_canary_key_appears_nowhere(tmp_path, debug_logs, monkeypatch):
         # -- a notebook run with the canary as SMARTLEAD_API_KEY, saved
         import nbformat
 
-        from smartlead_nb.replay import CASSETTE_ENV, RECORD_ENV, execute_notebook
+        from smartlead_nb.recorder import CASSETTE_ENV, RECORD_ENV, execute_notebook
 
         places.add("sandbox request log", json.dumps(sb.requests, default=repr))
     # a fresh sandbox for the notebook, as a new user's would be; its key is the canary
