@@ -42,6 +42,8 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
             ``None`` disables the client-side limit.
         retry: how often reads are retried (see ``RetryPolicy``).
         timeout: seconds, or (connect, read).
+        honour_rate_headers: wait when ``X-RateLimit-*`` headers say the window is spent
+            (a replaying client, whose answers come from a file, turns it off).
         identity: what names the account in this client's state files (upload journals,
             launch state, the shared rate budget), together with the key. Defaults to
             ``base_url``; ``connect()`` gives a sandbox's ``instance_id`` instead, since a
@@ -61,6 +63,7 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         mode: str = "live",
         identity: str | None = None,
+        honour_rate_headers: bool = True,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get(KEY_ENV)
         if not key or not str(key).strip():
@@ -72,7 +75,8 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
         self.mode = mode
         self._transport = Transport(self.base_url, str(key).strip(), rate_limit=rate_limit,
-                                    retry=retry, timeout=timeout, identity=identity)
+                                    retry=retry, timeout=timeout, identity=identity,
+                                    honour_rate_headers=honour_rate_headers)
 
     def __repr__(self) -> str:
         limit = self._transport.rate_limit
