@@ -67,9 +67,10 @@ def warmup_stats(req: Request):
         "inbox_count": str(sent - spam),
         "warmup_email_received_count": str(sum(f["received_count"] for f in figures)),
         "stats_by_date": [
-            {"id": n + 1, "date": d.isoformat(), "sent_count": f["sent_count"],
+            # A day's row keeps its id as the window moves (YYYYMMDD).
+            {"id": int(d.strftime("%Y%m%d")), "date": d.isoformat(), "sent_count": f["sent_count"],
              "reply_count": f["reply_count"], "save_from_spam_count": f["save_from_spam_count"]}
-            for n, (d, f) in enumerate(zip(days, figures))],
+            for d, f in zip(days, figures)],
     }
 
 
