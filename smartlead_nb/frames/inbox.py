@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
+from ..errors import InputError
 from .responses import coerce_counts, tidy_frame, to_int
 
 # Where a row may carry its thread with fetch_message_history=true (the sandbox: "history",
@@ -203,9 +204,9 @@ def replies_frame(rows: Iterable[Mapping[str, Any]], *, categories: Mapping[int,
                        "email_account_id", "category_id"):
             frame[col] = frame[col].astype("string")
     if since is not None:
-        frame = frame[frame["reply_time"] >= _timestamp(since)]
+        frame = frame[frame["reply_time"] >= _timestamp(since, "since")]
     if until is not None:
-        frame = frame[frame["reply_time"] <= _timestamp(until)]
+        frame = frame[frame["reply_time"] <= _timestamp(until, "until")]
     # A thread that moved between pages while they were read (a new reply) comes twice.
     frame = frame.drop_duplicates(subset=["email_lead_map_id", "reply_time"])
     return frame.sort_values(["reply_time", "email_lead_map_id"], ascending=False,
@@ -217,11 +218,17 @@ def _utc(series: pd.Series) -> pd.Series:
     return pd.to_datetime(series, utc=True, errors="coerce", format="ISO8601").dt.as_unit("ms")
 
 
-def _timestamp(value: Any) -> pd.Timestamp:
+def _timestamp(value: Any, what: str = "time") -> pd.Timestamp:
     """A UTC timestamp from a date, datetime, Timestamp or ISO text (naive = UTC).
 
     >>> _timestamp("2025-06-01")
     Timestamp('2025-06-01 00:00:00+0000', tz='UTC')
     """
-    stamp = pd.Timestamp(value)
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{what} must be a date or time (e.g. '2025-06-01' or a datetime), "
+                         f"got {value!r}: {exc}") from None
+    if pd.isna(stamp):
+        raise InputError(f"{what} must be a date or time, got {value!r}")
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
