@@ -141,10 +141,17 @@ def test_sort_by_sent_time(api, two):
 
 
 def test_client_filter(api, sandbox):
-    cid = api.ready_campaign(n_leads=60, accounts=2, name="Client campaign")
-    with sandbox._running().store.transaction() as db:   # no client endpoint in the sandbox
-        db.execute("UPDATE campaigns SET client_id = 77 WHERE id = ?", (cid,))
+    cid = api.create("Client campaign", client_id=77)
+    steps = [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0}, "subject": "Hi",
+              "email_body": "<p>Hello</p>"}]
+    assert api.post(f"/campaigns/{cid}/sequences", json={"sequences": steps}).ok
+    assert api.post(f"/campaigns/{cid}/email-accounts",
+                    json={"email_account_ids": api.healthy_account_ids()[:2]}).ok
+    api.add_leads(cid, [{"email": f"c{i}@client.example"} for i in range(80)])
+    assert api.post(f"/campaigns/{cid}/status", json={"status": "START"}).ok
+    api.ready_campaign(n_leads=40, name="No client")
     sandbox.advance(days=8)
+    assert replied(api, cid)
     assert keys(every_row(api, filters={"campaignClientId": [77]})) == replied(api, cid)
     assert every_row(api, filters={"campaignClientId": [78]}) == []
     assert every_row(api, filters={"campaignTagId": [1]}) == []     # no tags in the sandbox
