@@ -46,9 +46,7 @@ def _ids(values: Any, what: str, most: int, hint: str) -> list[int] | None:
     """``None``, one id or an iterable of ids, checked, at most ``most`` of them."""
     if values is None:
         return None
-    if isinstance(values, (int, str)):
-        values = [values]
-    ids = [check_id(v, what) for v in values]
+    ids = [check_id(v, what) for v in _as_list(values)]
     if len(ids) > most:
         raise InputError(f"{len(ids)} {what}s given, but this inbox filter takes at most "
                          f"{most}; {hint}")
@@ -150,11 +148,9 @@ class InboxMixin(Resource):
                 not 1 <= page_size <= MAX_INBOX_PAGE:
             raise InputError(f"page_size must be between 1 and {MAX_INBOX_PAGE}, got "
                              f"{page_size!r}")
-        known = None
-        if any(isinstance(c, str) and not c.strip().isdigit()
-               for values in (categories, exclude_categories) if values is not None
-               for c in ([values] if isinstance(values, (str, int)) else values)):
-            known = self.lead_categories()
+        # Names need the account's categories (ids differ per account): one lookup for both.
+        known = self.lead_categories() if _has_names(categories) or \
+            _has_names(exclude_categories) else None
         filters = inbox_filters(
             view, campaign_id=campaign_id, email_account_id=email_account_id,
             category_ids=_category_ids(categories, known),
@@ -224,18 +220,15 @@ class InboxMixin(Resource):
         names = {c.get("id"): c.get("name") for c in known}
         mailboxes = {a.get("id"): a.get("from_email") for a in self.list_email_accounts()}
         chosen = _category_ids(categories, known)
-        window = None
-        if since is not None and until is not None:
-            window = (since, until)
-        elif since is not None or until is not None:   # still checked before anything is sent
-            inbox_time(since if since is not None else until, "since" if since is not None
-                       else "until")
+        for value, what in ((since, "since"), (until, "until")):
+            if value is not None:
+                inbox_time(value, what)          # refused here, before anything is sent
+        # The API's filter needs both ends; with one, the frame below filters alone.
+        window = (since, until) if since is not None and until is not None else None
         if campaign_ids is None:
             sweeps: list[list[int] | None] = [None]
         else:
-            ids = [check_id(c, "campaign id") for c in
-                   ([campaign_ids] if isinstance(campaign_ids, (int, str)) else campaign_ids)]
-            ids = list(dict.fromkeys(ids))
+            ids = list(dict.fromkeys(check_id(c, "campaign id") for c in _as_list(campaign_ids)))
             if not ids:
                 raise InputError("campaign_ids is empty: pass campaign ids, or None for all "
                                  "campaigns")
@@ -249,14 +242,22 @@ class InboxMixin(Resource):
                              since=since, until=until)
 
 
+def _as_list(values: Any) -> list:
+    return [values] if isinstance(values, (int, str)) else list(values)
+
+
+def _has_names(values: Any) -> bool:
+    """Whether category filters name a category (rather than give its id)."""
+    return values is not None and any(isinstance(v, str) and not v.strip().isdigit()
+                                      for v in _as_list(values))
+
+
 def _category_ids(values: Any, known: list[dict] | None) -> list[int] | None:
     """Category ids from ids or names; names through ``known`` (the account's categories)."""
     if values is None:
         return None
-    if isinstance(values, (int, str)):
-        values = [values]
     ids = []
-    for value in values:
+    for value in _as_list(values):
         if isinstance(value, str) and not value.strip().isdigit():
             wanted = value.strip().lower()
             match = [c for c in known or [] if str(c.get("name", "")).strip().lower() == wanted]
