@@ -21,8 +21,10 @@ from .resources.analytics import AnalyticsMixin
 from .resources.analytics_detail import AnalyticsDetailMixin
 from .resources.campaigns import CampaignsMixin
 from .resources.confirm import needs_confirmation, refusal
+from .resources.inbox import InboxMixin
 from .resources.leads import LeadsMixin
 from .resources.sequences import SequencesMixin
+from .resources.warmup import WarmupMixin
 
 DEFAULT_BASE_URL = "https://server.smartlead.ai/api/v1"
 KEY_ENV = "SMARTLEAD_API_KEY"
@@ -30,7 +32,7 @@ BASE_URL_ENV = "SMARTLEAD_BASE_URL"
 
 
 class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin,
-                      AnalyticsDetailMixin):
+                      AnalyticsDetailMixin, InboxMixin, WarmupMixin):
     """A client for SmartLead's REST API (v1).
 
     Args:
