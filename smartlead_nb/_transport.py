@@ -199,12 +199,6 @@ class Transport:
     ) -> None:
         if not api_key:
             raise ValueError("an API key is required")
-        from . import replay
-
-        if replay.replaying():
-            # Replayed responses come from a file: nothing to pace, nothing to retry, no
-            # window to wait for (429s and 5xx are never recorded anyway).
-            rate_limit, retry, honour_rate_headers = None, NO_RETRIES, False
         self.base_url = base_url.rstrip("/")
         self._origin = _origin(self.base_url)
         self._key = Secret(api_key)

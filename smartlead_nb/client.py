@@ -14,21 +14,25 @@ import os
 from typing import Any, Mapping
 
 from ._ratelimit import STANDARD, RateLimit
-from ._transport import DEFAULT_TIMEOUT, Response, RetryPolicy, Transport
+from ._transport import DEFAULT_TIMEOUT, RateLimitStatus, Response, RetryPolicy, Transport
 from .errors import InputError
 from .resources.accounts import EmailAccountsMixin
 from .resources.analytics import AnalyticsMixin
+from .resources.analytics_detail import AnalyticsDetailMixin
 from .resources.campaigns import CampaignsMixin
 from .resources.confirm import needs_confirmation, refusal
+from .resources.inbox import InboxMixin
 from .resources.leads import LeadsMixin
 from .resources.sequences import SequencesMixin
+from .resources.warmup import WarmupMixin
 
 DEFAULT_BASE_URL = "https://server.smartlead.ai/api/v1"
 KEY_ENV = "SMARTLEAD_API_KEY"
 BASE_URL_ENV = "SMARTLEAD_BASE_URL"
 
 
-class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin):
+class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin,
+                      AnalyticsDetailMixin, InboxMixin, WarmupMixin):
     """A client for SmartLead's REST API (v1).
 
     Args:
@@ -40,6 +44,8 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
             ``None`` disables the client-side limit.
         retry: how often reads are retried (see ``RetryPolicy``).
         timeout: seconds, or (connect, read).
+        honour_rate_headers: wait when ``X-RateLimit-*`` headers say the window is spent
+            (a replaying client, whose answers come from a file, turns it off).
         identity: what names the account in this client's state files (upload journals,
             launch state, the shared rate budget), together with the key. Defaults to
             ``base_url``; ``connect()`` gives a sandbox's ``instance_id`` instead, since a
@@ -59,6 +65,7 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         mode: str = "live",
         identity: str | None = None,
+        honour_rate_headers: bool = True,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get(KEY_ENV)
         if not key or not str(key).strip():
@@ -70,7 +77,8 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
         self.mode = mode
         self._transport = Transport(self.base_url, str(key).strip(), rate_limit=rate_limit,
-                                    retry=retry, timeout=timeout, identity=identity)
+                                    retry=retry, timeout=timeout, identity=identity,
+                                    honour_rate_headers=honour_rate_headers)
 
     def __repr__(self) -> str:
         limit = self._transport.rate_limit
@@ -99,7 +107,7 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         return self._transport.fingerprint
 
     @property
-    def last_rate_limit(self):
+    def last_rate_limit(self) -> RateLimitStatus:
         """What the last response said about the budget (``X-RateLimit-*`` headers)."""
         return self._transport.last_rate_limit
 

@@ -18,8 +18,11 @@ the file, never silently skipped. While an upload uses a journal it holds a lock
 (``<journal>.lock``), so a second process on the same journal waits for the first to finish
 (then finds its batches confirmed) instead of sending them all again.
 
->>> with Journal.locked("uploads/acme-campaign-7.jsonl") as book:    # doctest: +SKIP
-...     book.confirmed                       # batches confirmed by earlier runs
+>>> import pathlib, tempfile
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "acme-campaign-7.jsonl"
+>>> with Journal.locked(path) as book:
+...     book.confirmed                       # batches confirmed by earlier runs: none yet
+{}
 """
 
 from __future__ import annotations

@@ -1,10 +1,18 @@
 """``CampaignPlan``: a whole campaign as data, checked, previewed as requests, then launched.
 
->>> plan = CampaignPlan(name="Q1 outreach", sequences=steps_frame, leads=leads_frame,
+>>> import pandas as pd
+>>> steps = pd.DataFrame({"seq_number": [1, 2], "delay_in_days": [0, 3],
+...                       "subject": ["Idea for {{company_name}}", ""],
+...                       "email_body": ["Hi {{first_name}}", "Following up"]})
+>>> leads = pd.DataFrame({"Email": ["ana@example.com", "not-an-email"],
+...                       "First Name": ["Ana", "Bo"], "Company": ["Acme", "Bolt"]})
+>>> plan = CampaignPlan(name="Q1 outreach", sequences=steps, leads=leads,
 ...                     email_accounts=[3001, 3002],
-...                     schedule=Schedule("America/New_York", days="Mon-Fri"))   # doctest: +SKIP
->>> plan.check()          # a DataFrame of problems; empty when there are none    # doctest: +SKIP
->>> plan.dry_run()        # the exact requests launch() would send               # doctest: +SKIP
+...                     schedule=Schedule("America/New_York", days="Mon-Fri"))
+>>> plan.check()[["area", "item"]].values.tolist()   # problems; empty when there are none
+[['leads', 'row 1'], ['settings', '']]
+>>> plan.dry_run()["step"].tolist()  # the exact requests launch() would send
+['create', 'sequences', 'email_accounts', 'leads', 'schedule']
 >>> result = plan.launch(client)    # DRAFTED, fully configured; re-run resumes   # doctest: +SKIP
 
 ``launch`` follows SmartLead's order (create, sequences, sender accounts, leads, schedule,
@@ -21,22 +29,26 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import pandas as pd
 
 from ._ratelimit import cache_dir
 from .errors import InputError, NotFoundError
-from .frames.leads import LeadsResult, leads_from_frame
+from .frames.accounts import sender_problems
+from .frames.clean import is_missing
+from .frames.csv_reader import read_leads_csv
+from .frames.leads import MAX_BATCH_SIZE, LeadsResult, leads_from_frame
 from .frames.sequences import sequences_from_frame
+from .resources.leads import UPLOAD_FLAGS, lead_upload_settings, pick_upload_flags  # noqa: F401
 from .resources.sequences import check_step
 from .schedule import Schedule
 from .settings import CampaignSettings
 
+if TYPE_CHECKING:  # annotations only: importing the plan loads no HTTP stack
+    from .client import SmartleadClient
+
 PROBLEM_COLUMNS = ["severity", "area", "item", "problem"]
-# The lead-upload flags a plan carries (passed through to upload_leads).
-UPLOAD_FLAGS = ("ignore_global_block_list", "ignore_unsubscribe_list",
-                "ignore_duplicate_leads_in_other_campaign", "ignore_community_bounce_list")
 STEPS = ("create", "sequences", "email_accounts", "leads", "schedule", "settings", "start")
 
 
@@ -59,6 +71,10 @@ class CampaignPlan:
         ignore_global_block_list, ignore_unsubscribe_list: let blocked or unsubscribed
             people in; :meth:`launch` then needs ``confirm_overrides=True``.
         ignore_community_bounce_list: SmartLead's flag of that name.
+        read_csv: options for reading ``leads`` when it is a CSV path, as
+            ``pandas.read_csv`` takes them (``{"encoding": "latin-1", "sep": ";"}``); every
+            cell is read as text unless they say otherwise (see
+            :func:`~smartlead_nb.frames.csv_reader.read_leads_csv`).
     """
 
     name: str
@@ -73,6 +89,7 @@ class CampaignPlan:
     ignore_global_block_list: bool = False
     ignore_unsubscribe_list: bool = False
     ignore_community_bounce_list: bool = False
+    read_csv: Mapping[str, Any] | None = None
 
     # -- derived views (recomputed when the inputs change) ------------------------------------
     def steps(self) -> list[dict]:
@@ -101,10 +118,7 @@ class CampaignPlan:
         if isinstance(self.leads, pd.DataFrame):
             return self.leads
         if isinstance(self.leads, (str, os.PathLike)):
-            path = Path(self.leads)
-            if not path.exists():
-                raise InputError(f"no such leads file: {path}")
-            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+            return read_leads_csv(self.leads, **(self.read_csv or {}))
         raise InputError(f"leads must be a DataFrame or a CSV path, got {type(self.leads).__name__}")
 
     def upload_options(self, *, confirm_overrides: bool = False) -> dict[str, bool]:
@@ -119,9 +133,7 @@ class CampaignPlan:
          'ignore_duplicate_leads_in_other_campaign': True, 'ignore_community_bounce_list': False,
          'confirm_overrides': False}
         """
-        from .resources.leads import lead_upload_settings
-
-        flags = {f: bool(getattr(self, f)) for f in UPLOAD_FLAGS}
+        flags = pick_upload_flags(vars(self))
         lead_upload_settings(**flags, confirm_overrides=confirm_overrides)  # refuses early
         return {**flags, "confirm_overrides": confirm_overrides is True}
 
@@ -161,7 +173,7 @@ class CampaignPlan:
         return send_timeline(self.steps(), schedule, start=start,
                              leads=leads.leads if leads is not None else None)
 
-    def summary(self, client=None) -> pd.DataFrame:
+    def summary(self, client: SmartleadClient | None = None) -> pd.DataFrame:
         """What :meth:`launch` will create, in plain words: one row per part of the campaign.
 
         With a ``client`` the sender accounts are named by their addresses (one request).
@@ -217,7 +229,7 @@ class CampaignPlan:
                 f"started now")
 
     # -- check ----------------------------------------------------------------------------------
-    def check(self, client=None) -> pd.DataFrame:
+    def check(self, client: SmartleadClient | None = None) -> pd.DataFrame:
         """Every problem that would stop or spoil the campaign, as a DataFrame.
 
         ``severity`` is ``error`` (launch would fail or send something wrong) or
@@ -261,7 +273,7 @@ class CampaignPlan:
                                         columns=leads.mapping)
             for _, row in templates.iterrows():
                 severity = "error" if row["problem"] == "unknown tag" else "warning"
-                item = f"step {row['seq_number']}" + (f" {row['variant_label']}" if _present(row.get("variant_label")) else "")
+                item = f"step {row['seq_number']}" + (f" {row['variant_label']}" if not is_missing(row.get("variant_label")) else "")
                 add(severity, "sequence", item, row["message"])
         if not self.email_accounts:
             add("error", "email_accounts", "", "no sender accounts: SmartLead will not start without one")
@@ -275,7 +287,7 @@ class CampaignPlan:
         return pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
 
     # -- dry run ---------------------------------------------------------------------------------
-    def dry_run(self, batch_size: int = 400) -> pd.DataFrame:
+    def dry_run(self, batch_size: int = MAX_BATCH_SIZE) -> pd.DataFrame:
         """The requests :meth:`launch` would send, in order, with the key shown as REDACTED.
 
         The campaign id is not known before it is created, so paths show ``{campaign_id}``.
@@ -299,10 +311,8 @@ class CampaignPlan:
                 {"email_account_ids": [int(a) for a in self.email_accounts]})
         leads = self.checked_leads()
         if leads is not None:
-            from .resources.leads import lead_upload_settings
-
-            flags = {f: bool(getattr(self, f)) for f in UPLOAD_FLAGS}
-            settings = lead_upload_settings(**flags, return_lead_ids=True, confirm_overrides=True)
+            settings = lead_upload_settings(**pick_upload_flags(vars(self)), return_lead_ids=True,
+                                            confirm_overrides=True)
             for payload in leads.json_batches(batch_size):
                 req("leads", "POST", "campaigns/{campaign_id}/leads",
                     json.loads(payload.request_body(settings)))
@@ -313,7 +323,7 @@ class CampaignPlan:
         return pd.DataFrame(rows, columns=["step", "method", "url", "json"])
 
     # -- launch ----------------------------------------------------------------------------------
-    def launch(self, client, *, start: bool = False, confirm: bool = False,
+    def launch(self, client: SmartleadClient, *, start: bool = False, confirm: bool = False,
                state: str | os.PathLike | None | bool = True, journal: Any = True,
                progress: bool = True, confirm_overrides: bool = False) -> "LaunchResult":
         """Create and configure the campaign in SmartLead's order; resumable.
@@ -514,16 +524,9 @@ def _account_problems(client, ids: Iterable[int]) -> list[tuple[str, str]]:
         if account is None:
             problems.append((f"account {account_id}", "no such sender account in this SmartLead account"))
             continue
-        if not (account.get("is_smtp_success") and account.get("is_imap_success")):
-            problems.append((f"account {account_id}", f"{account.get('from_email')}: SMTP/IMAP not connected"))
-        warmup = (account.get("warmup_details") or {}).get("status")
-        if warmup and warmup != "ACTIVE":
-            problems.append((f"account {account_id}", f"{account.get('from_email')}: warm-up is {warmup}"))
+        problems += [(f"account {account_id}", f"{account.get('from_email')}: {problem}")
+                     for problem in sender_problems(account)]
     return problems
-
-
-def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA
 
 
 class _PlanState:
@@ -589,9 +592,9 @@ def _state_path(client, plan: CampaignPlan, state) -> Path | None:
 
 def _step_bar(enabled: bool, total: int):
     if not enabled:
-        from .upload import _NoBar
+        from .upload import NoBar
 
-        return _NoBar()
+        return NoBar()
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc="launching", unit="step", leave=True)

@@ -21,7 +21,8 @@ it appears, and 429 and 5xx responses are never written. Requests match on metho
 port, path, query) and body, so a changed payload fails loudly instead of replaying a stale
 answer.
 
-The recorder runs notebooks through nbclient and saves one cassette per notebook::
+The recorder (:mod:`smartlead_nb.recorder`) runs notebooks through nbclient and saves one
+cassette per notebook::
 
     python -m smartlead_nb.replay record notebooks/02_leads_from_csv.ipynb          # sandbox
     SMARTLEAD_API_KEY=... python -m smartlead_nb.replay record --target live notebooks/*.ipynb
@@ -203,9 +204,15 @@ def client_for_connect(rate_limit):
         return None
     from .client import SmartleadClient
 
+    from ._transport import NO_RETRIES
+
     if s.mode == "replay":
+        # Replayed responses come from a file: nothing to pace, nothing to retry, no window
+        # to wait for (429s and 5xx are never recorded anyway). Chosen here, where the
+        # client is built; the transport knows nothing of replay.
         base_url = s.base_url or _first_base_url(s.cassette)
         return SmartleadClient(REPLAY_KEY, base_url=base_url, rate_limit=None,
+                               retry=NO_RETRIES, honour_rate_headers=False,
                                mode="sandbox" if s.target == "sandbox" else "live")
     if s.target == "sandbox":
         return SmartleadClient(os.environ["SMARTLEAD_API_KEY"], base_url=s.base_url,
@@ -214,7 +221,7 @@ def client_for_connect(rate_limit):
 
 
 # -- cassette files ----------------------------------------------------------------------------
-_INFO_KEY = "smartlead_nb"
+INFO_KEY = "smartlead_nb"   # the block of recorder facts at the top of a cassette
 
 
 def read_info(cassette: Path) -> dict:
@@ -223,7 +230,7 @@ def read_info(cassette: Path) -> dict:
 
     with open(cassette, encoding="utf-8") as f:
         data = yaml.safe_load(f) or {}
-    info = dict(data.get(_INFO_KEY) or {})
+    info = dict(data.get(INFO_KEY) or {})
     if not info.get("base_url"):
         info["base_url"] = _base_from_interactions(data)
     if not info.get("target"):
@@ -245,17 +252,6 @@ def _base_from_interactions(data: dict) -> str | None:
     return None
 
 
-def write_info(cassette: Path, **info: Any) -> None:
-    """Put a short header and the ``smartlead_nb:`` block at the top of a recorded cassette."""
-    text = cassette.read_text(encoding="utf-8")
-    text = re.sub(rf"\A(#.*\n)*{_INFO_KEY}:\n(  .*\n)*", "", text)
-    lines = ["# Recorded by `python -m smartlead_nb.replay record`; replay with",
-             f"# {CASSETTE_ENV}=<this file>. The key is scrubbed; 429s and 5xx are not kept.",
-             f"{_INFO_KEY}:"]
-    lines += [f"  {k}: {v}" for k, v in info.items()]
-    cassette.write_text("\n".join(lines) + "\n" + text, encoding="utf-8")
-
-
 def find_leaks(text: str, extra: tuple[str, ...] = ()) -> list[str]:
     """Anything in ``text`` that looks like an API key: ``api_key=`` with a value other than
     REDACTED, the sandbox's demo key, and the ``extra`` strings (e.g. the key just used)."""
@@ -266,174 +262,9 @@ def find_leaks(text: str, extra: tuple[str, ...] = ()) -> list[str]:
     return found
 
 
-# -- the recorder --------------------------------------------------------------------------------
-RECORD_PORT = 18765                       # fixed, so recorded URLs do not change between runs
-RECORD_SEED = 0
-RECORD_START = "2026-01-05T08:00:00+00:00"  # a Monday morning, UTC
-
-
-def default_cassette(notebook: Path, cassette_dir: Path | None = None) -> Path:
-    base = cassette_dir or Path(__file__).resolve().parents[1] / "tests" / "cassettes"
-    return base / f"{notebook.stem}.yaml"
-
-
-def kernel_manager():
-    """A kernel manager for this interpreter's ipykernel (like nbval's --nbval-current-env)."""
-    import ipykernel.kernelspec
-    from jupyter_client import KernelManager
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-
-    class CurrentEnv(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name):
-            return KernelSpec(resource_dir=ipykernel.kernelspec.RESOURCES,
-                              **ipykernel.kernelspec.get_kernel_dict())
-
-    return KernelManager(kernel_name="python3", kernel_spec_manager=CurrentEnv())
-
-
-def execute_notebook(path: Path, env: dict[str, str], timeout: int = 300):
-    """Run a notebook top to bottom in a fresh kernel with ``env``; return the executed node."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, km=kernel_manager(), timeout=timeout, record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute(env=env, cwd=str(path.parent))
-    return nb
-
-
-def _kernel_env(**extra: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in (CASSETTE_ENV, RECORD_ENV, RECORD_SANDBOX_ENV, "MPLBACKEND")}
-    for k, v in extra.items():
-        if v is None:
-            env.pop(k, None)
-        else:
-            env[k] = v
-    return env
-
-
-def record(notebook: Path, *, target: str = "sandbox", cassette: Path | None = None,
-           write_outputs: bool = True, log=print) -> Path:
-    """Record ``notebook``'s traffic into a cassette, then replay it and save the outputs."""
-    from datetime import datetime
-    import secrets as _secrets
-
-    notebook = Path(notebook).resolve()
-    cassette = (cassette or default_cassette(notebook)).resolve()
-    cassette.parent.mkdir(parents=True, exist_ok=True)
-    if cassette.exists():
-        cassette.unlink()
-    work = Path(tempfile.mkdtemp(prefix="smartlead_nb-record-"))
-    canary = "rec-" + _secrets.token_hex(12)   # the sandbox key: must not survive scrubbing
-    sandbox = None
-    try:
-        if target == "sandbox":
-            from .sandbox import Sandbox
-
-            start = datetime.fromisoformat(RECORD_START)
-            for port in (RECORD_PORT, 0):
-                try:
-                    sandbox = Sandbox(db_path=work / "sandbox.sqlite3", api_key=canary, port=port,
-                                      rate_limits=None, seed=RECORD_SEED, start_time=start).start()
-                    break
-                except OSError:
-                    if port == 0:
-                        raise
-            base_url = sandbox.base_url
-            env = _kernel_env(**{RECORD_ENV: str(cassette), RECORD_SANDBOX_ENV: base_url,
-                                 "SMARTLEAD_API_KEY": canary, "SMARTLEAD_BASE_URL": None,
-                                 "SMARTLEAD_NB_CACHE_DIR": str(work / "cache")})
-        elif target == "live":
-            from .client import BASE_URL_ENV, DEFAULT_BASE_URL, KEY_ENV
-
-            if not os.environ.get(KEY_ENV):
-                raise SystemExit(f"--target live needs {KEY_ENV} set")
-            canary = os.environ[KEY_ENV]
-            base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-            env = _kernel_env(**{RECORD_ENV: str(cassette),
-                                 "SMARTLEAD_NB_CACHE_DIR": str(work / "cache")})
-        else:
-            raise SystemExit(f"--target must be sandbox or live, not {target!r}")
-        log(f"recording {notebook.name} against the {target} at {base_url} ...")
-        execute_notebook(notebook, env)
-    finally:
-        if sandbox is not None:
-            sandbox.stop()
-    if not cassette.exists():
-        raise SystemExit(f"{notebook.name} made no HTTP requests; no cassette written")
-    write_info(cassette, target=target, base_url=base_url)
-    leaks = find_leaks(cassette.read_text(encoding="utf-8"), (canary,))
-    if leaks:
-        cassette.unlink()
-        raise SystemExit(f"{cassette.name} contained key-like text ({len(leaks)} hits); deleted it")
-    log(f"  wrote {_shown(cassette)}; replaying it ...")
-    replayed = execute_notebook(notebook, _kernel_env(**{CASSETTE_ENV: str(cassette),
-                                                         "SMARTLEAD_API_KEY": None}))
-    if write_outputs:
-        import nbformat
-
-        for cell in replayed.cells:   # timings from an earlier run would only add noise
-            cell.metadata.pop("execution", None)
-        # Widget state is never saved: it can hold what a form was given (keys, uploads).
-        replayed.metadata.pop("widgets", None)
-        text = nbformat.writes(replayed) + "\n"
-        leaks = find_leaks(text, (canary,))
-        if leaks:
-            raise SystemExit(f"the replayed {notebook.name} shows key-like text; not saved")
-        notebook.write_text(text, encoding="utf-8")
-        log(f"  saved the replayed outputs into {_shown(notebook)}")
-    return cassette
-
-
-def check(paths: list[Path]) -> int:
-    """Print every key-like text in the given files; return how many files had one."""
-    bad = 0
-    for path in paths:
-        leaks = find_leaks(path.read_text(encoding="utf-8", errors="replace"))
-        if leaks:
-            bad += 1
-            print(f"{path}: {len(leaks)} key-like text(s), e.g. {leaks[0][:12]}...")
-    return bad
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    root = Path(__file__).resolve().parents[1]
-    p = argparse.ArgumentParser(prog="python -m smartlead_nb.replay",
-                                description="Record notebooks' SmartLead traffic as cassettes, "
-                                            "or check files for leaked keys.")
-    sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("record", help="run notebooks, save tests/cassettes/<name>.yaml and "
-                                      "the replayed outputs")
-    r.add_argument("notebooks", nargs="+", type=Path)
-    r.add_argument("--target", choices=("sandbox", "live"), default="sandbox",
-                   help="sandbox (default: a fresh one, fixed seed and clock) or live "
-                        "(SmartLead itself; needs SMARTLEAD_API_KEY; really sends!)")
-    r.add_argument("--cassette-dir", type=Path, default=root / "tests" / "cassettes")
-    r.add_argument("--no-outputs", action="store_true",
-                   help="do not write the replayed outputs back into the notebook")
-    c = sub.add_parser("check", help="scan cassettes and notebooks for key-like text")
-    c.add_argument("paths", nargs="*", type=Path)
-    args = p.parse_args(argv)
-    if args.command == "record":
-        for nb in args.notebooks:
-            record(nb, target=args.target, cassette=default_cassette(nb, args.cassette_dir),
-                   write_outputs=not args.no_outputs)
-        return 0
-    paths = args.paths or [*sorted((root / "tests" / "cassettes").glob("*.yaml")),
-                           *sorted((root / "notebooks").glob("*.ipynb"))]
-    return 1 if check(paths) else 0
-
-
 if __name__ == "__main__":
+    # `python -m smartlead_nb.replay record ...` still works; the recorder lives in
+    # smartlead_nb.recorder (it runs notebooks, so it sits above this runtime).
+    from smartlead_nb.recorder import main
+
     sys.exit(main())

@@ -17,42 +17,70 @@ from __future__ import annotations
 import os
 import warnings
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from ._ratelimit import cache_dir
-from .errors import InputError, LeadLimitExhausted, SmartleadError
+from .errors import (AuthenticationError, InputError, LeadLimitExhausted, PermissionDeniedError,
+                     RateLimitError, ServerError, SmartleadError, TransportError)
+from .frames.csv_reader import iter_leads_csv
 from .frames.emails import dedupe_key
 from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
 from .frames.responses import lead_upload_counts
 from .journal import Journal, batch_digest
-from .resources.leads import lead_upload_settings
+from .reconcile import (ALREADY, BLOCKED, INVALID_SERVER, NOT_SENT, OTHER_CAMPAIGN,  # noqa: F401
+                        REASONS, UNCONFIRMED, UNSUBSCRIBED, UPLOADED, reconcile)
+from .resources.leads import lead_upload_settings, pick_upload_flags
 
-# Per-row outcomes of an upload, beyond those leads_from_frame gives rows it rejects.
-UPLOADED = "uploaded"
-ALREADY = "already_in_campaign"
-OTHER_CAMPAIGN = "in_other_campaign"
-INVALID_SERVER = "invalid_email_smartlead"
-UNSUBSCRIBED = "unsubscribed"
-BLOCKED = "blocked"
-NOT_SENT = "not_sent"
-UNCONFIRMED = "sent_unconfirmed"
+if TYPE_CHECKING:  # annotations only: importing the uploader loads no HTTP stack
+    from .client import SmartleadClient
 
 CSV_CHUNK_ROWS = 50_000
 
 
 class UploadInterrupted(SmartleadError):
-    """An upload stopped part-way. ``result`` holds what was done; re-run the same call to resume."""
+    """An upload stopped part-way. ``result`` holds what was done; re-run the same call to resume.
+
+    ``cause`` (also ``__cause__``) is the error that stopped it, and the message says what
+    it was and what to do about it: a refused key needs a new key, a dropped connection only
+    a re-run.
+    """
 
     def __init__(self, message: str, result: "UploadResult", cause: BaseException) -> None:
         super().__init__(message, status=getattr(cause, "status", None),
                          body=getattr(cause, "body", None), method=getattr(cause, "method", None),
                          url=getattr(cause, "url", None))
         self.result = result
+        self.cause = cause
+        self.__cause__ = cause
+
+
+def interruption_advice(cause: BaseException) -> str:
+    """What to do after an upload stopped because of ``cause``, in one sentence or two.
+
+    >>> from smartlead_nb.errors import AuthenticationError
+    >>> interruption_advice(AuthenticationError("Invalid API key", status=401))[:38]
+    'SmartLead refused the API key (HTTP 40'
+    """
+    resume = ("run the same call again to resume: confirmed batches are skipped and the "
+              "interrupted one is re-sent safely")
+    if isinstance(cause, (AuthenticationError, PermissionDeniedError)):
+        return (f"SmartLead refused the API key (HTTP {cause.status}), so no later batch can go "
+                f"either. Check the key (SMARTLEAD_API_KEY, or the key given to connect()), "
+                f"then {resume}.")
+    if isinstance(cause, TransportError):
+        return (f"The connection failed before SmartLead answered; SmartLead may or may not "
+                f"have added that batch. Check the network (or that the server is up), then "
+                f"{resume}.")
+    if isinstance(cause, RateLimitError):
+        return f"SmartLead kept answering 429 (too many requests); wait a minute, then {resume}."
+    if isinstance(cause, ServerError):
+        return f"SmartLead failed (HTTP {cause.status}); wait a little, then {resume}."
+    return f"Fix what it says, then {resume}."
 
 
 class UploadResult:
@@ -109,7 +137,7 @@ def default_journal_path(client, campaign_id: int) -> Path:
 
 
 def upload_leads(
-    client,
+    client: SmartleadClient,
     campaign_id: int,
     source: pd.DataFrame | str | os.PathLike | Iterable[pd.DataFrame],
     *,
@@ -152,12 +180,8 @@ def upload_leads(
         raise InputError(f"batch_size must be 1-{MAX_BATCH_SIZE}, got {batch_size!r}")
     if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or not 1 <= max_in_flight <= 16:
         raise InputError(f"max_in_flight must be 1-16, got {max_in_flight!r}")
-    settings = lead_upload_settings(
-        ignore_global_block_list=ignore_global_block_list,
-        ignore_unsubscribe_list=ignore_unsubscribe_list,
-        ignore_duplicate_leads_in_other_campaign=ignore_duplicate_leads_in_other_campaign,
-        ignore_community_bounce_list=ignore_community_bounce_list,
-        return_lead_ids=True, confirm_overrides=confirm_overrides)
+    settings = lead_upload_settings(**pick_upload_flags(locals()), return_lead_ids=True,
+                                    confirm_overrides=confirm_overrides)
     cid = int(client.get_campaign(campaign_id)["id"])  # a clear "not found" before any work
     if journal is True:
         journal_path = default_journal_path(client, cid)
@@ -183,7 +207,8 @@ def _upload(client, cid: int, source, book: Journal, settings: dict, *, mapping,
     if report_file is not None:
         report_file.parent.mkdir(parents=True, exist_ok=True)
         report_file.write_text("")
-    run = _Run(client, cid, settings, book, batch_size, bar, max_in_flight, report_file)
+    run = _Run(client.post_lead_batch, cid, settings, book, batch_size, bar, max_in_flight,
+               report_file)
     try:
         for chunk in _chunks(source, csv_chunk_rows, read_csv_kwargs):
             if run.failure:
@@ -196,11 +221,12 @@ def _upload(client, cid: int, source, book: Journal, settings: dict, *, mapping,
         run.drain()
     except _BatchFailed as failed:
         result = run.result()
+        cause = failed.cause
         raise UploadInterrupted(
             f"upload to campaign {cid} interrupted at batch {failed.batch} "
-            f"({int((result.rows['outcome'] == UPLOADED).sum()):,} leads confirmed so far): "
-            f"{failed.cause}. Run the same call again to resume: confirmed batches are skipped "
-            f"and the interrupted one is re-sent safely.", result, failed.cause) from None
+            f"({int((result.rows['outcome'] == UPLOADED).sum()):,} leads confirmed so far) by "
+            f"{type(cause).__name__}: {cause}. {interruption_advice(cause)} Run the same call "
+            f"again once that is fixed.", result, cause) from cause
     finally:
         run.pool.shutdown(wait=True)
         bar.close()
@@ -224,12 +250,32 @@ class _BatchFailed(Exception):
         self.batch, self.cause = batch, cause
 
 
-class _Run:
-    """The state of one upload call: seen emails, the report pieces, batch counters."""
+#: Sends one serialised add-leads body to a campaign; returns SmartLead's counters
+#: (``SmartleadClient.post_lead_batch``).
+Send = Callable[[int, bytes], dict]
 
-    def __init__(self, client, cid: int, settings: dict, book: Journal, batch_size: int,
+
+class InFlight(NamedTuple):
+    """One batch whose request is open: what is needed to file its answer when it comes."""
+
+    future: Future
+    batch: int
+    digest: str
+    labels: pd.Index
+    emails: pd.Series
+    report: pd.DataFrame
+    lost_before: bool  # an earlier run sent this batch and never heard back
+
+
+class _Run:
+    """The state of one upload call: seen emails, the report pieces, batch counters.
+
+    ``send`` is the only way it reaches SmartLead, so a test can hand it any callable.
+    """
+
+    def __init__(self, send: Send, cid: int, settings: dict, book: Journal, batch_size: int,
                  bar, max_in_flight: int, report_path: Path | None = None) -> None:
-        self.client, self.cid, self.settings, self.book = client, cid, settings, book
+        self.send, self.cid, self.settings, self.book = send, cid, settings, book
         self.batch_size, self.bar = batch_size, bar
         self.seen = np.empty(0, dtype=np.uint64)  # hashes of emails accepted so far (8 bytes each)
         self.reports: list[pd.DataFrame] = []
@@ -239,7 +285,7 @@ class _Run:
         self.failure: _BatchFailed | None = None
         self.batch_no = 0
         self.max_in_flight = max_in_flight
-        self.pending: deque = deque()
+        self.pending: deque[InFlight] = deque()
         self.pool = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="sl-upload")
         self.report_path = report_path
         self.counts = pd.Series(dtype="float64")
@@ -326,14 +372,16 @@ class _Run:
             return
         lost_before = self.book.was_lost(digest)
         self.book.sending(digest, self.batch_no, len(labels))
-        future = self.pool.submit(self.client._post_lead_batch, self.cid, body)
-        self.pending.append((future, self.batch_no, digest, labels, emails, report, lost_before))
+        future = self.pool.submit(self.send, self.cid, body)
+        self.pending.append(InFlight(future, self.batch_no, digest, labels, emails, report,
+                                     lost_before))
 
-    def _complete(self, item) -> None:
-        future, batch, digest, labels, emails, report, lost_before = item
+    def _complete(self, item: InFlight) -> None:
+        batch, digest, labels, emails, report = (item.batch, item.digest, item.labels,
+                                                 item.emails, item.report)
         stopped_here = False
         try:
-            response = future.result()
+            response = item.future.result()
         except LeadLimitExhausted as exc:
             response = exc.body if isinstance(exc.body, dict) else {}
             stopped_here = True
@@ -346,7 +394,7 @@ class _Run:
                 self.failure = _BatchFailed(batch, exc)
             self.bar.update(len(labels))
             return  # left "sending" in the journal: the next run re-sends it safely
-        outcomes = reconcile(emails, response, lost_before=lost_before, stopped=stopped_here)
+        outcomes = reconcile(emails, response, lost_before=item.lost_before, stopped=stopped_here)
         counters = {k: v for k, v in lead_upload_counts(response).items() if k != "raw"}
         self.book.confirm(digest, batch, counters,
                           {e: o for e, o in outcomes.items() if o != UPLOADED})
@@ -407,71 +455,6 @@ class _Run:
         return batches.reindex(columns=counter_cols + [c for c in batches.columns if c not in counter_cols])
 
 
-REASONS = {
-    UPLOADED: "",
-    ALREADY: "already in this campaign (not added twice)",
-    OTHER_CAMPAIGN: "already in another campaign; SmartLead skipped it "
-                    "(ignore_duplicate_leads_in_other_campaign=True lets it in)",
-    INVALID_SERVER: "SmartLead judged the email invalid",
-    UNSUBSCRIBED: "unsubscribed earlier; SmartLead refused it",
-    BLOCKED: "on the block list or the bounce list; SmartLead refused it",
-    NOT_SENT: "not sent: the upload stopped before this batch",
-    UNCONFIRMED: "sent, but SmartLead's answer does not say what became of it",
-}
-
-
-def reconcile(emails: pd.Series, response: Mapping[str, Any], *, lost_before: bool = False,
-              stopped: bool = False) -> dict[str, str]:
-    """Per-email outcomes (lower-cased email -> outcome) from one add-leads answer.
-
-    Uses ``emailToLeadIdMap`` and the ``invalid_emails``/``unsubscribed_leads`` lists when
-    SmartLead sends them. Emails it accounts for nowhere are blocked (when the block and
-    bounce counters cover exactly them), not imported (after lead-credit exhaustion), or
-    marked unconfirmed. A batch whose first answer was lost counts ``already in campaign``
-    as uploaded: the lost attempt added them.
-    """
-    keys = [str(e).strip().lower() for e in emails]
-    outcomes: dict[str, str] = {}
-    id_map = response.get("emailToLeadIdMap")
-    if isinstance(id_map, dict):
-        for email in (id_map.get("newlyAddedLeads") or {}):
-            outcomes[email.lower()] = UPLOADED
-        for email in (id_map.get("existingLeads") or {}):
-            outcomes[email.lower()] = UPLOADED if lost_before else ALREADY
-        for email in (id_map.get("existingLeadsInOtherCampaigns") or {}):
-            outcomes[email.lower()] = OTHER_CAMPAIGN
-    for email in response.get("invalid_emails") or []:
-        outcomes[str(email).strip().lower()] = INVALID_SERVER
-    unsub = response.get("unsubscribed_leads")
-    if isinstance(unsub, list):
-        for email in unsub:
-            outcomes[str(email).strip().lower()] = UNSUBSCRIBED
-    rest = [k for k in keys if k not in outcomes]
-    if not isinstance(id_map, dict):
-        # No per-email answer: trust the counters only when they explain every lead.
-        counts = lead_upload_counts(response)
-        if counts["added"] == len(keys) and not lost_before:
-            return {k: UPLOADED for k in keys}
-        return {k: outcomes.get(k, UNCONFIRMED) for k in keys}
-    blocked = (_int(response.get("block_count")) or 0) + (_int(response.get("bounce_count")) or 0)
-    if stopped:
-        unexplained = NOT_SENT
-    elif blocked == len(rest):
-        unexplained = BLOCKED
-    else:
-        unexplained = UNCONFIRMED
-    for k in rest:
-        outcomes[k] = unexplained
-    return {k: outcomes[k] for k in keys}
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 # --- sources ------------------------------------------------------------------------------
 def _chunks(source, csv_chunk_rows: int, read_csv_kwargs) -> Iterator[pd.DataFrame]:
     if isinstance(source, pd.DataFrame):
@@ -479,26 +462,7 @@ def _chunks(source, csv_chunk_rows: int, read_csv_kwargs) -> Iterator[pd.DataFra
             raise InputError("the leads frame has no rows: nothing to upload")
         yield source
     elif isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        if not path.exists():
-            raise InputError(f"no such CSV file: {path}")
-        kwargs = {"dtype": str, "keep_default_na": False, "na_values": [""], **read_csv_kwargs}
-        rows = 0
-        try:
-            for chunk in pd.read_csv(path, chunksize=csv_chunk_rows, **kwargs):
-                rows += len(chunk)
-                yield chunk
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path} is not UTF-8 ({exc.reason} at byte {exc.start}); "
-                             f"pass encoding='latin-1' (or the file's encoding)") from None
-        except pd.errors.EmptyDataError:
-            raise InputError(f"{path} is empty: no header and no rows") from None
-        except pd.errors.ParserError as exc:
-            raise InputError(f"{path} could not be read as a CSV: {exc}. Check the delimiter "
-                             f"(sep=';' for many European exports), unclosed quotes, and that "
-                             f"it is a text CSV in UTF-8 (or pass encoding=)") from None
-        if rows == 0:
-            raise InputError(f"{path} has a header but no rows: nothing to upload")
+        yield from iter_leads_csv(source, chunk_rows=csv_chunk_rows, **read_csv_kwargs)
     elif isinstance(source, Iterable):
         for i, chunk in enumerate(source):
             if not isinstance(chunk, pd.DataFrame):
@@ -516,14 +480,14 @@ def _total_rows(source) -> int | None:
 
 def _progress(enabled: bool, total: int | None):
     if not enabled:
-        return _NoBar()
+        return NoBar()
     from tqdm.auto import tqdm
 
     return tqdm(total=total, unit="rows", desc="Uploading leads", leave=True)
 
 
-class _NoBar:
-    """Stands in for a tqdm bar when progress is off."""
+class NoBar:
+    """Stands in for a tqdm bar when progress is off (the plan's launch uses it too)."""
 
     def update(self, n: int) -> None:
         pass

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
-from smartlead_nb import RetryPolicy, SmartleadClient
+from smartlead_nb import SmartleadClient
 from smartlead_nb.sandbox import Sandbox
 
-# A Monday morning, so that schedules and the simulated clock behave the same on every run.
-START = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
-FAST_RETRIES = RetryPolicy(backoff_factor=0.01, backoff_jitter=0.0, backoff_max=0.05, max_wait=2.0)
+from .helpers import FAST_RETRIES, START
 
 
 @pytest.fixture(autouse=True)
@@ -36,13 +32,6 @@ def client(sandbox):
     with SmartleadClient(sandbox.api_key, base_url=sandbox.base_url, rate_limit=None,
                          retry=FAST_RETRIES) as c:
         yield c
-
-
-def sent(sandbox, method=None, path_end=None):
-    """The API requests the sandbox received, optionally filtered."""
-    return [r for r in sandbox.requests
-            if (method is None or r["method"] == method)
-            and (path_end is None or r["path"].rstrip("/").endswith(path_end.rstrip("/")))]
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 
 from smartlead_nb import BadRequestError, InputError
 
-from .conftest import sent
+from .helpers import sent
 
 
 def test_list_pages_through_all_accounts(client, sandbox):
@@ -52,3 +52,8 @@ def test_bad_ids_refused_locally(client, sandbox):
     with pytest.raises(InputError):
         client.list_email_accounts(page_size=101)
     assert sent(sandbox) == []
+
+
+def test_campaign_accounts_frame(client, ready_campaign):
+    frame = client.campaign_email_accounts_frame(ready_campaign)
+    assert len(frame) == 2 and "password" not in frame.columns

@@ -2,9 +2,10 @@ import pandas as pd
 import pytest
 
 from smartlead_nb import InputError
+from smartlead_nb.frames.responses import statistics_frame
 from smartlead_nb.resources.analytics import date_windows
 
-from .conftest import START, sent
+from .helpers import START, sent
 
 
 @pytest.fixture
@@ -58,3 +59,27 @@ def test_leads_export_frame(client, sending_campaign):
     frame = client.leads_export(sending_campaign)
     assert len(frame) == 30 and "email" in frame.columns
     assert frame["open_count"].dtype.kind in "iu" or str(frame["open_count"].dtype) == "Int64"
+
+
+def test_sequence_analytics_rows_per_step(client, sandbox, ready_campaign):
+    client.update_schedule(ready_campaign, timezone="UTC", days="every day", start="00:00", end="23:59")
+    client.start_campaign(ready_campaign, confirm=True)
+    sandbox.advance(days=6)
+    now = sandbox.now.date()
+    frame = client.sequence_analytics(ready_campaign, "2025-01-01", now)
+    assert len(frame) == 2 and frame["sent_count"].sum() == client.campaign_analytics(ready_campaign)["sent_count"]
+
+
+def test_statistics_of_a_campaign_that_sent_nothing_still_has_its_columns(client):
+    """A just-started live campaign has no statistics yet; the quickstart's next cell selects
+    ``stats[["lead_email", "sequence_number", "sent_time", "reply_time"]]`` and groups by
+    ``sequence_number``: that must give empty results, not a KeyError."""
+    cid = client.create_campaign("Nothing sent")["id"]
+    stats = client.campaign_statistics_frame(cid)
+    assert len(stats) == 0
+    picked = stats[["lead_email", "sequence_number", "sent_time", "reply_time"]].sort_values("sent_time")
+    assert len(picked) == 0
+    grouped = stats.groupby("sequence_number").agg(sent=("lead_email", "size"),
+                                                   replied=("reply_time", "count"))
+    assert len(grouped) == 0
+    assert list(statistics_frame([]).columns[:3]) == ["lead_email", "lead_name", "sequence_number"]

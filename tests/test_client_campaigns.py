@@ -5,7 +5,7 @@ import pytest
 from smartlead_nb import BadRequestError, InputError, NotFoundError, Schedule
 from smartlead_nb.settings import CampaignSettings
 
-from .conftest import sent
+from .helpers import sent
 
 
 def test_create_defaults_to_untitled_and_drafted(client):
@@ -120,3 +120,13 @@ def test_raw_request_escape_hatch(client):
     assert client.request("GET", f"campaigns/{cid}")["name"] == "Raw"
     with pytest.raises(NotFoundError):
         client.request("GET", "no/such/endpoint")
+
+
+def test_stop_needs_confirmation_and_is_final(client, ready_campaign):
+    client.start_campaign(ready_campaign, confirm=True)
+    with pytest.raises(InputError, match="confirm=True"):
+        client.stop_campaign(ready_campaign)
+    client.stop_campaign(ready_campaign, confirm=True)
+    assert client.get_campaign(ready_campaign)["status"] == "STOPPED"
+    with pytest.raises(BadRequestError, match="STOPPED"):
+        client.start_campaign(ready_campaign, confirm=True)

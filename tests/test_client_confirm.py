@@ -8,7 +8,7 @@ import pytest
 from smartlead_nb import InputError
 from smartlead_nb.resources.confirm import needs_confirmation
 
-from .conftest import sent
+from .helpers import sent
 
 
 def guarded_calls(cid, lead_id):

@@ -3,7 +3,7 @@ import pytest
 from smartlead_nb import InputError, NotFoundError
 from smartlead_nb.frames.responses import lead_upload_counts
 
-from .conftest import sent
+from .helpers import sent
 
 
 def leads(n, start=0):
@@ -153,3 +153,21 @@ def test_a_campaign_whose_leads_were_all_skipped_still_has_every_lead_column(cli
     picked = on_server[["email", "first_name", "company_name", "phone_number", "custom_fields"]]
     assert list(picked.columns) == ["email", "first_name", "company_name", "phone_number",
                                     "custom_fields"]
+
+
+def test_lead_lookups_updates_and_history(client, sandbox, ready_campaign):
+    other = client.create_campaign("Other")["id"]
+    lead = client.get_lead_by_email("lead3@example.com")
+    campaigns = client.lead_campaigns(lead["id"])
+    assert [c["id"] for c in campaigns] == [ready_campaign]
+    client.update_lead(ready_campaign, lead["id"], {"first_name": "Renamed",
+                                                    "custom_fields": {"Tier": "A"}})
+    again = client.get_lead_by_email("lead3@example.com")
+    assert again["first_name"] == "Renamed" and again["custom_fields"] == {"Tier": "A"}
+    client.start_campaign(ready_campaign, confirm=True)
+    sandbox.advance(days=5)
+    history = client.message_history(ready_campaign, lead["id"])
+    assert len(history) >= 1 and set(history["type"]) <= {"SENT", "REPLY"}
+    assert str(history["time"].dtype).startswith("datetime64")
+    with pytest.raises(InputError, match="unknown field"):
+        client.update_lead(other, lead["id"], {"company": "x"})

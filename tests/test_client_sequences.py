@@ -2,7 +2,7 @@ import pytest
 
 from smartlead_nb import InputError
 
-from .conftest import sent
+from .helpers import sent
 
 STEPS = [
     {"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},

@@ -13,7 +13,7 @@ import smartlead_nb as sl
 from smartlead_nb import journal as journal_module
 from smartlead_nb.journal import Journal
 
-from .conftest import sent
+from .helpers import sent
 
 
 def frame(n=60):

@@ -9,7 +9,7 @@ import pytest
 from smartlead_nb import SmartleadClient, SmartleadError
 from smartlead_nb.sandbox import Faults, Sandbox
 
-from .conftest import FAST_RETRIES, START
+from .helpers import FAST_RETRIES, START
 
 CANARY = "canary-key-7f3a9c2e51"
 

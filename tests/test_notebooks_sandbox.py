@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from smartlead_nb.replay import CASSETTE_ENV, RECORD_ENV, execute_notebook
+from smartlead_nb.recorder import CASSETTE_ENV, RECORD_ENV, execute_notebook
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 

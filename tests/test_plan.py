@@ -10,7 +10,7 @@ from smartlead_nb.plan import CampaignPlan
 from smartlead_nb.sandbox import Faults
 from smartlead_nb.upload import UploadInterrupted
 
-from .conftest import sent
+from .helpers import sent
 
 STEPS = pd.DataFrame({
     "seq_number": [1, 1, 2],
@@ -110,7 +110,7 @@ def test_launch_refuses_a_plan_with_errors(client, sandbox):
 def test_failed_launch_resumes_into_the_same_campaign(client, sandbox, tmp_path):
     plan = plan_for(client, name="Resumable", leads=leads(900))
     state, journal = tmp_path / "state.json", tmp_path / "j.jsonl"
-    original = client._post_lead_batch
+    original = client.post_lead_batch
     calls = []
 
     def flaky(cid, body):
@@ -122,10 +122,10 @@ def test_failed_launch_resumes_into_the_same_campaign(client, sandbox, tmp_path)
             return original(cid, body)
         finally:
             sandbox.faults = None
-    client._post_lead_batch = flaky
+    client.post_lead_batch = flaky
     with pytest.raises(UploadInterrupted):
         plan.launch(client, state=state, journal=journal, progress=False)
-    client._post_lead_batch = original
+    client.post_lead_batch = original
     result = plan.launch(client, start=True, confirm=True, state=state, journal=journal, progress=False)
     named = [c for c in client.list_campaigns() if c["name"] == "Resumable"]
     assert [c["id"] for c in named] == [result.campaign_id]

@@ -34,3 +34,58 @@ def test_a_fresh_import_still_loads_nothing_heavy():
             "print(sorted(m for m in ('pandas', 'requests', 'ipywidgets') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _public_callables():
+    """(qualified name, function) for every public function and every public method, property
+    and constructor of the public classes (their bases inside the package included)."""
+    for name in sl.__all__:
+        obj = getattr(sl, name)
+        if inspect.isfunction(obj):
+            yield name, obj
+        elif inspect.isclass(obj):
+            for klass in obj.__mro__:
+                if not klass.__module__.startswith("smartlead_nb"):
+                    continue
+                for attr, member in vars(klass).items():
+                    if attr.startswith("_") and attr != "__init__":
+                        continue
+                    if isinstance(member, property):
+                        member = member.fget
+                    member = getattr(member, "__func__", member)  # classmethod, staticmethod
+                    if inspect.isfunction(member):
+                        yield f"{klass.__name__}.{attr}", member
+
+
+def test_public_signatures_are_complete():
+    """Every parameter and every return of the public API is annotated, so an IDE (and a type
+    checker, through py.typed) can tell a newcomer what to pass and what comes back."""
+    missing = set()
+    for qualname, function in _public_callables():
+        signature = inspect.signature(function)
+        missing |= {f"{qualname}({p})" for p, param in signature.parameters.items()
+                    if p not in ("self", "cls") and param.annotation is inspect.Parameter.empty}
+        if signature.return_annotation is inspect.Signature.empty:
+            missing.add(f"{qualname} -> ?")
+    assert not missing, sorted(missing)
+
+
+def test_client_parameters_name_the_client_class():
+    """``client`` is a SmartleadClient wherever the public API takes one (imported for type
+    checkers only, so importing the plan or the uploader still loads no HTTP stack)."""
+    import typing
+
+    takes_client = [(qualname, function) for qualname, function in _public_callables()
+                    if "client" in inspect.signature(function).parameters]
+    assert {"upload_leads", "CampaignPlan.check", "CampaignPlan.launch"} <= dict(takes_client).keys()
+    for qualname, function in takes_client:
+        annotation = inspect.signature(function).parameters["client"].annotation
+        if isinstance(annotation, str):  # postponed (from __future__ import annotations)
+            annotation = eval(annotation, vars(inspect.getmodule(function)) | {"SmartleadClient": sl.SmartleadClient})
+        assert sl.SmartleadClient in (annotation, *typing.get_args(annotation)), qualname
+
+
+def test_the_package_says_it_is_typed():
+    from pathlib import Path
+
+    assert (Path(sl.__file__).parent / "py.typed").is_file()

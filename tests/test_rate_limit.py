@@ -9,7 +9,7 @@ import pytest
 from smartlead_nb import STANDARD, RateLimit, SmartleadClient
 from smartlead_nb.sandbox import RateLimits, Sandbox
 
-from .conftest import FAST_RETRIES, START, sent
+from .helpers import FAST_RETRIES, START, sent
 
 
 def statuses(sandbox):

@@ -162,7 +162,7 @@ def test_recorder_records_against_a_fresh_sandbox_and_saves_replayed_outputs(tmp
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from smartlead_nb.replay import record
+    from smartlead_nb.recorder import record
 
     notebook = tmp_path / "tiny.ipynb"
     nbformat.write(new_notebook(cells=[

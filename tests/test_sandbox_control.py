@@ -4,7 +4,7 @@ import pytest
 
 from smartlead_nb import InputError
 
-from .conftest import sent
+from .helpers import sent
 
 
 def test_reset_needs_confirmation_then_wipes_everything(client, sandbox):
@@ -29,3 +29,9 @@ def test_reset_on_a_server_that_is_not_a_sandbox_is_refused_in_plain_words(clien
                              rate_limit=None)
     with pytest.raises(InputError, match="not a smartlead_nb sandbox"):
         live_like.sandbox.reset(confirm=True)
+
+
+def test_sandbox_controls_over_http(client, sandbox):
+    before = client.sandbox.state()["now"]
+    moved = client.sandbox.advance(days=2)
+    assert moved["now"] > before and sandbox.now.isoformat()[:10] == moved["now"][:10]

@@ -3,6 +3,7 @@
 Faults the sandbox injects are used wherever possible; the scripted fake covers the rest.
 """
 
+import re
 import time
 from email.utils import formatdate
 
@@ -13,7 +14,7 @@ from smartlead_nb import (RateLimitError, RetryPolicy, ServerError, SmartleadCli
 from smartlead_nb.errors import ApiFailure, LeadLimitExhausted, PermissionDeniedError
 from smartlead_nb.sandbox import Faults, Sandbox
 
-from .conftest import FAST_RETRIES, START, sent
+from .helpers import FAST_RETRIES, START, sent
 from .fake_server import Scripted
 
 
@@ -133,7 +134,7 @@ def test_html_error_page_and_empty_body(fake):
     server, client = fake({"status": 403, "text": html}, {"status": 500, "text": ""},
                           {"status": 500, "text": ""}, {"status": 500, "text": ""},
                           {"status": 500, "text": ""}, {"status": 500, "text": ""}, {"status": 500, "text": ""})
-    with pytest.raises(PermissionDeniedError, match="Attention Required! | Cloudflare"):
+    with pytest.raises(PermissionDeniedError, match=re.escape("Attention Required! | Cloudflare")):
         client.list_campaigns()
     with pytest.raises(ServerError, match="HTTP 500 with an empty body"):
         client.list_campaigns()

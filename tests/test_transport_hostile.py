@@ -23,7 +23,7 @@ from smartlead_nb._redact import redact
 from smartlead_nb._transport import DEFAULT_RETRY_AFTER
 from smartlead_nb.errors import RedirectError, UnexpectedResponse
 
-from .conftest import FAST_RETRIES
+from .helpers import FAST_RETRIES
 from .hostile_server import Hostile, closed_port
 
 CANARY = "ab)c#d'e%f&g+h i"

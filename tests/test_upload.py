@@ -10,7 +10,7 @@ from smartlead_nb import InputError
 from smartlead_nb.sandbox import Faults, Sandbox
 from smartlead_nb.upload import UploadInterrupted, upload_leads
 
-from .conftest import FAST_RETRIES, START, sent
+from .helpers import FAST_RETRIES, START, sent
 
 
 def people(n, start=0, domain="example.com"):
@@ -86,7 +86,7 @@ class FailingAfter:
 
     def __init__(self, client, sandbox, after, faults):
         self.client, self.sandbox, self.after, self.faults, self.calls = client, sandbox, after, faults, 0
-        original = client._post_lead_batch
+        original = client.post_lead_batch
 
         def post(cid, body):
             self.calls += 1
@@ -99,7 +99,7 @@ class FailingAfter:
                 return original(cid, body)
             finally:
                 sandbox.faults = None
-        client._post_lead_batch = post
+        client.post_lead_batch = post
 
 
 @pytest.mark.parametrize("fault, lost", [(Faults(p500=1.0), False), (Faults(p_drop=1.0), True)])
@@ -118,7 +118,7 @@ def test_interrupted_upload_resumes_without_resending_confirmed_batches(client, 
     held = len(campaign_emails(client, cid))
     assert held == (600 if lost else 400)  # a dropped answer still did the work
     sandbox.clear_requests()
-    client._post_lead_batch = type(client)._post_lead_batch.__get__(client)
+    client.post_lead_batch = type(client).post_lead_batch.__get__(client)
     result = upload_leads(client, cid, frame, journal=journal, batch_size=200, progress=False,
                           max_in_flight=1)
     resent = [p["json"]["lead_list"][0]["email"] for p in sent(sandbox, "POST", "/leads")]
@@ -181,7 +181,7 @@ def test_overlapping_requests_still_never_resend_a_confirmed_batch(client, sandb
     confirmed = {e["batch"] for e in entries if e["state"] == "confirmed"}
     assert 1 <= len(confirmed) < 20  # neighbours of the failing call may fail too
     sandbox.clear_requests()
-    client._post_lead_batch = type(client)._post_lead_batch.__get__(client)
+    client.post_lead_batch = type(client).post_lead_batch.__get__(client)
     result = upload_leads(client, cid, frame, journal=journal, batch_size=100, progress=False,
                           max_in_flight=4)
     first_emails = {p["json"]["lead_list"][0]["email"] for p in sent(sandbox, "POST", "/leads")}

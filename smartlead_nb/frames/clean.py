@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["WireText", "column_text", "scalar_text", "value_problems"]
+__all__ = ["WireText", "cell_text", "column_text", "is_missing", "scalar_text", "value_problems"]
 
 _CONTROL = [chr(c) for c in range(32)]
 
@@ -182,9 +182,40 @@ def _objects(values: np.ndarray) -> WireText:
     return _strings(converted, pd.isna(converted))
 
 
+def is_missing(value: object) -> bool:
+    """Whether one cell means "no value": None, NaN (any float), NaT, ``pd.NA``.
+
+    The one rule for single values across the package (sequences, templates, the plan, the
+    forms); text, even empty text, is a value. For whole columns see :func:`column_text`.
+
+    >>> [is_missing(v) for v in (None, float("nan"), pd.NaT, pd.NA, np.float32("nan"), "", 0)]
+    [True, True, True, True, True, False, False]
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, (float, np.floating)):
+        return bool(np.isnan(value))
+    if isinstance(value, (np.datetime64, np.timedelta64)):
+        return bool(np.isnat(value))
+    return False
+
+
+def cell_text(value: object) -> str:
+    """One cell as the text SmartLead would get, ``""`` when missing (untrimmed).
+
+    A whole float is written without ``.0`` (pandas reads a number column with blanks as
+    floats), a boolean as ``true``/``false``:
+
+    >>> [cell_text(v) for v in (3.0, 2.5, None, float("nan"), True, "Hi ")]
+    ['3', '2.5', '', '', 'true', 'Hi ']
+    """
+    text = scalar_text(value)
+    return "" if text is None else text
+
+
 def scalar_text(value: object) -> str | None:
     """One value as wire text, untrimmed; ``None`` for anything that means "no value"."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if is_missing(value):
         return None
     if isinstance(value, str):
         return value

@@ -44,6 +44,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from smartlead_nb.errors import InputError
 from smartlead_nb.frames import emails
 from smartlead_nb.frames.clean import WireText, column_text, value_problems
 from smartlead_nb.frames.columns import (
@@ -67,8 +68,12 @@ CUSTOM_FIELDS_WARN = 20
 MAX_BATCH_SIZE = 400
 
 
-class LeadFrameError(ValueError):
-    """The frame as a whole cannot become leads (no email column, duplicate names, ...)."""
+class LeadFrameError(InputError):
+    """The frame as a whole cannot become leads (no email column, duplicate names, ...).
+
+    An :class:`~smartlead_nb.InputError` (so also a ``ValueError``): a refusal before
+    anything is sent, caught by the same ``except`` as every other one.
+    """
 
 
 class LeadBatchPayload(NamedTuple):

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
+from .clean import cell_text, is_missing
 
 REQUIRED = ("seq_number", "email_body")
 OPTIONAL = ("delay_in_days", "subject", "variant_label", "variant_share", "step_id", "variant_id",
@@ -49,25 +50,28 @@ def sequences_from_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
     frame = _normalise_columns(frame)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        raise InputError(f"sequences frame has no {missing} column(s); it has {list(frame.columns)}")
+        raise InputError(f"sequences frame is missing column(s): no {missing} column(s) among "
+                         f"{list(frame.columns)}")
     steps: dict[int, dict[str, Any]] = {}
     for label, row in frame.iterrows():  # a handful of rows: clarity over vectorising
         number = _whole(row.get("seq_number"), "seq_number", label, low=1)
         delay_raw = row.get("delay_in_days")
-        if _missing(delay_raw):
+        if is_missing(delay_raw):
             if number != 1:
                 raise InputError(f"row {label!r}: delay_in_days is empty for step {number}; "
                                  f"say how many days after the previous step it goes out")
             delay = 0
         else:
-            delay = _whole(delay_raw, "delay_in_days", label, low=0, high=365)
+            delay = _whole(delay_raw, "delay_in_days", label, low=0, high=365,
+                           where=f" for step {number}")
         step = steps.setdefault(number, {"seq_number": number,
                                          "seq_delay_details": {"delay_in_days": delay},
                                          "_rows": []})
         if step["seq_delay_details"]["delay_in_days"] != delay:
             raise InputError(f"row {label!r}: step {number} has delay {delay} here but "
-                             f"{step['seq_delay_details']['delay_in_days']} on another row; "
-                             f"variants of one step share one delay")
+                             f"{step['seq_delay_details']['delay_in_days']} on another row; its "
+                             f"rows disagree on delay_in_days, and variants of one step share "
+                             f"one delay")
         step["_rows"].append((label, row))
     return [_build_step(steps[n]) for n in sorted(steps)]
 
@@ -76,11 +80,12 @@ def _build_step(step: dict[str, Any]) -> dict[str, Any]:
     rows = step.pop("_rows")
     number = step["seq_number"]
     labels = [r.get("variant_label") for _, r in rows]
-    has_variants = any(not _missing(v) for v in labels)
-    if has_variants and any(_missing(v) for v in labels):
-        bad = [lab for (lab, r), v in zip(rows, labels) if _missing(v)]
-        raise InputError(f"step {number}: rows {bad} have no variant_label while others do; "
-                         f"label every variant of an A/B step (A, B, ...)")
+    has_variants = any(not is_missing(v) for v in labels)
+    if has_variants and any(is_missing(v) for v in labels):
+        bad = [lab for (lab, r), v in zip(rows, labels) if is_missing(v)]
+        raise InputError(f"step {number}: rows {bad} have no variant_label while others do (some "
+                         f"rows have a variant_label and some don't); label every variant of an "
+                         f"A/B step (A, B, ...)")
     if not has_variants and len(rows) > 1:
         raise InputError(f"step {number} appears on rows {[lab for lab, _ in rows]}: give each "
                          f"row a variant_label for A/B variants, or number the steps apart")
@@ -95,19 +100,22 @@ def _build_step(step: dict[str, Any]) -> dict[str, Any]:
         variants = []
         for label, row in rows:
             variant: dict[str, Any] = {"variant_label": str(row["variant_label"]).strip(),
-                                       "subject": _text(row.get("subject")),
+                                       "subject": cell_text(row.get("subject")),
                                        "email_body": _body(row, label)}
-            if not _missing(row.get("variant_id")):
+            if not is_missing(row.get("variant_id")):
                 variant["id"] = _whole(row["variant_id"], "variant_id", label, low=1)
-            if not _missing(row.get("variant_share")):
+            if not is_missing(row.get("variant_share")):
                 variant["variant_distribution_percentage"] = _whole(
                     row["variant_share"], "variant_share", label, low=0, high=100)
             variants.append(variant)
+        seen = [v["variant_label"] for v in variants]
+        if len(set(seen)) < len(seen):
+            raise InputError(f"step {number} has variant labels {seen}; each must be different")
         step["seq_variants"] = variants
         step["subject"], step["email_body"] = "", ""
     else:
         label, row = rows[0]
-        step["subject"] = _text(row.get("subject"))
+        step["subject"] = cell_text(row.get("subject"))
         step["email_body"] = _body(row, label)
     return step
 
@@ -125,24 +133,16 @@ def _normalise_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=renamed)
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _first_present(rows, key: str) -> Any:
     for _, row in rows:
-        if not _missing(row.get(key)):
+        if not is_missing(row.get(key)):
             return row.get(key)
     return None
 
 
-def _whole(value: Any, column: str, label: Any, *, low: int, high: int | None = None) -> int:
-    if _missing(value) or isinstance(value, bool):
+def _whole(value: Any, column: str, label: Any, *, low: int, high: int | None = None,
+           where: str = "") -> int:
+    if is_missing(value) or isinstance(value, bool):
         raise InputError(f"row {label!r}: {column} is empty; it must be a whole number")
     try:
         number = float(value)
@@ -152,16 +152,12 @@ def _whole(value: Any, column: str, label: Any, *, low: int, high: int | None = 
         raise InputError(f"row {label!r}: {column} must be a whole number, got {value!r}")
     if number < low or (high is not None and number > high):
         limit = f"{low}-{high}" if high is not None else f"{low} or more"
-        raise InputError(f"row {label!r}: {column} must be {limit}, got {int(number)}")
+        raise InputError(f"row {label!r}: {column} must be {limit}, got {int(number)}{where}")
     return int(number)
 
 
-def _text(value: Any) -> str:
-    return "" if _missing(value) else str(value)
-
-
 def _body(row: pd.Series, label: Any) -> str:
-    body = _text(row.get("email_body"))
+    body = cell_text(row.get("email_body"))
     if not body.strip():
         raise InputError(f"row {label!r}: email_body is empty")
     return body

@@ -9,14 +9,21 @@ from typing import Any, Iterator, Mapping, Sequence
 import pandas as pd
 
 from ..errors import InputError
+from ..frames.columns import CUSTOM_FIELDS, STANDARD_FIELDS
+from ..frames.leads import MAX_BATCH_SIZE
 from ..frames.responses import (campaign_leads_frame, categories_frame, coerce_counts, tidy_frame,
                                 to_int)
 from ._base import Resource, check_id, check_shape, list_rows
 from .confirm import PROTECTIVE_FLAGS, needs_confirmation, override_reason, refusal  # noqa: F401
 
-MAX_LEADS_PER_REQUEST = 400
-STANDARD_LEAD_FIELDS = ("email", "first_name", "last_name", "company_name", "phone_number",
-                        "website", "location", "linkedin_profile", "company_url", "custom_fields")
+#: The most leads one add-leads request takes (the fact lives in ``frames.leads``).
+MAX_LEADS_PER_REQUEST = MAX_BATCH_SIZE
+#: The keys a lead dict may have: SmartLead's standard fields, then ``custom_fields``.
+STANDARD_LEAD_FIELDS = (*STANDARD_FIELDS, CUSTOM_FIELDS)
+#: SmartLead's four ``ignore_*`` upload flags, in the order the ``settings`` object lists them;
+#: ``add_leads``, ``upload_leads`` and ``CampaignPlan`` take exactly these.
+UPLOAD_FLAGS = ("ignore_global_block_list", "ignore_unsubscribe_list",
+                "ignore_duplicate_leads_in_other_campaign", "ignore_community_bounce_list")
 LEAD_STATUSES = ("STARTED", "INPROGRESS", "COMPLETED", "PAUSED", "STOPPED", "BLOCKED")
 EMAIL_STATUSES = ("is_opened", "is_clicked", "is_replied", "is_bounced", "is_unsubscribed",
                   "is_spam", "is_accepted", "not_replied", "is_sender_bounced")
@@ -74,19 +81,15 @@ class LeadsMixin(Resource):
         {'ok': True, 'upload_count': 1, 'total_leads': 1, 'already_added_to_campaign': 0, ...}
         >>> client.add_leads(7, "export.csv").summary()                          # doctest: +SKIP
         """
+        flags = pick_upload_flags(locals())  # the four ignore_* arguments, by UPLOAD_FLAGS
         cid = check_id(campaign_id, "campaign_id")
         if isinstance(leads, (pd.DataFrame, str, os.PathLike)):
             # The front door an analyst types first: a frame or a CSV goes through the
             # checked, batched, resumable upload (the same report as sl.upload_leads).
             from ..upload import upload_leads
 
-            return upload_leads(
-                self, cid, _existing_file(leads),
-                ignore_global_block_list=ignore_global_block_list,
-                ignore_unsubscribe_list=ignore_unsubscribe_list,
-                ignore_duplicate_leads_in_other_campaign=ignore_duplicate_leads_in_other_campaign,
-                ignore_community_bounce_list=ignore_community_bounce_list,
-                confirm_overrides=confirm_overrides)
+            return upload_leads(self, cid, _existing_file(leads), **flags,
+                                confirm_overrides=confirm_overrides)
         if isinstance(leads, Mapping):
             leads = [leads]   # one lead on its own
         lead_list = [check_lead(lead, i) for i, lead in enumerate(leads)]
@@ -96,19 +99,25 @@ class LeadsMixin(Resource):
             raise InputError(f"{len(lead_list)} leads in one request: SmartLead takes at most "
                              f"{MAX_LEADS_PER_REQUEST}; nothing was sent. Split the list into "
                              f"batches of {MAX_LEADS_PER_REQUEST} or fewer.")
-        settings = lead_upload_settings(
-            ignore_global_block_list=ignore_global_block_list,
-            ignore_unsubscribe_list=ignore_unsubscribe_list,
-            ignore_duplicate_leads_in_other_campaign=ignore_duplicate_leads_in_other_campaign,
-            ignore_community_bounce_list=ignore_community_bounce_list,
-            return_lead_ids=return_lead_ids, confirm_overrides=confirm_overrides)
+        settings = lead_upload_settings(**flags, return_lead_ids=return_lead_ids,
+                                        confirm_overrides=confirm_overrides)
         body = self._call("POST", f"campaigns/{cid}/leads",
                           json={"lead_list": lead_list, "settings": settings},
                           subject=f"campaign {cid}", shape=dict)
         return coerce_counts(body)
 
-    def _post_lead_batch(self, campaign_id: int, body: bytes) -> dict:
-        """POST an add-leads body that is already serialised and checked (bulk upload)."""
+    def post_lead_batch(self, campaign_id: int, body: bytes) -> dict:
+        """POST one add-leads body that is already serialised and checked; SmartLead's counters.
+
+        The uploader's way in (:func:`smartlead_nb.upload_leads` sends every batch through
+        it). Like :meth:`raw_request` it SKIPS THE CHECKS: no per-lead check and no
+        confirmation of overrides here, so build ``body`` with
+        ``LeadBatchPayload.request_body(lead_upload_settings(...))``, which refuses
+        unconfirmed overrides. Analysts want :meth:`add_leads`.
+
+        >>> client.post_lead_batch(7, b'{"lead_list":[{"email":"a@b.co"}]}')  # doctest: +SKIP
+        {'ok': True, 'upload_count': 1, ...}
+        """
         cid = check_id(campaign_id, "campaign_id")
         path = f"campaigns/{cid}/leads"
         response = self._transport.request("POST", path, data=body)
@@ -271,19 +280,33 @@ class LeadsMixin(Resource):
         raise InputError(f"no lead category named {category!r}; this account has {names}")
 
 
-def lead_upload_settings(*, ignore_global_block_list: bool = False,
-                         ignore_unsubscribe_list: bool = False,
-                         ignore_duplicate_leads_in_other_campaign: bool = False,
-                         ignore_community_bounce_list: bool = False,
-                         return_lead_ids: bool = False,
-                         confirm_overrides: bool = False) -> dict[str, bool]:
-    """The ``settings`` object of an add-leads request, refusing unconfirmed overrides."""
-    settings = {
-        "ignore_global_block_list": bool(ignore_global_block_list),
-        "ignore_unsubscribe_list": bool(ignore_unsubscribe_list),
-        "ignore_duplicate_leads_in_other_campaign": bool(ignore_duplicate_leads_in_other_campaign),
-        "ignore_community_bounce_list": bool(ignore_community_bounce_list),
-    }
+def pick_upload_flags(values: Mapping[str, Any]) -> dict[str, bool]:
+    """The :data:`UPLOAD_FLAGS` out of ``values`` (a call's ``locals()``, a plan's fields), as
+    bools; a flag that is not there is ``False``.
+
+    >>> pick_upload_flags({"ignore_unsubscribe_list": 1, "batch_size": 400})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'ignore_global_block_list': False, 'ignore_unsubscribe_list': True,
+     'ignore_duplicate_leads_in_other_campaign': False, 'ignore_community_bounce_list': False}
+    """
+    return {flag: bool(values.get(flag, False)) for flag in UPLOAD_FLAGS}
+
+
+def lead_upload_settings(*, return_lead_ids: bool = False, confirm_overrides: bool = False,
+                         **flags: bool) -> dict[str, bool]:
+    """The ``settings`` object of an add-leads request, refusing unconfirmed overrides.
+
+    ``flags`` are :data:`UPLOAD_FLAGS` (any left out are ``False``).
+
+    >>> lead_upload_settings(ignore_global_block_list=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    smartlead_nb.errors.InputError: ignore_global_block_list would email people who are blocked ... confirm_overrides=True.
+    """
+    unknown = sorted(set(flags) - set(UPLOAD_FLAGS))
+    if unknown:
+        raise TypeError(f"unknown upload flag(s) {unknown}; the flags are {list(UPLOAD_FLAGS)}")
+    settings = pick_upload_flags(flags)
     reason = override_reason(settings)
     if reason and confirm_overrides is not True:
         raise InputError(refusal(reason, "call again with confirm_overrides=True"))
@@ -301,6 +324,9 @@ def check_lead(lead: Mapping[str, Any], position: int, *, require_email: bool = 
         raise InputError(f"lead {position}: unknown field(s) {unknown}; SmartLead's fields are "
                          f"{list(STANDARD_LEAD_FIELDS[:-1])}; put anything else in custom_fields")
     email = lead.get("email")
+    # Only the shape: a lead dict's address is judged by SmartLead, which counts it in
+    # invalid_email_count (tests/test_client_leads.py relies on that); DataFrames and CSVs
+    # go through the full syntax check of frames.emails.
     if require_email and (not isinstance(email, str) or "@" not in email):
         raise InputError(f"lead {position}: email is missing or not an address ({email!r})")
     custom = lead.get("custom_fields")

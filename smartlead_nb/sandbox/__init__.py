@@ -5,8 +5,9 @@ Standard library only, and independent of the rest of smartlead_nb: it listens o
 sending on its own clock, and can inject faults.
 
 >>> from smartlead_nb.sandbox import Sandbox
->>> with Sandbox(db_path=":memory:") as sb:     # doctest: +SKIP
-...     print(sb.base_url)
+>>> with Sandbox(db_path=":memory:") as sb:     # a server on 127.0.0.1, a free port
+...     sb.base_url.startswith("http://127.0.0.1:")
+True
 """
 from .faults import Faults
 from .ratelimit import PRO, STANDARD, RateLimits

@@ -19,9 +19,11 @@ _LOOPBACK = ("127.0.0.1", "localhost")
 class Sandbox:
     """A SmartLead-compatible API on 127.0.0.1, with state in SQLite.
 
-    >>> with Sandbox(db_path=":memory:", rate_limits=None) as sb:   # doctest: +SKIP
-    ...     requests.post(sb.base_url + "/campaigns/create",
-    ...                   params={"api_key": sb.api_key}, json={"name": "Demo"})
+    >>> import requests
+    >>> with Sandbox(db_path=":memory:", rate_limits=None) as sb:
+    ...     requests.post(sb.base_url + "/campaigns/create", timeout=10,
+    ...                   params={"api_key": sb.api_key}, json={"name": "Demo"}).json()["name"]
+    'Demo'
 
     ``db_path=None`` uses ``$SMARTLEAD_NB_SANDBOX_DB`` or
     ``$XDG_CACHE_HOME/smartlead_nb/sandbox.sqlite3``; state survives restarts. A new

@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import (routes_accounts, routes_campaigns, routes_control, routes_lead_ops,
                routes_leads, routes_sequences, routes_stats)
+from . import routes_analytics, routes_inbox, routes_warmup
 from .faults import FaultInjector, Faults
 from .guard import MAX_JSON_DEPTH, admit, too_deep
 from .ratelimit import RateLimiter, RateLimits, format_retry_after, retry_after_value
@@ -68,6 +69,9 @@ def build_router() -> Router:
     for module in (routes_campaigns, routes_sequences, routes_accounts, routes_leads,
                    routes_lead_ops, routes_stats, routes_control):
         router.add_all(module.ROUTES)
+    router.add_all(routes_analytics.ROUTES)
+    router.add_all(routes_inbox.ROUTES)
+    router.add_all(routes_warmup.ROUTES)
     return router
 
 

@@ -15,35 +15,18 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..frames.clean import cell_text, is_missing
 from ..frames.responses import normalize_sequence, to_int
+from ..frames.sequences import sequences_from_frame
 from .syntax import STANDARD_TAGS
 
 __all__ = ["steps_from_frame_like", "lead_table", "LeadTable", "as_dicts", "Part", "iter_parts", "lead_value"]
 
 
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(isinstance(value, float) and np.isnan(value))
-    except TypeError:
-        return False
-
-
-def _text(value: Any) -> str:
-    """A cell as text: missing -> ``""``, whole floats without ``.0`` (pandas reads a column
-    with blanks as floats)."""
-    if _missing(value):
-        return ""
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _int(value: Any) -> Any:
     """Whole numbers of any kind (numpy, ``3.0``, ``"3"``) as ``int``; ``None`` when missing;
     anything else returned unchanged for the caller to reject by name."""
-    if _missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, (bool, np.bool_)):
         return value
@@ -58,10 +41,10 @@ def _int(value: Any) -> Any:
 def steps_from_frame_like(steps: Any) -> list[dict[str, Any]]:
     """Steps as save-sequences dicts, sorted by ``seq_number``, from dicts or a DataFrame.
 
-    A DataFrame has one row per step, or one row per variant of an A/B step, with columns
-    ``seq_number, delay_in_days, subject, email_body`` and optionally ``variant_label``
-    (NaN/None on plain steps), ``variant_share``, ``step_id``, ``variant_id`` -- the shape
-    :func:`smartlead_nb.frames.responses.sequences_frame` returns. Dicts may use any
+    A DataFrame goes through :func:`smartlead_nb.frames.sequences.sequences_from_frame` (the
+    same rules, aliases and messages as ``CampaignPlan`` and ``save_sequences`` use): one row
+    per step, or one row per variant of an A/B step, as
+    :func:`smartlead_nb.frames.responses.sequences_frame` returns it. Dicts may use any
     read-back spelling :func:`~smartlead_nb.frames.responses.normalize_sequence` accepts.
 
     >>> frame = pd.DataFrame({"seq_number": [1, 1, 2], "delay_in_days": [0, 0, 3],
@@ -72,7 +55,8 @@ def steps_from_frame_like(steps: Any) -> list[dict[str, Any]]:
     [(1, 2), (2, 0)]
     """
     if isinstance(steps, pd.DataFrame):
-        out = _steps_from_frame(steps)
+        # The one sequences-frame converter: what launch() saves is what the templates check.
+        out = sequences_from_frame(steps)
     elif isinstance(steps, Mapping):
         out = [_normalize(steps)]
     elif steps is None:
@@ -101,49 +85,6 @@ def _normalize(step: Mapping[str, Any]) -> dict[str, Any]:
     delay = _int(out["seq_delay_details"]["delay_in_days"])
     out["seq_delay_details"] = {"delay_in_days": 0 if delay is None else delay}
     return out
-
-
-def _steps_from_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    missing = [c for c in ("seq_number", "subject", "email_body") if c not in frame.columns]
-    if missing:
-        raise InputError(f"sequences frame is missing column(s) {missing}; it has {list(frame.columns)}")
-    steps: list[dict[str, Any]] = []
-    for number, group in frame.groupby("seq_number", sort=True, dropna=False):
-        seq = _int(number)
-        if not isinstance(seq, int) or isinstance(seq, bool):
-            raise InputError(f"sequences frame has a row with seq_number {number!r}")
-        delays = {_int(d) for d in group["delay_in_days"]} if "delay_in_days" in group else {0}
-        delays = {0 if d is None else d for d in delays}
-        if len(delays) > 1:
-            raise InputError(f"step {seq}: its rows disagree on delay_in_days {sorted(map(str, delays))}")
-        labels = group["variant_label"] if "variant_label" in group else pd.Series([None] * len(group))
-        has_label = [not _missing(v) and str(v).strip() != "" for v in labels]
-        step: dict[str, Any] = {"seq_number": seq, "seq_delay_details": {"delay_in_days": delays.pop()}}
-        if "step_id" in group and not _missing(group["step_id"].iloc[0]):
-            step["id"] = _int(group["step_id"].iloc[0])
-        if not any(has_label):
-            if len(group) > 1:
-                raise InputError(f"step {seq} has {len(group)} rows but no variant_label to tell them apart")
-            row = group.iloc[0]
-            step.update(subject=_text(row["subject"]), email_body=_text(row["email_body"]))
-        elif not all(has_label):
-            raise InputError(f"step {seq}: some rows have a variant_label and some don't")
-        else:
-            variants = []
-            for _, row in group.iterrows():
-                variant = {"variant_label": str(row["variant_label"]).strip(),
-                           "subject": _text(row["subject"]), "email_body": _text(row["email_body"])}
-                if "variant_share" in row and not _missing(row["variant_share"]):
-                    variant["variant_distribution_percentage"] = _int(row["variant_share"])
-                if "variant_id" in row and not _missing(row["variant_id"]):
-                    variant["id"] = _int(row["variant_id"])
-                variants.append(variant)
-            seen = [v["variant_label"] for v in variants]
-            if len(set(seen)) < len(seen):
-                raise InputError(f"step {seq} has variant labels {seen}; each must be different")
-            step.update(subject="", email_body="", seq_variants=variants)
-        steps.append(step)
-    return steps
 
 
 @dataclass(frozen=True)
@@ -267,8 +208,8 @@ def lead_value(lead: Mapping[str, Any] | pd.Series, tag: str) -> str:
     'your Series B'
     """
     if tag in STANDARD_TAGS:
-        return _text(lead.get(tag)).strip()
+        return cell_text(lead.get(tag)).strip()
     custom = lead.get("custom_fields")
     if isinstance(custom, Mapping) and tag in custom:
-        return _text(custom[tag]).strip()
-    return _text(lead.get(tag)).strip() if tag != "custom_fields" else ""
+        return cell_text(custom[tag]).strip()
+    return cell_text(lead.get(tag)).strip() if tag != "custom_fields" else ""

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .inputs import lead_value, steps_from_frame_like
-from .syntax import TAG_RE, _valid_name, resolve_spintax
+from .syntax import TAG_RE, valid_name, resolve_spintax
 
 __all__ = ["render", "render_sequence"]
 
@@ -102,7 +102,7 @@ def _fill(text: str, lead: Mapping[str, Any] | pd.Series, *, escape_literal: boo
         pieces.append(literal(text[last:m.start()]))
         last = m.end()
         name = m.group(1)
-        value = lead_value(lead, name) if _valid_name(name) else ""
+        value = lead_value(lead, name) if valid_name(name) else ""
         if value:
             pieces.append(html.escape(value) if escape_values else value)
         elif highlight:

@@ -43,7 +43,12 @@ _PLACEHOLDER_RE = re.compile(r"%[A-Za-z][A-Za-z0-9_-]{2,}%")
 _SENTINEL_RE = re.compile("\x00(\\d+)\x00")
 
 
-def _valid_name(name: str) -> bool:
+def valid_name(name: str) -> bool:
+    """Whether ``{{name}}`` is a tag SmartLead fills (not empty, no ``|`` or line break).
+
+    >>> valid_name("first_name"), valid_name("a|b"), valid_name("")
+    (True, False, False)
+    """
     return bool(name) and "|" not in name and "\n" not in name
 
 
@@ -60,7 +65,7 @@ def find_tags(text: str | None) -> list[str]:
     """
     seen: dict[str, None] = {}
     for m in TAG_RE.finditer(text or ""):
-        if _valid_name(m.group(1)):
+        if valid_name(m.group(1)):
             seen.setdefault(m.group(1))
     return list(seen)
 

@@ -2,7 +2,8 @@
 
 Needs the ``widgets`` extra (``pip install "smartlead_nb[widgets]"``).
 
->>> from smartlead_nb.widgets import CampaignBuilder     # doctest: +SKIP
+>>> import smartlead_nb as sl
+>>> from smartlead_nb.widgets import CampaignBuilder
 >>> builder = CampaignBuilder(sl.connect()); builder     # doctest: +SKIP
 """
 

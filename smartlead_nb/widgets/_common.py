@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 
 import pandas as pd
 
@@ -49,7 +48,3 @@ def table(frame: pd.DataFrame, *, max_rows: int = PAGE_ROWS, css: str = "sl-tabl
     if len(frame) > max_rows:
         text += f'<div class="sl-more">… and {len(frame) - max_rows:,} more rows</div>'
     return text
-
-
-def to_text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)

@@ -7,17 +7,14 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
+from ..frames.accounts import sender_health
 from ._common import error_message, message
 
 
 def health(account: dict) -> tuple[bool, str]:
-    """``(healthy, words)`` for one account: SMTP/IMAP, warm-up and daily cap."""
-    smtp, imap = bool(account.get("is_smtp_success")), bool(account.get("is_imap_success"))
-    warmup = (account.get("warmup_details") or {}).get("status") or "none"
-    cap = account.get("message_per_day")
-    parts = [f"SMTP {'ok' if smtp else 'FAILING'}", f"IMAP {'ok' if imap else 'FAILING'}",
-             f"warm-up {warmup.lower()}", f"{cap if cap is not None else '?'} emails/day"]
-    return smtp and imap and warmup in ("ACTIVE", "none"), " · ".join(parts)
+    """``(healthy, words)`` for one account: SMTP/IMAP, warm-up and daily cap (the plan's rule,
+    :func:`smartlead_nb.frames.accounts.sender_health`)."""
+    return sender_health(account)
 
 
 class AccountPicker(w.VBox):

@@ -1,6 +1,6 @@
 """The campaign builder as a page for someone who does not code (served by Voila).
 
->>> from smartlead_nb.widgets import campaign_app     # doctest: +SKIP
+>>> from smartlead_nb.widgets import campaign_app
 >>> campaign_app()                                     # the whole page, in one widget  # doctest: +SKIP
 
 It says in plain words where the form sends (a practice copy of SmartLead on this computer, or

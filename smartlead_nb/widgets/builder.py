@@ -23,10 +23,11 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import InputError
+from ..frames.csv_reader import read_leads_csv
 from ..plan import CampaignPlan
 from ._common import error_message, message
 from .accounts import AccountPicker
-from .connection import KeyForm, _live_client
+from .connection import KeyForm, live_client
 from .launch import LaunchPanel
 from .leads_preview import LeadsPreview, LeadsSource
 from .schedule_form import ScheduleForm, SettingsForm
@@ -52,7 +53,7 @@ class CampaignBuilder(w.VBox):
 
     def __init__(self, client, plan: CampaignPlan | None = None, *, state: Any = True,
                  journal: Any = True, namespace: dict | None = None, key_field: bool = True,
-                 make_client: Callable[[str], Any] = _live_client,
+                 make_client: Callable[[str], Any] = live_client,
                  title: str | None = "Campaign builder") -> None:
         self.client = client
         self.result = None
@@ -180,9 +181,7 @@ class CampaignBuilder(w.VBox):
         frame = leads
         try:
             if isinstance(leads, (str, os.PathLike)):
-                if not Path(leads).exists():
-                    raise InputError(f"no such leads file: {leads}")
-                frame = pd.read_csv(leads, dtype=str, keep_default_na=False, na_values=[""])
+                frame = read_leads_csv(leads, **(self._plan.read_csv or {}))
             elif leads is not None and not isinstance(leads, pd.DataFrame):
                 raise InputError(f"leads must be a DataFrame or a CSV path, got {type(leads).__name__}")
             self._leads = frame

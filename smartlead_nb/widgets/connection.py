@@ -14,7 +14,8 @@ import ipywidgets as w
 from ._common import error_message, message
 
 
-def _live_client(key: str):
+def live_client(key: str):
+    """A client for SmartLead with ``key`` (what the key form makes unless given another)."""
     from ..client import SmartleadClient
 
     return SmartleadClient(key)
@@ -34,7 +35,7 @@ class KeyForm(w.VBox):
     """A password box and a button; ``on_client(client)`` gets a checked client for the key."""
 
     def __init__(self, client, on_client: Callable[[Any], Any],
-                 make_client: Callable[[str], Any] = _live_client) -> None:
+                 make_client: Callable[[str], Any] = live_client) -> None:
         self._on_client = on_client
         self._make_client = make_client
         self.where = w.HTML(message(describe(client))).add_class("sl-connection")

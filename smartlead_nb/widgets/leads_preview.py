@@ -5,26 +5,22 @@ paged sample. At most one page of rows is ever rendered, however big the frame.
 
 from __future__ import annotations
 
-import io
 from typing import Any, Callable
 
 import ipywidgets as w
 import pandas as pd
 
 from ..errors import InputError
+from ..frames.csv_reader import read_leads_csv
 from ._common import PAGE_ROWS, error_message, message, table
 
 
-def read_csv_upload(upload: dict) -> pd.DataFrame:
-    """One ``FileUpload`` entry as a DataFrame, read the way ``CampaignPlan`` reads a CSV path."""
+def read_csv_upload(upload: dict, **read_csv: Any) -> pd.DataFrame:
+    """One ``FileUpload`` entry as a DataFrame of text, read as every leads CSV is
+    (:func:`~smartlead_nb.frames.csv_reader.read_leads_csv`: same options, same advice)."""
     content = upload.get("content")
     data = content.tobytes() if isinstance(content, memoryview) else bytes(content or b"")
-    if not data.strip():
-        raise InputError(f"{upload.get('name') or 'the file'} is empty")
-    try:
-        return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""])
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(f"{upload.get('name') or 'the file'} is not a readable CSV file: {exc}") from None
+    return read_leads_csv(data, name=str(upload.get("name") or "the file"), **read_csv)
 
 
 class LeadsPreview(w.VBox):

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import ipywidgets as w
 import pandas as pd
 
-from ._common import to_text
+from ..frames.clean import cell_text
 
 COLUMNS = ["seq_number", "delay_in_days", "variant_label", "subject", "email_body"]
 
@@ -87,8 +87,10 @@ class _Step:
 class SequenceEditor(w.VBox):
     """Edit the steps; ``.frame()`` is the sequences DataFrame, ``.set_steps()`` fills the form.
 
-    >>> editor = SequenceEditor()                               # doctest: +SKIP
-    >>> editor.add_step(subject="Idea for {{company_name}}", body="Hi {{first_name}}")  # doctest: +SKIP
+    >>> editor = SequenceEditor()
+    >>> step = editor.add_step(subject="Idea for {{company_name}}", body="Hi {{first_name}}")
+    >>> editor.frame().to_dict("records")
+    [{'seq_number': 1, 'delay_in_days': 0, 'subject': 'Idea for {{company_name}}', 'email_body': 'Hi {{first_name}}'}]
     """
 
     def __init__(self, on_change: Callable[[], Any] | None = None) -> None:
@@ -150,7 +152,7 @@ class SequenceEditor(w.VBox):
                 self.steps.append(card)
                 variants = [v for v in step.get("seq_variants") or [] if not v.get("is_deleted")]
                 for v in variants or [step]:
-                    card.variants.append(_Variant(to_text(v.get("subject")), to_text(v.get("email_body")),
+                    card.variants.append(_Variant(cell_text(v.get("subject")), cell_text(v.get("email_body")),
                                                   self._changed))
                     card.variants[-1].remove.on_click(
                         lambda _, c=card, var=card.variants[-1]: c.drop_variant(var))

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from smartlead_nb import CampaignSettings, Schedule, SmartleadClient
-from tests.browser.conftest import ROOT
+from tests.helpers import REPO as ROOT
 
 LEADS_CSV = (b"Email Address,First Name,Company\n"
              b"ana@example.com,Ana,Acme\nben@example.com,Ben,Bolt\nbad-address,Bo,B Co\n"

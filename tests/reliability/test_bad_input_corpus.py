@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +27,7 @@ import smartlead_nb as sl
 from smartlead_nb.frames.leads import LeadFrameError
 from smartlead_nb.templates import check_templates
 
-from ..conftest import sent
+from ..helpers import sent
 
 CORPUS = Path(__file__).with_name("corpus")
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
@@ -166,8 +167,21 @@ def test_template_input(entry, client, sandbox, tmp_path):
     assert sandbox.requests == []  # nothing at all was sent
 
 
+# The test that runs each path's entries (the journal files are run in test_journal_files.py).
+ROUTES = {"upload": "test_lead_input, test_lead_file_read_by_pandas_then_checked",
+          "frame_json": "test_lead_input", "schedule": "test_schedule_input",
+          "sequences": "test_sequences_input", "plan": "test_template_input",
+          "templates": "test_template_input", "journal": "test_journal_files.py::test_journal_input"}
+
+
 def test_figures():
-    kinds = {}
-    for e in MANIFEST:
-        kinds[e["path"]] = kinds.get(e["path"], 0) + 1
-    print(f"\nCORPUS: {len(MANIFEST)} hostile inputs: {kinds}")
+    """The figures the report quotes (how many hostile inputs, by the path they go through) are
+    true: every file in the corpus is one of them, and every one is run by a test; an entry on a
+    path no test routes would be counted here but never checked."""
+    kinds = Counter(e["path"] for e in MANIFEST)
+    print(f"\nCORPUS: {len(MANIFEST)} hostile inputs: {dict(kinds)}")
+    files = {p.name for p in CORPUS.iterdir()} - {"manifest.json", "make_corpus.py"}
+    assert sum(kinds.values()) == len(MANIFEST) == len(files) >= 30
+    unrouted = sorted(set(kinds) - set(ROUTES))
+    assert not unrouted, f"no test runs the corpus entries on path(s) {unrouted}: add one to ROUTES"
+    assert all(kinds[path] for path in ROUTES), "a route with no corpus entry left: drop it"

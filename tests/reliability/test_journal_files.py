@@ -16,8 +16,8 @@ import pytest
 import smartlead_nb as sl
 from smartlead_nb.sandbox import Faults, Sandbox
 
-from ..conftest import START, sent
-from .conftest import REPO, child_env, db_campaign_emails
+from ..helpers import START, sent
+from ..helpers.reliability import REPO, child_env, db_campaign_emails
 
 CHILD = Path(__file__).with_name("upload_child.py")
 CORPUS = Path(__file__).with_name("corpus")

@@ -22,7 +22,7 @@ from smartlead_nb import RetryPolicy, SmartleadClient
 from smartlead_nb.replay import find_leaks
 from smartlead_nb.sandbox import Faults, Sandbox
 
-from ..conftest import FAST_RETRIES, START
+from ..helpers import FAST_RETRIES, START
 
 CANARY = "sk-canary-0d1e2f3a4b5c6d7e8f90"
 REPO = Path(__file__).resolve().parents[2]
@@ -158,7 +158,7 @@ def test_canary_key_appears_nowhere(tmp_path, debug_logs, monkeypatch):
         kinds_of_error.append("timeout")
         time.sleep(0.6)  # let the sandbox finish the abandoned request before moving on
         sb.faults = None
-        post = client._post_lead_batch
+        post = client.post_lead_batch
 
         def failing_post(*args):  # the lead request itself meets a 500
             sb.faults = Faults(p500=1.0)
@@ -166,17 +166,17 @@ def test_canary_key_appears_nowhere(tmp_path, debug_logs, monkeypatch):
                 return post(*args)
             finally:
                 sb.faults = None
-        client._post_lead_batch = failing_post
+        client.post_lead_batch = failing_post
         with pytest.raises(sl.UploadInterrupted) as info:
             sl.upload_leads(client, cid, leads.assign(Email=leads["Email"].str.replace("p", "q")),
                             journal=True, progress=False)
-        client._post_lead_batch = post
+        client.post_lead_batch = post
         places.error("UploadInterrupted", info.value)
         places.add("UploadInterrupted result", repr(info.value.result))
 
         # -- a widget flow: the key typed into the form, a campaign created
         from smartlead_nb.widgets import CampaignBuilder
-        from tests.widgets.conftest import fill
+        from tests.helpers.widgets import fill
 
         demo = SmartleadClient("not-the-canary", base_url=sb.base_url, rate_limit=None)
         builder = CampaignBuilder(demo, state=tmp_path / "builder-state.json",
@@ -205,7 +205,7 @@ def test_canary_key_appears_nowhere(tmp_path, debug_logs, monkeypatch):
         # -- a notebook run with the canary as SMARTLEAD_API_KEY, saved
         import nbformat
 
-        from smartlead_nb.replay import CASSETTE_ENV, RECORD_ENV, execute_notebook
+        from smartlead_nb.recorder import CASSETTE_ENV, RECORD_ENV, execute_notebook
 
         places.add("sandbox request log", json.dumps(sb.requests, default=repr))
     # a fresh sandbox for the notebook, as a new user's would be; its key is the canary

@@ -21,8 +21,8 @@ from smartlead_nb import SmartleadClient
 from smartlead_nb.frames.leads import leads_from_frame
 from smartlead_nb.sandbox import Faults, Sandbox
 
-from ..conftest import FAST_RETRIES, START
-from .conftest import (
+from ..helpers import FAST_RETRIES, START
+from ..helpers.reliability import (
     child_env, db_campaign_emails, free_port, messy_leads, start_sandbox_process,
 )
 

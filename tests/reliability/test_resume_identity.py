@@ -22,8 +22,8 @@ import smartlead_nb as sl
 from smartlead_nb.sandbox import Sandbox
 from smartlead_nb.upload import default_journal_path
 
-from ..conftest import FAST_RETRIES, START, sent
-from .conftest import REPO, child_env, db_campaigns
+from ..helpers import FAST_RETRIES, START, sent
+from ..helpers.reliability import REPO, child_env, db_campaigns
 
 CHILD = Path(__file__).with_name("launch_child.py")
 

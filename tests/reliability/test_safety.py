@@ -12,7 +12,7 @@ import requests
 import smartlead_nb as sl
 from smartlead_nb.upload import upload_leads
 
-from ..conftest import sent
+from ..helpers import sent
 
 
 def posts(sandbox):
@@ -84,7 +84,7 @@ def test_plan_never_starts_without_confirm(client, sandbox, tmp_path):
 def test_launch_panel_start_needs_the_exact_typed_name(client, sandbox, tmp_path):
     pytest.importorskip("ipywidgets")
     from smartlead_nb.widgets import CampaignBuilder
-    from tests.widgets.conftest import fill
+    from tests.helpers.widgets import fill
 
     builder = CampaignBuilder(client, state=tmp_path / "state.json", journal=False, namespace={})
     fill(builder, pd.DataFrame({"Email": ["ana@example.com", "ben@example.com"],

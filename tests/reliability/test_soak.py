@@ -19,8 +19,8 @@ from smartlead_nb import SmartleadClient
 from smartlead_nb.sandbox import Faults, Sandbox
 from smartlead_nb.upload import UploadInterrupted, upload_leads
 
-from ..conftest import FAST_RETRIES, START
-from .conftest import db_campaign_emails, db_campaigns, messy_leads
+from ..helpers import FAST_RETRIES, START
+from ..helpers.reliability import db_campaign_emails, db_campaigns, messy_leads
 
 FAULTS = Faults(latency=(0.0, 0.004), leads_latency=(0.0, 0.01),
                 p429=0.10, p503=0.05, p500=0.05, p_drop=0.05, seed=20260)

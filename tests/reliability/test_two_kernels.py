@@ -25,8 +25,8 @@ import pytest
 from smartlead_nb import STANDARD, SmartleadClient
 from smartlead_nb.sandbox import RateLimits, Sandbox
 
-from ..conftest import START
-from .conftest import child_env, db_campaign_emails
+from ..helpers import START
+from ..helpers.reliability import child_env, db_campaign_emails
 
 CHILD = Path(__file__).with_name("upload_child.py")
 BATCH = 20

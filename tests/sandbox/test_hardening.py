@@ -23,7 +23,7 @@ import pytest
 from smartlead_nb.sandbox import Sandbox
 from smartlead_nb.sandbox.guard import MAX_BODY_BYTES
 
-from .conftest import START, Api
+from ..helpers.sandbox import START, Api
 
 KEY = "sandbox-demo-key"
 

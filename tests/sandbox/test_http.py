@@ -67,7 +67,7 @@ def test_control_requests_are_not_logged_and_need_the_key(sandbox, api):
 def test_concurrent_requests_are_each_atomic(sandbox, api):
     from concurrent.futures import ThreadPoolExecutor
 
-    from .conftest import Api
+    from ..helpers.sandbox import Api
 
     def work(n):
         client = Api(sandbox)

@@ -12,7 +12,7 @@ import requests
 from smartlead_nb.sandbox import Sandbox
 from smartlead_nb.sandbox.store import default_db_path
 
-from .conftest import START, Api
+from ..helpers.sandbox import START, Api
 
 
 def test_state_survives_stop_and_start(tmp_path):

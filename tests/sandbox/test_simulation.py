@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from smartlead_nb.sandbox import Sandbox
 
-from .conftest import START, Api
+from ..helpers.sandbox import START, Api
 
 
 def _stats(api, cid, **params):

@@ -9,7 +9,7 @@ import pytest
 
 from smartlead_nb.sandbox import Sandbox
 
-from .conftest import START, Api
+from tests.helpers.sandbox import START, Api
 
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
 

@@ -7,7 +7,7 @@ import pytest
 
 from smartlead_nb import CampaignPlan, CampaignSettings, InputError, Schedule
 from smartlead_nb.widgets import CampaignBuilder
-from tests.widgets.conftest import HEALTHY, fill
+from tests.helpers.widgets import HEALTHY, fill
 
 
 def test_a_filled_form_is_a_plan(builder, leads):
@@ -107,27 +107,6 @@ def test_client_id_must_be_a_number(builder):
     assert "client id 'abc' must be a whole number" in builder.name_status.value
     builder.client_id.value = "12"
     assert builder.plan.client_id == 12
-
-
-def test_accounts_show_their_health(builder):
-    text = builder.accounts.list_box.children
-    rows = {box.children[0].description.split(" ")[0]: box.children[1].value for box in text}
-    assert "SMTP ok · IMAP ok · warm-up active · 40 emails/day" in rows["maya@demo-sender.example"]
-    assert "warm-up inactive" in rows["lucas@demo-sender.example"]
-    assert "SMTP FAILING" in rows["sofia@demo-sender.example"]
-    assert "6 sender account(s)" in builder.accounts.status.value
-
-
-def test_account_list_failure_is_shown_not_raised(client, sandbox):
-    from smartlead_nb.sandbox.faults import Faults
-
-    sandbox.faults = Faults(p500=1.0)
-    builder = CampaignBuilder(client, namespace={})
-    assert "SmartLead said:" in builder.accounts.status.value
-    assert "HTTP 500" in builder.accounts.status.value
-    sandbox.faults = None
-    builder.accounts.reload_button.click()
-    assert len(builder.accounts.list_box.children) == 6
 
 
 def test_leads_from_a_notebook_variable(client, leads):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from smartlead_nb import SmartleadClient
 from smartlead_nb.widgets import CampaignBuilder
-from tests.widgets.conftest import all_widget_states
+from tests.helpers.widgets import all_widget_states
 
 
 def make_builder(client, sandbox):

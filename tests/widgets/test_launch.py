@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from smartlead_nb import CampaignSettings, Schedule
 from smartlead_nb.sandbox.faults import Faults
-from tests.conftest import sent
-from tests.widgets.conftest import HEALTHY, fill
+from tests.helpers import sent
+from tests.helpers.widgets import HEALTHY, fill
 
 
 def posts(sandbox):

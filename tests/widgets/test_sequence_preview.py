@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.widgets.conftest import fill
+from tests.helpers.widgets import fill
 
 
 def test_preview_by_email_highlights_missing_tags(builder, leads):

@@ -1,4 +1,4 @@
-"""Helpers shared by the reliability and security tests (issue 7).
+"""Helpers shared by the reliability and security tests (tests/reliability/, issue 7).
 
 The per-test ``sandbox`` and ``client`` fixtures come from ``tests/conftest.py``; these add
 ways to look at the sandbox's SQLite file directly (so checking the final state does not go
@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import requests
 
-REPO = Path(__file__).resolve().parents[2]
+from . import REPO
 
 
 def db_campaign_emails(db_path, campaign_id: int) -> list[str]:
