@@ -29,7 +29,12 @@ def test_attach_and_detach(client, sandbox):
     healthy = [a["id"] for a in client.list_email_accounts() if a["is_smtp_success"] and a["is_imap_success"]]
     client.add_email_accounts(cid, healthy[:2])
     assert sorted(a["id"] for a in client.campaign_email_accounts(cid)) == sorted(healthy[:2])
-    client.remove_email_accounts(cid, [healthy[0]])
+    before = len(sent(sandbox))
+    with pytest.raises(InputError, match=r"Removing sender accounts from campaign \d+ changes "
+                                         r"who sends.*Nothing was sent.*confirm=True"):
+        client.remove_email_accounts(cid, [healthy[0]])
+    assert len(sent(sandbox)) == before
+    client.remove_email_accounts(cid, [healthy[0]], confirm=True)
     assert [a["id"] for a in client.campaign_email_accounts(cid)] == [healthy[1]]
     delete = sent(sandbox, "DELETE", "/email-accounts")[-1]
     assert delete["json"] == {"email_account_ids": [healthy[0]]}

@@ -25,6 +25,7 @@ def guarded_calls(cid, lead_id):
         ("POST", f"campaigns/{cid}/leads",
          {"lead_list": [{"email": "a@example.com"}], "settings": {"ignore_global_block_list": "true"}}),
         ("POST", f"leads/{lead_id}/unsubscribe", None),
+        ("DELETE", f"campaigns/{cid}/email-accounts", {"email_account_ids": [3001]}),
     ]
 
 

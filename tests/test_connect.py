@@ -44,3 +44,31 @@ def test_prompt_when_asked(monkeypatch):
     monkeypatch.setattr(connect_module.getpass, "getpass", lambda prompt: "")
     with pytest.raises(sl.InputError, match="no key entered"):
         sl.login()
+
+
+def _connect_in_a_child(scale: str | None) -> str:
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SMARTLEAD_API_KEY", "SMARTLEAD_NB_CASSETTE")}
+    home = tempfile.mkdtemp()
+    env.update(SMARTLEAD_NB_SANDBOX_DB=f"{home}/s.sqlite3", SMARTLEAD_NB_CACHE_DIR=f"{home}/cache")
+    env.pop("SMARTLEAD_NB_SANDBOX_TIME_SCALE", None)
+    if scale is not None:
+        env["SMARTLEAD_NB_SANDBOX_TIME_SCALE"] = scale
+    code = ("import smartlead_nb as sl, smartlead_nb._connect as c\n"
+            "client = sl.connect(quiet=True)\n"
+            "print(c.sandbox_instance().rate_limits.time_scale, repr(client))\n")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    return done.stdout + done.stderr
+
+
+def test_the_sandbox_time_scale_speeds_up_both_sides_of_the_budget():
+    """Workshops and tests can run the sandbox's rate windows faster; both the sandbox's limit
+    and the client's budget scale together, so the client still never meets a 429."""
+    assert _connect_in_a_child(None).startswith("1.0 ")
+    scaled = _connect_in_a_child("0.1")
+    assert scaled.startswith("0.1 ") and "windows x0.1" in scaled
+    assert "SMARTLEAD_NB_SANDBOX_TIME_SCALE='fast': use a number above 0" in _connect_in_a_child("fast")

@@ -9,6 +9,7 @@ import pandas as pd
 from ..errors import InputError
 from ..frames.responses import coerce_counts, email_accounts_frame, strip_secrets
 from ._base import Resource, check_id, list_rows
+from .confirm import needs_confirmation, refusal
 
 
 class EmailAccountsMixin(Resource):
@@ -44,10 +45,19 @@ class EmailAccountsMixin(Resource):
                           json={"email_account_ids": ids}, subject=f"campaign {cid}",
                           shape=dict)
 
-    def remove_email_accounts(self, campaign_id: int, email_account_ids: Iterable[int]) -> dict:
-        """Detach sender accounts from a campaign (their leads move to the remaining ones)."""
+    def remove_email_accounts(self, campaign_id: int, email_account_ids: Iterable[int], *,
+                              confirm: bool = False) -> dict:
+        """Detach sender accounts from a campaign (their leads move to the remaining ones).
+
+        It changes who sends a running campaign's email, so it needs ``confirm=True``.
+
+        >>> client.remove_email_accounts(7, [3002], confirm=True)   # doctest: +SKIP
+        """
         cid = check_id(campaign_id, "campaign_id")
         ids = _ids(email_account_ids)
+        reason = needs_confirmation("DELETE", f"campaigns/{cid}/email-accounts")
+        if reason and confirm is not True:
+            raise InputError(refusal(reason))
         # SmartLead takes a DELETE with a JSON body here.
         return self._call("DELETE", f"campaigns/{cid}/email-accounts",
                           json={"email_account_ids": ids}, subject=f"campaign {cid}",

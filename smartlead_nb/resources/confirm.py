@@ -32,6 +32,7 @@ _STATUS = re.compile(r"^campaigns/([^/]+)/status$")
 _CAMPAIGN = re.compile(r"^campaigns/([^/]+)$")
 _LEAD_UPLOAD = re.compile(r"^campaigns/([^/]+)/leads$")
 _UNSUBSCRIBE_EVERYWHERE = re.compile(r"^leads/([^/]+)/unsubscribe$")
+_CAMPAIGN_SENDERS = re.compile(r"^campaigns/([^/]+)/email-accounts$")
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -60,6 +61,9 @@ def needs_confirmation(method: str, path: str, body: Any = None) -> str | None:
         if isinstance(settings, Mapping):
             flags.update(settings)
         return override_reason(flags)
+    if verb == "DELETE" and (match := _CAMPAIGN_SENDERS.match(where)):
+        return (f"Removing sender accounts from campaign {match.group(1)} changes who sends "
+                f"its remaining emails (with none left, it stops sending)")
     if verb == "POST" and (match := _UNSUBSCRIBE_EVERYWHERE.match(where)):
         return (f"Unsubscribing lead {match.group(1)} from every campaign also blocks it from "
                 f"future imports, and cannot be undone")
