@@ -66,9 +66,10 @@ DEFAULT_TIMEOUT = (10.0, 90.0)  # (connect, read) seconds; a 400-lead upload can
 RETRYABLE_STATUS = (429, 500, 502, 503, 504)
 # SmartLead reads and deletes are safe to repeat; creates and saves are not.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
-# What a caller can expect from a 2xx body: JSON (every endpoint but one), or text (the CSV
-# leads export). Anything else in a 2xx is an UnexpectedResponse.
-EXPECTS = ("json", "csv", "text")
+# What a caller can expect from a 2xx body: JSON (most endpoints), text (the CSV leads
+# export), or "any" of the two (reply-email-thread answers JSON or a bare OK). Anything else in
+# a 2xx, and an HTML page always, is an UnexpectedResponse.
+EXPECTS = ("json", "csv", "text", "any")
 # The wait used when a 429's Retry-After is garbage or negative (and no body says better).
 DEFAULT_RETRY_AFTER = 2.0
 
@@ -659,6 +660,8 @@ def unexpected_body(body: Any, content_type: str, expect: str, status: int) -> s
     if _is_html(body, content_type):
         title = html_title(body) if isinstance(body, str) else None
         return f"an HTML page ({title!r})" if title else "an HTML page"
+    if expect == "any":
+        return None
     if expect != "json":
         return None if body is None or isinstance(body, str) else f"JSON where {expect} is due"
     if isinstance(body, (dict, list)):

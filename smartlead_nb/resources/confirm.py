@@ -33,6 +33,7 @@ _CAMPAIGN = re.compile(r"^campaigns/([^/]+)$")
 _LEAD_UPLOAD = re.compile(r"^campaigns/([^/]+)/leads$")
 _UNSUBSCRIBE_EVERYWHERE = re.compile(r"^leads/([^/]+)/unsubscribe$")
 _CAMPAIGN_SENDERS = re.compile(r"^campaigns/([^/]+)/email-accounts$")
+_REPLY = re.compile(r"^campaigns/([^/]+)/reply-email-thread$")
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -67,6 +68,9 @@ def needs_confirmation(method: str, path: str, body: Any = None) -> str | None:
     if verb == "POST" and (match := _UNSUBSCRIBE_EVERYWHERE.match(where)):
         return (f"Unsubscribing lead {match.group(1)} from every campaign also blocks it from "
                 f"future imports, and cannot be undone")
+    if verb == "POST" and (match := _REPLY.match(where)):
+        return (f"Replying in campaign {match.group(1)} sends a real email from its mailbox to "
+                f"the lead, and cannot be unsent")
     return None
 
 

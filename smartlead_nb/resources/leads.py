@@ -8,7 +8,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, NotFoundError
 from ..frames.columns import CUSTOM_FIELDS, STANDARD_FIELDS
 from ..frames.leads import MAX_BATCH_SIZE
 from ..frames.responses import (campaign_leads_frame, categories_frame, coerce_counts, tidy_frame,
@@ -233,11 +233,33 @@ class LeadsMixin(Resource):
         return [coerce_counts(r) for r in list_rows(body, "data")]
 
     def update_lead(self, campaign_id: int, lead_id: int, fields: Mapping[str, Any]) -> dict:
-        """Change a lead's fields. Note: SmartLead applies it account-wide, in every campaign."""
+        """Change some of a lead's fields and keep the rest; returns the lead as written.
+
+        SmartLead *replaces* the lead record with what is sent (a field left out is
+        cleared), and account-wide, in every campaign the lead is in. So this reads the lead
+        (paging the campaign's leads until it is found), merges ``fields`` into it and writes
+        the whole record. ``custom_fields`` merge key by key; ``None`` clears a field (or, in
+        ``custom_fields``, drops that key).
+
+        >>> client.update_lead(7, 42, {"company_name": "Acme", "custom_fields": {"tier": "A"}})  # doctest: +SKIP
+        {'id': 42, 'email': 'ana@example.com', 'first_name': 'Ana', 'company_name': 'Acme', ...}
+        """
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
-        body = check_lead(fields, 0, require_email=False)
-        return self._call("POST", f"campaigns/{cid}/leads/{lid}", json=body,
-                          subject=f"lead {lid} in campaign {cid}", shape=dict)
+        check_lead(fields, 0, require_email=False)      # unknown fields: refused before reading
+        current = self._campaign_lead_record(cid, lid)
+        merged = merge_lead(current, fields)
+        self._call("POST", f"campaigns/{cid}/leads/{lid}", json=merged,
+                   subject=f"lead {lid} in campaign {cid}", shape=dict)
+        return {"id": lid, **merged}
+
+    def _campaign_lead_record(self, campaign_id: int, lead_id: int) -> dict:
+        """The lead object of ``lead_id`` in the campaign, or NotFoundError naming both."""
+        for row in self.iter_campaign_leads(campaign_id):
+            lead = row.get("lead") if isinstance(row.get("lead"), Mapping) else row
+            if to_int(lead.get("id", row.get("lead_id"))) == lead_id:
+                return dict(lead)
+        raise NotFoundError(f"lead {lead_id} in campaign {campaign_id} not found: it is not "
+                            f"one of the campaign's leads")
 
     def message_history(self, campaign_id: int, lead_id: int) -> pd.DataFrame:
         """The emails sent to and received from one lead, oldest first."""
@@ -313,6 +335,35 @@ def lead_upload_settings(*, return_lead_ids: bool = False, confirm_overrides: bo
     if return_lead_ids:
         settings["return_lead_ids"] = True  # inside settings: top level is rejected (400)
     return settings
+
+
+def merge_lead(current: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole lead record to send: ``current`` with ``change`` applied (pure).
+
+    ``custom_fields`` merge key by key; ``None`` clears a field or drops a custom key.
+
+    >>> merge_lead({"id": 5, "email": "a@x.io", "first_name": "Ana", "company_name": "Old",
+    ...             "custom_fields": {"tier": "1", "hook": "x"}},
+    ...            {"company_name": "New", "custom_fields": {"hook": None}})
+    {'email': 'a@x.io', 'first_name': 'Ana', 'company_name': 'New', 'custom_fields': {'tier': '1'}}
+    """
+    merged = {k: current[k] for k in STANDARD_LEAD_FIELDS[:-1] if current.get(k) is not None}
+    custom = dict(current.get(CUSTOM_FIELDS) or {})
+    for key, value in change.items():
+        if key == CUSTOM_FIELDS:
+            custom = {} if value is None else custom
+            for name, item in (value or {}).items():
+                if item is None:
+                    custom.pop(name, None)
+                else:
+                    custom[name] = item
+        elif value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    merged = check_lead(merged, 0, require_email=False)   # the phone as a string, ...
+    merged[CUSTOM_FIELDS] = custom
+    return merged
 
 
 def check_lead(lead: Mapping[str, Any], position: int, *, require_email: bool = True) -> dict[str, Any]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .routes_leads import EMAIL_RE, clean_lead_fields, lead_json, write_lead_fields
+from .routes_leads import (EMAIL_RE, LEAD_FIELDS, clean_lead_fields, lead_json,
+                           write_lead_fields)
 from .routing import Request, bad_request
 from .timeutil import iso
 from .validate import check_keys, is_int, opt_bool, require_object
@@ -52,6 +53,8 @@ def delete_lead(req: Request):
     cid, lid = req.params
     row = req.app.store.campaign_lead(cid, lid)
     req.db.execute("DELETE FROM sent_emails WHERE map_id = ?", (row["id"],))
+    req.db.execute("DELETE FROM thread_replies WHERE map_id = ?", (row["id"],))
+    req.db.execute("DELETE FROM subsequence_pushes WHERE map_id = ?", (row["id"],))
     req.db.execute("DELETE FROM campaign_leads WHERE id = ?", (row["id"],))
     return {"ok": True}
 
@@ -131,7 +134,12 @@ def set_category(req: Request):
 
 
 def update_lead(req: Request):
-    """Update the lead record (account-wide, as P observed), addressed through a campaign."""
+    """Update the lead record (account-wide, as P observed), addressed through a campaign.
+
+    SmartLead replaces the record with the object sent: a field left out is cleared, not
+    kept (a client that wants a partial change reads the lead and sends it whole). Only the
+    address stays when left out: it is who the lead is.
+    """
     cid, lid = req.params
     req.app.store.campaign_lead(cid, lid)
     fields = clean_lead_fields(req.body, "value", require_email=False)
@@ -143,20 +151,39 @@ def update_lead(req: Request):
         if other is not None and other[0] != lid:
             raise bad_request(f"Email {email} already belongs to another lead")
         req.db.execute("UPDATE leads SET email = ? WHERE id = ?", (email, lid))
-    write_lead_fields(req.db, lid, fields)
+    replaced = {key: None for key in LEAD_FIELDS}
+    replaced["custom_fields"] = "{}"
+    write_lead_fields(req.db, lid, {**replaced, **fields})
     return {"ok": True}
+
+
+def thread_maps(db, map_id: int) -> list[int]:
+    """The mapping ids whose emails make up this mapping's thread, oldest first: a lead
+    pushed into a subsequence carries on the thread of the mapping it was pushed from."""
+    chain = [map_id]
+    while True:
+        row = db.execute("SELECT parent_map_id FROM subsequence_pushes WHERE map_id = ?",
+                         (chain[0],)).fetchone()
+        if row is None or row[0] in chain:
+            return chain
+        chain.insert(0, row[0])
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" * len(values))
 
 
 def message_history(req: Request):
     cid, lid = req.params
-    req.app.store.campaign_lead(cid, lid)
+    mapping = req.app.store.campaign_lead(cid, lid)
     now = req.app.store.now_iso()
     lead = req.app.store.lead(lid)
+    maps = thread_maps(req.db, mapping["id"])
     history, sender = [], None
     for r in req.db.execute(
             "SELECT s.*, json_extract(a.data, '$.from_email') AS sender FROM sent_emails s "
             "LEFT JOIN email_accounts a ON a.id = s.account_id "
-            "WHERE s.campaign_id = ? AND s.lead_id = ? ORDER BY s.sent_time, s.id", (cid, lid)):
+            f"WHERE s.map_id IN ({_marks(maps)}) ORDER BY s.sent_time, s.id", maps):
         sender = r["sender"] or sender
         history.append({"type": "SENT", "message_id": f"<sl-{r['id']}@sandbox.smartlead.local>",
                         "stats_id": str(r["id"]), "time": r["sent_time"],
@@ -168,6 +195,16 @@ def message_history(req: Request):
                             "stats_id": str(r["id"]), "time": r["reply_time"],
                             "email_body": "<p>Thanks for reaching out - (simulated reply)</p>",
                             "subject": "Re: " + (r["subject"] or "")})
+    # Replies sent by a person (reply-email-thread): SENT, from the mailbox of the thread.
+    for r in req.db.execute(
+            "SELECT t.*, json_extract(a.data, '$.from_email') AS sender FROM thread_replies t "
+            "LEFT JOIN email_accounts a ON a.id = t.account_id "
+            f"WHERE t.map_id IN ({_marks(maps)}) ORDER BY t.sent_time, t.id", maps):
+        history.append({"type": "SENT",
+                        "message_id": f"<sl-reply-{r['id']}@sandbox.smartlead.local>",
+                        "stats_id": str(r["id"]), "time": r["sent_time"],
+                        "email_body": r["email_body"], "subject": r["subject"],
+                        "from": r["sender"]})
     history.sort(key=lambda item: item["time"])
     return {"history": history, "from": sender, "to": lead["email"]}
 

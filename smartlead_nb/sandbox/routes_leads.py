@@ -7,6 +7,7 @@ import json
 import re
 
 from .routing import Request, Response, bad_request
+from .store import USER_ID
 from .timeutil import iso, parse_iso
 from .validate import (check_keys, invalid_parameters, is_int, page, query_int,
                        require_object)
@@ -277,7 +278,49 @@ def export_leads(req: Request):
                     {"Content-Disposition": f'attachment; filename="campaign_{cid}_leads.csv"'})
 
 
+GLOBAL_PAGE = 100
+
+
+def global_leads(req: Request):
+    """``GET /leads/global-leads`` [more-sheet 5.4]: every lead of the account with the
+    campaigns it is in (P-AK's shape), 100 a page, ``hasMore`` saying whether more follow."""
+    q = req.query
+    offset, limit = page(q, max_limit=GLOBAL_PAGE, default_limit=GLOBAL_PAGE)
+    where, args = [], []
+    if q.get("email"):
+        where.append("email = ?")
+        args.append(q["email"].strip().lower())
+    if q.get("created_at_gt"):
+        try:
+            args.append(iso(parse_iso(q["created_at_gt"])))
+        except ValueError:
+            raise invalid_parameters('"created_at_gt" must be a date (YYYY-MM-DD)') from None
+        where.append("created_at > ?")
+    sql = "FROM leads" + (" WHERE " + " AND ".join(where) if where else "")
+    total = req.db.execute("SELECT COUNT(*) " + sql, args).fetchone()[0]
+    rows = req.db.execute("SELECT * " + sql + " ORDER BY id LIMIT ? OFFSET ?",
+                          (*args, limit, offset)).fetchall()
+    data = []
+    for r in rows:
+        lead = {k: v for k, v in lead_json(r).items() if k != "unsubscribed_client_id_map"}
+        lead.update(id=str(r["id"]), created_at=r["created_at"], user_id=USER_ID,
+                    campaigns=[{
+                        "campaign_id": m["campaign_id"], "campaign_name": m["name"],
+                        "campaign_status": m["campaign_status"], "lead_status": m["status"],
+                        "lead_added_at": m["created_at"], "email_lead_map_id": m["id"],
+                        "lead_last_seq_number": m["last_seq"],
+                    } for m in req.db.execute(
+                        "SELECT m.*, c.name, c.status AS campaign_status, (SELECT "
+                        "MAX(s.seq_number) FROM sent_emails s WHERE s.map_id = m.id) AS "
+                        "last_seq FROM campaign_leads m JOIN campaigns c ON c.id = "
+                        "m.campaign_id WHERE m.lead_id = ? ORDER BY m.id", (r["id"],))])
+        data.append(lead)
+    return {"data": data, "skip": offset, "limit": limit,
+            "hasMore": offset + len(data) < total}
+
+
 ROUTES = [
+    ("GET", r"/leads/global-leads", global_leads),
     ("POST", r"/campaigns/(\d+)/leads", add_leads),
     ("GET", r"/campaigns/(\d+)/leads", list_leads),
     ("GET", r"/campaigns/(\d+)/leads-export", export_leads),

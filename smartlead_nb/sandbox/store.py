@@ -86,18 +86,30 @@ CREATE INDEX sent_emails_map ON sent_emails (map_id);
 _TRUTH_TABLE = """CREATE TABLE IF NOT EXISTS campaign_truth (
     campaign_id INTEGER PRIMARY KEY, data TEXT NOT NULL, updated_at TEXT NOT NULL)"""
 SCHEMA += _TRUTH_TABLE + ";\n"
+# Threads beyond the simulated sends: replies sent through reply-email-thread (their ids are
+# the history's stats ids, in their own range), and which subsequence mapping a lead was
+# pushed into from which parent mapping (its history is the parent's). Added like the truth
+# table, so a file made before them gains them without being refused.
+_THREAD_TABLES = ("""CREATE TABLE IF NOT EXISTS thread_replies (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id INTEGER NOT NULL,
+    lead_id INTEGER NOT NULL, map_id INTEGER NOT NULL, account_id INTEGER,
+    subject TEXT, email_body TEXT NOT NULL, cc TEXT, bcc TEXT, to_email TEXT,
+    sent_time TEXT NOT NULL)""", """CREATE TABLE IF NOT EXISTS subsequence_pushes (
+    map_id INTEGER PRIMARY KEY, parent_map_id INTEGER NOT NULL, delay_days REAL NOT NULL,
+    stop_on_parent_reply INTEGER NOT NULL, pushed_at TEXT NOT NULL)""")
+SCHEMA += "".join(ddl + ";\n" for ddl in _THREAD_TABLES)
 
 # Distinct id ranges per table, so a client that mixes up a lead id and a campaign id gets
 # a 404 instead of silently touching the wrong thing.
 ID_STARTS = {
     "campaigns": 1_000, "sequences": 70_000, "variants": 80_000, "email_accounts": 3_000,
     "campaign_accounts": 600_000, "leads": 500_000, "campaign_leads": 9_000_000,
-    "categories": 0, "sent_emails": 2_000_000,
+    "categories": 0, "sent_emails": 2_000_000, "thread_replies": 7_000_000,
 }
 
 _TABLES = ["meta", "campaigns", "sequences", "variants", "email_accounts",
            "campaign_accounts", "leads", "campaign_leads", "categories", "suppressions",
-           "sent_emails", "campaign_truth"]
+           "sent_emails", "campaign_truth", "thread_replies", "subsequence_pushes"]
 
 
 def default_db_path() -> Path:
@@ -195,6 +207,19 @@ class Store:
             # A file from before truths: the table is only added, nothing is read differently.
             with self.transaction():
                 self.conn.execute(_TRUTH_TABLE)
+        if exists:
+            self._add_thread_tables()
+
+    def _add_thread_tables(self) -> None:
+        """Give a file made before the thread tables those tables (and their id range)."""
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                             "name='thread_replies'").fetchone():
+            return
+        with self.transaction():
+            for ddl in _THREAD_TABLES:
+                self.conn.execute(ddl)
+            self.conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+                              ("thread_replies", ID_STARTS["thread_replies"]))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
