@@ -1,8 +1,9 @@
 """The one rule for which calls need ``confirm=True``: those that send email or cannot be undone.
 
-Both the wrapped methods (``start_campaign``, ``delete_campaign``, ``add_leads`` with an
-override, ``unsubscribe_lead_everywhere``) and the generic ``SmartleadClient.request()`` ask
-:func:`needs_confirmation`, so the two can never disagree about what is dangerous.
+Both the wrapped methods (``start_campaign``, ``stop_campaign``, ``delete_campaign``,
+``add_leads`` with a block or unsubscribe override, ``unsubscribe_lead_everywhere``,
+``remove_email_accounts``, ``reply_to_thread``) and the generic ``SmartleadClient.request()``
+ask :func:`needs_confirmation`, so the two can never disagree about what is dangerous.
 
 >>> needs_confirmation("POST", "campaigns/7/status", {"status": "START"})
 'Starting campaign 7 sends email to real people'
