@@ -25,6 +25,7 @@ from .resources.inbox import InboxMixin
 from .resources.leads import LeadsMixin
 from .resources.sequences import SequencesMixin
 from .resources.warmup import WarmupMixin
+from .resources.webhooks import WebhooksMixin
 
 DEFAULT_BASE_URL = "https://server.smartlead.ai/api/v1"
 KEY_ENV = "SMARTLEAD_API_KEY"
@@ -32,7 +33,7 @@ BASE_URL_ENV = "SMARTLEAD_BASE_URL"
 
 
 class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin,
-                      AnalyticsDetailMixin, InboxMixin, WarmupMixin):
+                      AnalyticsDetailMixin, InboxMixin, WarmupMixin, WebhooksMixin):
     """A client for SmartLead's REST API (v1).
 
     Args:
