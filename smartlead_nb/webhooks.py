@@ -138,6 +138,7 @@ class Receiver:
         self._seen: set[Hashable] = set()
         self.received = 0
         self.duplicates = 0
+        self._last_arrival = 0.0       # time.monotonic() of the last delivery taken
         self._server: ThreadingHTTPServer | None = ThreadingHTTPServer((HOST, port),
                                                                        _handler_for(self))
         self._server.daemon_threads = True
@@ -195,9 +196,10 @@ class Receiver:
             frame[column] = pd.to_datetime(frame[column], utc=True)
         return frame
 
-    def wait(self, n: int = 1, timeout: float = 10.0) -> bool:
-        """Block until at least ``n`` distinct events have arrived (True) or ``timeout``
-        seconds have passed (False).
+    def wait(self, n: int = 1, timeout: float = 10.0, settle: float = 0.0) -> bool:
+        """Block until at least ``n`` distinct events have arrived and, with ``settle``,
+        nothing new came for that many seconds (True), or ``timeout`` seconds have passed
+        (False). ``settle`` suits a burst of unknown size, such as a clock advance.
 
         >>> with listen() as receiver:
         ...     receiver.wait(1, timeout=0.01)
@@ -205,12 +207,15 @@ class Receiver:
         """
         deadline = time.monotonic() + timeout
         with self._lock:
-            while len(self._rows) < n:
-                left = deadline - time.monotonic()
-                if left <= 0:
+            while True:
+                now = time.monotonic()
+                quiet_until = self._last_arrival + settle
+                if len(self._rows) >= n and now >= quiet_until:
+                    return True
+                if now >= deadline:
                     return False
-                self._lock.wait(left)
-            return True
+                wake = deadline if len(self._rows) < n else min(deadline, quiet_until)
+                self._lock.wait(max(0.0, wake - now))
 
     def clear(self) -> None:
         """Forget what arrived (the URL stays the same)."""
@@ -241,6 +246,7 @@ class Receiver:
             return 401
         now = pd.Timestamp(datetime.now(timezone.utc))
         with self._lock:
+            self._last_arrival = time.monotonic()
             for event in events:
                 self.received += 1
                 key = dedup_key(event)
