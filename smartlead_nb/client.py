@@ -28,6 +28,7 @@ from .resources.warmup import WarmupMixin
 from .resources.global_leads import GlobalLeadsMixin
 from .resources.replies import RepliesMixin
 from .resources.subsequences import SubsequencesMixin
+from .resources.webhooks import WebhooksMixin
 
 DEFAULT_BASE_URL = "https://server.smartlead.ai/api/v1"
 KEY_ENV = "SMARTLEAD_API_KEY"
@@ -36,7 +37,7 @@ BASE_URL_ENV = "SMARTLEAD_BASE_URL"
 
 class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin,
                       AnalyticsDetailMixin, InboxMixin, WarmupMixin,
-                      RepliesMixin, SubsequencesMixin, GlobalLeadsMixin):
+                      RepliesMixin, SubsequencesMixin, GlobalLeadsMixin, WebhooksMixin):
     """A client for SmartLead's REST API (v1).
 
     Args:

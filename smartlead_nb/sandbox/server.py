@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import (routes_accounts, routes_campaigns, routes_control, routes_lead_ops,
                routes_leads, routes_sequences, routes_stats)
-from . import routes_analytics, routes_inbox, routes_warmup
+from . import routes_analytics, routes_inbox, routes_warmup, routes_webhooks
 from . import routes_replies, routes_subsequences
 from .faults import FaultInjector, Faults
 from .guard import MAX_JSON_DEPTH, admit, too_deep
@@ -74,6 +74,7 @@ def build_router() -> Router:
     router.add_all(routes_inbox.ROUTES)
     router.add_all(routes_warmup.ROUTES)
     router.add_all(routes_replies.ROUTES + routes_subsequences.ROUTES)
+    router.add_all(routes_webhooks.ROUTES)
     return router
 
 

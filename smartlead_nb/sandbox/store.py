@@ -99,17 +99,33 @@ _THREAD_TABLES = ("""CREATE TABLE IF NOT EXISTS thread_replies (
     stop_on_parent_reply INTEGER NOT NULL, pushed_at TEXT NOT NULL)""")
 SCHEMA += "".join(ddl + ";\n" for ddl in _THREAD_TABLES)
 
+# Campaign webhooks and every delivery made for them (webhook_delivery.py sends them; status
+# 'pending' rows are its queue, so a delivery survives a restart). Added later, like truths.
+_WEBHOOK_TABLES = ["""CREATE TABLE IF NOT EXISTS webhooks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id INTEGER NOT NULL, name TEXT NOT NULL,
+    webhook_url TEXT NOT NULL, event_types TEXT NOT NULL, categories TEXT,
+    secret_key TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+                   """CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, webhook_id INTEGER NOT NULL,
+    campaign_id INTEGER NOT NULL, event_type TEXT NOT NULL, event_time TEXT NOT NULL,
+    payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+    last_status INTEGER, last_error TEXT, next_attempt REAL NOT NULL DEFAULT 0)"""]
+SCHEMA += "".join(table + ";\n" for table in _WEBHOOK_TABLES)
+_ADDED_LATER = {"campaign_truth": [_TRUTH_TABLE], "webhooks": _WEBHOOK_TABLES}
+
 # Distinct id ranges per table, so a client that mixes up a lead id and a campaign id gets
 # a 404 instead of silently touching the wrong thing.
 ID_STARTS = {
     "campaigns": 1_000, "sequences": 70_000, "variants": 80_000, "email_accounts": 3_000,
     "campaign_accounts": 600_000, "leads": 500_000, "campaign_leads": 9_000_000,
     "categories": 0, "sent_emails": 2_000_000, "thread_replies": 7_000_000,
+    "webhooks": 700_000,
 }
 
 _TABLES = ["meta", "campaigns", "sequences", "variants", "email_accounts",
            "campaign_accounts", "leads", "campaign_leads", "categories", "suppressions",
-           "sent_emails", "campaign_truth", "thread_replies", "subsequence_pushes"]
+           "sent_emails", "campaign_truth", "thread_replies", "subsequence_pushes",
+           "webhooks", "webhook_deliveries"]
 
 
 def default_db_path() -> Path:
@@ -201,12 +217,14 @@ class Store:
         elif self.get_meta("instance_id") is None:   # a file from before instance ids
             with self.transaction():
                 self.set_meta("instance_id", uuid.uuid4().hex)
-        if exists and not self.conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='campaign_truth'"
-                ).fetchone():
-            # A file from before truths: the table is only added, nothing is read differently.
-            with self.transaction():
-                self.conn.execute(_TRUTH_TABLE)
+        for table, statements in _ADDED_LATER.items():
+            if exists and not self.conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)
+                    ).fetchone():
+                # A file from before this table: it is only added, nothing is read differently.
+                with self.transaction():
+                    for statement in statements:
+                        self.conn.execute(statement)
         if exists:
             self._add_thread_tables()
 
