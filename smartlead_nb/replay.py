@@ -97,10 +97,24 @@ def _scrub_bytes(body: Any) -> Any:
     return body
 
 
+# A notebook's own webhook receiver (smartlead_nb.webhooks.listen) has a new port and token in
+# every kernel; in a recorded request body it stands for "this machine's receiver", so a
+# replay matches it whatever port and token the replaying kernel's receiver got.
+_LOOPBACK_RECEIVER = re.compile(r"http://(?:127(?:\.\d{1,3}){3}|localhost|\[::1\]):\d+/[^\"\s]*")
+LOOPBACK_RECEIVER = "http://127.0.0.1:PORT/RECEIVER"
+
+
 def scrub_request(request):
-    """vcrpy ``before_record_request``: no key in the URL, the body or the headers."""
+    """vcrpy ``before_record_request``: no key in the URL, the body or the headers; a loopback
+    receiver URL in a body reads the same in every kernel (see ``_LOOPBACK_RECEIVER``)."""
     request.uri = _scrub(request.uri)
     request.body = _scrub_bytes(request.body)
+    if isinstance(request.body, str):
+        request.body = _LOOPBACK_RECEIVER.sub(LOOPBACK_RECEIVER, request.body)
+    elif isinstance(request.body, bytes) and b"http://" in request.body:
+        text = request.body.decode("utf-8", errors="surrogateescape")
+        request.body = _LOOPBACK_RECEIVER.sub(LOOPBACK_RECEIVER, text).encode(
+            "utf-8", errors="surrogateescape")
     for name in list(request.headers):
         value = request.headers[name]
         if isinstance(value, str):

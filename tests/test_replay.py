@@ -179,3 +179,22 @@ def test_recorder_records_against_a_fresh_sandbox_and_saves_replayed_outputs(tmp
     nb = nbformat.read(notebook, as_version=4)
     assert nb.cells[0].outputs[0]["text"].startswith("smartlead_nb: replaying tiny.yaml")
     assert nb.cells[1].outputs[0]["data"]["text/plain"] == "'Tiny'"
+
+
+def test_a_loopback_receiver_url_in_a_body_reads_the_same_in_every_kernel():
+    """A notebook's webhook receiver gets a new port and token per kernel; the recorded body
+    must still match on replay. Other URLs in bodies are kept as they are."""
+    from types import SimpleNamespace
+
+    from smartlead_nb.replay import LOOPBACK_RECEIVER, scrub_request
+
+    def body_of(url):
+        request = SimpleNamespace(uri="http://127.0.0.1:9/api/v1/campaigns/7/webhooks",
+                                  body=f'{{"webhook_url": "{url}", "id": null}}'.encode(),
+                                  headers={})
+        return scrub_request(request).body
+
+    first = body_of("http://127.0.0.1:40123/hooks/AbC123")
+    assert first == body_of("http://localhost:51000/hooks/zzz") == (
+        f'{{"webhook_url": "{LOOPBACK_RECEIVER}", "id": null}}'.encode())
+    assert b"https://hooks.example.com/x" in body_of("https://hooks.example.com/x")
