@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 from . import (routes_accounts, routes_campaigns, routes_control, routes_lead_ops,
                routes_leads, routes_sequences, routes_stats)
 from . import routes_analytics, routes_inbox, routes_warmup
+from . import routes_blocklist, routes_clients, routes_mailboxes
 from .faults import FaultInjector, Faults
 from .guard import MAX_JSON_DEPTH, admit, too_deep
 from .ratelimit import RateLimiter, RateLimits, format_retry_after, retry_after_value
@@ -72,6 +73,9 @@ def build_router() -> Router:
     router.add_all(routes_analytics.ROUTES)
     router.add_all(routes_inbox.ROUTES)
     router.add_all(routes_warmup.ROUTES)
+    router.add_all(routes_blocklist.ROUTES)
+    router.add_all(routes_clients.ROUTES)
+    router.add_all(routes_mailboxes.ROUTES)
     return router
 
 
