@@ -25,6 +25,9 @@ from .resources.inbox import InboxMixin
 from .resources.leads import LeadsMixin
 from .resources.sequences import SequencesMixin
 from .resources.warmup import WarmupMixin
+from .resources.blocklist import BlockListMixin
+from .resources.clients import ClientsMixin
+from .resources.mailboxes import MailboxesMixin
 
 DEFAULT_BASE_URL = "https://server.smartlead.ai/api/v1"
 KEY_ENV = "SMARTLEAD_API_KEY"
@@ -32,7 +35,8 @@ BASE_URL_ENV = "SMARTLEAD_BASE_URL"
 
 
 class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin,
-                      AnalyticsDetailMixin, InboxMixin, WarmupMixin):
+                      AnalyticsDetailMixin, InboxMixin, WarmupMixin,
+                      BlockListMixin, ClientsMixin, MailboxesMixin):
     """A client for SmartLead's REST API (v1).
 
     Args:

@@ -32,6 +32,8 @@ _STATUS = re.compile(r"^campaigns/([^/]+)/status$")
 _CAMPAIGN = re.compile(r"^campaigns/([^/]+)$")
 _LEAD_UPLOAD = re.compile(r"^campaigns/([^/]+)/leads$")
 _UNSUBSCRIBE_EVERYWHERE = re.compile(r"^leads/([^/]+)/unsubscribe$")
+# The entry's id travels in the query (?id=), so the path alone decides.
+_BLOCK_LIST_DELETE = "leads/delete-domain-block-list"
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -63,6 +65,9 @@ def needs_confirmation(method: str, path: str, body: Any = None) -> str | None:
     if verb == "POST" and (match := _UNSUBSCRIBE_EVERYWHERE.match(where)):
         return (f"Unsubscribing lead {match.group(1)} from every campaign also blocks it from "
                 f"future imports, and cannot be undone")
+    if verb == "DELETE" and where == _BLOCK_LIST_DELETE:
+        return ("Deleting a block-list entry re-enables outreach to that address or domain: "
+                "the next import lets it in")
     return None
 
 
