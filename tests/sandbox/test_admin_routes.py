@@ -102,7 +102,7 @@ def test_client_save_refusals(api, body, fragment):
 
 def test_client_key_for_unknown_client_is_404(api):
     r = api.post("/client/api-key", json={"clientId": 5, "keyName": "x"})
-    assert r.status_code == 404
+    assert r.status_code == 404 and r.json() == {"error": "Client not found - Invalid clientId 5."}
 
 
 # -- sender mailboxes -------------------------------------------------------------------------

@@ -38,10 +38,10 @@ def test_newer_settings_are_accepted_and_read_back(api):
 
 @pytest.mark.parametrize("body, fragment", [
     ({"auto_pause_domain_leads_on_reply": "yes"}, "must be a boolean"),
-    ({"bounce_autopause_threshold": "ten"}, "bounce_autopause_threshold"),
+    ({"bounce_autopause_threshold": "ten"}, '"bounce_autopause_threshold" must be a whole number'),
     ({"out_of_office_detection_settings": []}, "must be of type object"),
     ({"out_of_office_detection_settings": {"reactivateOOOwithDelay": "7d"}}, "must be a number"),
-    ({"ai_categorisation_options": "Interested"}, "ai_categorisation_options"),
+    ({"ai_categorisation_options": "Interested"}, '"ai_categorisation_options" must be an array'),
 ])
 def test_newer_settings_are_checked(api, body, fragment):
     cid = api.create()
