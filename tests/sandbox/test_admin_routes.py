@@ -1,6 +1,13 @@
 """Block list, agency clients and sender mailboxes [more-facts 3.1-3.4, 3.6, 5.1, 5.2],
 written from the facts sheet's Rec lines, over real HTTP."""
+import sqlite3
+
 import pytest
+
+from smartlead_nb.sandbox import Sandbox
+from smartlead_nb.sandbox.store import Store
+
+from ..helpers.sandbox import Api
 
 
 # -- block list -------------------------------------------------------------------------------
@@ -207,3 +214,21 @@ def test_reconnect_heals_failed_logins(api):
     r = api.post("/email-accounts/reconnect-failed-email-accounts", json={})
     assert r.json() == {"ok": True, "message": "Reconnect initiated"}
     assert all(a["is_smtp_success"] for a in api.get("/email-accounts/").json())
+
+
+def test_a_file_from_before_the_block_list_table_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    Store(path).close()
+    old = sqlite3.connect(path)        # make it look like a file written before issue 14
+    for table in ("block_list", "clients", "client_api_keys", "account_tags", "account_tag_map"):
+        old.execute(f"DROP TABLE {table}")
+    old.execute("ALTER TABLE campaigns DROP COLUMN extra_settings")
+    old.execute("INSERT INTO suppressions VALUES ('block', 'legacy.example')")
+    old.commit()
+    old.close()
+    with Sandbox(db_path=path, rate_limits=None) as sb:
+        api_ = Api(sb)
+        values = [e["email_or_domain"] for e in api_.get("/leads/get-domain-block-list").json()]
+        assert set(values) == {"blocked.example", "do-not-email@example.com", "legacy.example"}
+        cid = api_.create()
+        assert api_.get(f"/campaigns/{cid}").json()["domain_level_rate_limit"] is False
