@@ -29,6 +29,9 @@ from .resources.global_leads import GlobalLeadsMixin
 from .resources.replies import RepliesMixin
 from .resources.subsequences import SubsequencesMixin
 from .resources.webhooks import WebhooksMixin
+from .resources.blocklist import BlockListMixin
+from .resources.clients import ClientsMixin
+from .resources.mailboxes import MailboxesMixin
 
 DEFAULT_BASE_URL = "https://server.smartlead.ai/api/v1"
 KEY_ENV = "SMARTLEAD_API_KEY"
@@ -37,7 +40,8 @@ BASE_URL_ENV = "SMARTLEAD_BASE_URL"
 
 class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin,
                       AnalyticsDetailMixin, InboxMixin, WarmupMixin,
-                      RepliesMixin, SubsequencesMixin, GlobalLeadsMixin, WebhooksMixin):
+                      RepliesMixin, SubsequencesMixin, GlobalLeadsMixin, WebhooksMixin,
+                      BlockListMixin, ClientsMixin, MailboxesMixin):
     """A client for SmartLead's REST API (v1).
 
     Args:

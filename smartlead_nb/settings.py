@@ -30,10 +30,73 @@ STOP_RULES = {
     "open": "OPEN_AN_EMAIL", "opens": "OPEN_AN_EMAIL", "opened": "OPEN_AN_EMAIL",
 }
 STOP_VALUES = ("REPLY_TO_AN_EMAIL", "CLICK_ON_A_LINK", "OPEN_AN_EMAIL")
+# Newer settings (the newest docs page; types from the clients that send them): the plain
+# name CampaignSettings takes -> SmartLead's field.
+NEWER_FIELDS = {
+    "pause_domain_on_reply": "auto_pause_domain_leads_on_reply",
+    "ignore_mailbox_sending_limit": "ignore_ss_mailbox_sending_limit",
+    "domain_rate_limit": "domain_level_rate_limit",
+    "bounce_autopause_threshold": "bounce_autopause_threshold",
+    "out_of_office": "out_of_office_detection_settings",
+    "ai_categories": "ai_categorisation_options",
+}
+NEWER_FLAGS = ("auto_pause_domain_leads_on_reply", "ignore_ss_mailbox_sending_limit",
+               "domain_level_rate_limit")
+OUT_OF_OFFICE_FLAGS = ("ignoreOOOasReply", "autoCategorizeOOO", "autoReactivateOOO")
 SETTINGS_KEYS = (
     "track_settings", "stop_lead_settings", "unsubscribe_text", "send_as_plain_text",
     "force_plain_text", "follow_up_percentage", "client_id", "enable_ai_esp_matching", "name",
+    *NEWER_FIELDS.values(),
 )
+
+
+def check_newer_settings(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The newer settings in ``body`` (SmartLead's names), checked; others are ignored.
+
+    ``bounce_autopause_threshold`` goes out as text ("10"), as SmartLead documents it.
+
+    >>> check_newer_settings({"bounce_autopause_threshold": 10, "domain_level_rate_limit": True})
+    {'domain_level_rate_limit': True, 'bounce_autopause_threshold': '10'}
+    """
+    out: dict[str, Any] = {}
+    for key in NEWER_FLAGS:
+        if key in body:
+            if not isinstance(body[key], bool):
+                raise InputError(f"{key} must be True or False, got {body[key]!r}")
+            out[key] = body[key]
+    if "bounce_autopause_threshold" in body:
+        value = body["bounce_autopause_threshold"]
+        text = str(value).strip() if isinstance(value, (int, str)) and \
+            not isinstance(value, bool) else ""
+        if value is not None and not text.isdigit():
+            raise InputError(f"bounce_autopause_threshold must be a whole number (or None), "
+                             f"got {value!r}")
+        out["bounce_autopause_threshold"] = None if value is None else text
+    if "out_of_office_detection_settings" in body:
+        ooo = body["out_of_office_detection_settings"]
+        if not isinstance(ooo, Mapping):
+            raise InputError(f"out_of_office_detection_settings must be a dict such as "
+                             f"{{'ignoreOOOasReply': False, 'autoReactivateOOO': True, "
+                             f"'reactivateOOOwithDelay': 7}}, got {ooo!r}")
+        bad = [k for k in OUT_OF_OFFICE_FLAGS if k in ooo and not isinstance(ooo[k], bool)]
+        if bad:
+            raise InputError(f"out_of_office_detection_settings[{bad[0]!r}] must be True or "
+                             f"False, got {ooo[bad[0]]!r}")
+        delay = ooo.get("reactivateOOOwithDelay")
+        if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int)
+                                  or delay < 0):
+            raise InputError(f"out_of_office_detection_settings['reactivateOOOwithDelay'] is "
+                             f"days, a whole number >= 0 (or None), got {delay!r}")
+        out["out_of_office_detection_settings"] = dict(ooo)
+    if "ai_categorisation_options" in body:
+        options = body["ai_categorisation_options"]
+        if isinstance(options, (str, int)) or not all(
+                (isinstance(o, int) and not isinstance(o, bool)) or (isinstance(o, str) and o)
+                for o in options):
+            raise InputError(f"ai_categorisation_options must be a list of lead category ids "
+                             f"(client.lead_categories() lists them), got {options!r}")
+        out["ai_categorisation_options"] = list(options)
+    return out
 
 
 def stop_rule(value: str) -> str:
@@ -61,6 +124,14 @@ class CampaignSettings:
         follow_up_share: percent (0-100) of daily volume given to follow-ups.
         unsubscribe_text: the text placed by ``%unsubscribe-text%``; "" for none.
         ai_esp_matching: match leads to mailboxes of the same provider.
+        pause_domain_on_reply: when one lead replies, pause the other leads of its domain.
+        ignore_mailbox_sending_limit: ignore SmartSenders mailboxes' own sending limit.
+        domain_rate_limit: SmartLead's domain-level rate limiting.
+        bounce_autopause_threshold: bounces at which the campaign pauses itself.
+        out_of_office: SmartLead's out-of-office detection object
+            (``ignoreOOOasReply``, ``autoCategorizeOOO``, ``autoReactivateOOO``,
+            ``reactivateOOOwithDelay``).
+        ai_categories: lead category ids the AI may assign to replies.
     """
 
     track_opens: bool | None = None
@@ -72,8 +143,21 @@ class CampaignSettings:
     unsubscribe_text: str | None = None
     ai_esp_matching: bool | None = None
     client_id: int | None = None
+    pause_domain_on_reply: bool | None = None
+    ignore_mailbox_sending_limit: bool | None = None
+    domain_rate_limit: bool | None = None
+    bounce_autopause_threshold: int | str | None = None
+    out_of_office: Mapping[str, Any] | None = None
+    ai_categories: list[int] | None = None
+
+    def _newer_payload(self) -> dict[str, Any]:
+        """The newer settings that were set, in SmartLead's names, checked."""
+        given = {api: getattr(self, name) for name, api in NEWER_FIELDS.items()
+                 if getattr(self, name) is not None}
+        return check_newer_settings(given)
 
     def __post_init__(self) -> None:
+        self._newer_payload()       # refuses a bad value now, not when sending
         for name in ("track_opens", "track_clicks", "track_replies", "plain_text", "ai_esp_matching"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, bool):
@@ -105,6 +189,7 @@ class CampaignSettings:
             body["enable_ai_esp_matching"] = self.ai_esp_matching
         if self.client_id is not None:
             body["client_id"] = self.client_id
+        body.update(self._newer_payload())
         return body
 
     def describe(self) -> str:
@@ -145,10 +230,20 @@ class CampaignSettings:
             follow_up_share=campaign.get("follow_up_percentage"),
             unsubscribe_text=campaign.get("unsubscribe_text"),
             ai_esp_matching=campaign.get("enable_ai_esp_matching"),
+            **{name: campaign.get(api) for name, api in NEWER_FIELDS.items()
+               if name != "ai_categories"},
+            ai_categories=_category_ids(campaign.get("ai_categorisation_options")),
         )
 
 
 CampaignSettings = refuse_unknown_keywords(CampaignSettings)
+
+
+def _category_ids(options: Any) -> list | None:
+    """Read back, the AI categories may be ``[{"id": 6, "label": "Out Of Office"}]``."""
+    if not isinstance(options, list):
+        return None
+    return [o.get("id") if isinstance(o, Mapping) else o for o in options]
 
 
 def check_settings_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -170,4 +265,5 @@ def check_settings_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
         body["stop_lead_settings"] = stop_rule(body["stop_lead_settings"])
     if "follow_up_percentage" in body:
         CampaignSettings(follow_up_share=body["follow_up_percentage"])
+    body.update(check_newer_settings(body))
     return body

@@ -35,6 +35,8 @@ _LEAD_UPLOAD = re.compile(r"^campaigns/([^/]+)/leads$")
 _UNSUBSCRIBE_EVERYWHERE = re.compile(r"^leads/([^/]+)/unsubscribe$")
 _CAMPAIGN_SENDERS = re.compile(r"^campaigns/([^/]+)/email-accounts$")
 _REPLY = re.compile(r"^campaigns/([^/]+)/reply-email-thread$")
+# The entry's id travels in the query (?id=), so the path alone decides.
+_BLOCK_LIST_DELETE = "leads/delete-domain-block-list"
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -72,6 +74,9 @@ def needs_confirmation(method: str, path: str, body: Any = None) -> str | None:
     if verb == "POST" and (match := _REPLY.match(where)):
         return (f"Replying in campaign {match.group(1)} sends a real email from its mailbox to "
                 f"the lead, and cannot be unsent")
+    if verb == "DELETE" and where == _BLOCK_LIST_DELETE:
+        return ("Deleting a block-list entry re-enables outreach to that address or domain: "
+                "the next import lets it in")
     return None
 
 

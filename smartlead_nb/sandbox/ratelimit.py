@@ -38,9 +38,9 @@ class Decision:
     """The outcome of one check: allowed or not, plus the values for the response headers."""
 
     allowed: bool
-    limit: int
+    limit: int            # limit, remaining and reset all describe the window that binds
     remaining: int
-    reset: int | float    # unix time when the tightest window frees a slot (see check())
+    reset: int | float    # unix time when that window frees a slot (see _binding_window)
     retry_after: float    # seconds to wait; 0 when allowed
 
     def headers(self) -> dict[str, str]:
@@ -93,16 +93,28 @@ class RateLimiter:
                 for hits in queues:
                     hits.append(now)
             left = [limit - len(hits) for (limit, _), hits in zip(windows, queues)]
-            remaining = min(left)
-            # Reset belongs to the window that sets Remaining (the latest, if several tie):
-            # a client that sleeps until Reset when Remaining is 0 then waits just enough.
-            free_in = max((hits[0] + length - now) if hits else length
-                          for (_, length), hits, n in zip(windows, queues, left)
-                          if n == remaining)
+            limit, remaining, free_in = _binding_window(windows, queues, left, now)
             # Whole seconds, rounded up, as SmartLead documents; with a scaled clock that would
             # make a client wait far too long, so the exact time is sent (as for Retry-After).
             if self.limits.time_scale == 1.0:
                 reset: int | float = math.ceil(time.time() + free_in)
             else:
                 reset = math.ceil((time.time() + free_in) * 100) / 100
-            return Decision(allowed, windows[1][0], max(0, remaining), reset, wait)
+            return Decision(allowed, limit, max(0, remaining), reset, wait)
+
+
+def _binding_window(windows, queues, left, now) -> tuple[int, int, float]:
+    """``(limit, remaining, seconds until a slot frees)`` of the one window that binds.
+
+    The three headers must describe the same window, or a client that trusts them is misled
+    (Limit 60 beside the burst window's Remaining made a client wait minutes for a second's
+    window). The binding window is the one with the fewest requests left; among ties, the
+    one that frees last, so a client that sleeps until Reset when Remaining is 0 has room.
+    """
+    def frees_in(length, hits):
+        return (hits[0] + length - now) if hits else length
+
+    candidates = [(n, -frees_in(length, hits), limit)
+                  for (limit, length), hits, n in zip(windows, queues, left)]
+    remaining, minus_free, limit = min(candidates)
+    return limit, remaining, -minus_free

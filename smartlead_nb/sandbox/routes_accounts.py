@@ -1,18 +1,83 @@
-"""Email account endpoints [sheet 4.1-4.4]: list, and attach/detach to campaigns."""
+"""Email account endpoints [sheet 4.1-4.4]: list (with its filters), get one, and
+attach/detach to campaigns. Creating, updating, warm-up and tags: routes_mailboxes."""
 from __future__ import annotations
 
 import json
 
 from .routing import ApiError, Request, bad_request
-from .validate import check_keys, is_int, page, query_bool, require_object
+from .validate import (check_keys, invalid_parameters, is_int, page, query_bool, query_int,
+                       require_object)
+
+# GET /email-accounts/ filters whose values are a closed set (D's names; ESP per D's list).
+WARMUP_STATUSES = ("ACTIVE", "INACTIVE")
+ESPS = ("GMAIL", "OUTLOOK", "SMTP", "ZOHO")
 
 
 def account_json(db, row) -> dict:
-    """The stored account plus its id and the live campaign count."""
+    """The stored account plus its id, the live campaign count and its tags."""
     out = {"id": row["id"], **json.loads(row["data"])}
     out["campaign_count"] = db.execute(
         "SELECT COUNT(*) FROM campaign_accounts WHERE account_id = ?", (row["id"],)).fetchone()[0]
+    out["tags"] = [dict(t) for t in db.execute(
+        "SELECT t.id, t.name, t.color FROM account_tags t JOIN account_tag_map m "
+        "ON m.tag_id = t.id WHERE m.account_id = ? ORDER BY t.id", (row["id"],))]
     return out
+
+
+def account_row(db, account_id: int):
+    """The stored account row, or SmartLead's 404."""
+    row = db.execute("SELECT * FROM email_accounts WHERE id = ?", (account_id,)).fetchone()
+    if row is None:
+        raise ApiError(404, {"error": "Email account not found - Invalid email_account_id."})
+    return row
+
+
+def _query_flag(query: dict, key: str) -> bool | None:
+    """A true/false filter; absent is None, anything else a 422 as on SmartLead's lists."""
+    raw = query.get(key, "").strip().lower()
+    if not raw:
+        return None
+    if raw not in ("true", "false"):
+        raise invalid_parameters(f'"{key}" must be a boolean')
+    return raw == "true"
+
+
+def _query_choice(query: dict, key: str, allowed: tuple[str, ...]) -> str | None:
+    raw = query.get(key, "").strip().upper()
+    if raw and raw not in allowed:
+        raise invalid_parameters(f'"{key}" must be one of [{", ".join(allowed)}]')
+    return raw or None
+
+
+def account_filter(query: dict):
+    """The documented filters of ``GET /email-accounts/`` as one predicate on an account.
+
+    ``isSmtpSuccess``, ``emailWarmupStatus``, ``isInUse`` (attached to a campaign), ``esp``
+    (the account's ``type``), ``username`` (part of the username or address, any case) and
+    ``client_id``. Unknown parameters are ignored, as SmartLead does.
+    """
+    smtp = _query_flag(query, "isSmtpSuccess")
+    in_use = _query_flag(query, "isInUse")
+    warmup = _query_choice(query, "emailWarmupStatus", WARMUP_STATUSES)
+    esp = _query_choice(query, "esp", ESPS)
+    username = query.get("username", "").strip().lower()
+    client_id = query_int(query, "client_id", None)
+
+    def keep(account: dict) -> bool:
+        if smtp is not None and bool(account.get("is_smtp_success")) != smtp:
+            return False
+        if in_use is not None and (account["campaign_count"] > 0) != in_use:
+            return False
+        status = (account.get("warmup_details") or {}).get("status")
+        if warmup is not None and status != warmup:
+            return False
+        if esp is not None and str(account.get("type", "")).upper() != esp:
+            return False
+        names = f"{account.get('username') or ''} {account.get('from_email') or ''}".lower()
+        if username and username not in names:
+            return False
+        return client_id is None or account.get("client_id") == client_id
+    return keep
 
 
 def is_connected(row) -> bool:
@@ -21,18 +86,23 @@ def is_connected(row) -> bool:
 
 
 def list_accounts(req: Request):
+    """Filtered first, then paged: ``offset``/``limit`` count matching accounts."""
     offset, limit = page(req.query, max_limit=100, default_limit=100)
-    rows = req.db.execute("SELECT * FROM email_accounts ORDER BY id LIMIT ? OFFSET ?",
-                          (limit, offset)).fetchall()
-    return [account_json(req.db, row) for row in rows]
+    keep = account_filter(req.query)
+    rows = req.db.execute("SELECT * FROM email_accounts ORDER BY id").fetchall()
+    matching = [a for a in (account_json(req.db, row) for row in rows) if keep(a)]
+    return matching[offset:offset + limit]
 
 
 def get_account(req: Request):
+    """One account, with its decrypted passwords (as SmartLead returns them) and
+    ``warmup_reputation`` a number here (the list sends ``"100%"``) [more-facts 3.1]."""
     (aid,) = req.params
-    row = req.db.execute("SELECT * FROM email_accounts WHERE id = ?", (aid,)).fetchone()
-    if row is None:
-        raise ApiError(404, {"error": "Email account not found - Invalid email_account_id."})
-    out = account_json(req.db, row)
+    out = account_json(req.db, account_row(req.db, aid))
+    warmup = out.get("warmup_details")
+    if isinstance(warmup, dict) and isinstance(warmup.get("warmup_reputation"), str):
+        text = warmup["warmup_reputation"].rstrip("%").strip()
+        warmup["warmup_reputation"] = int(text) if text.isdigit() else warmup["warmup_reputation"]
     if query_bool(req.query, "fetch_campaigns"):
         out["campaign_ids"] = [r[0] for r in req.db.execute(
             "SELECT campaign_id FROM campaign_accounts WHERE account_id = ? ORDER BY campaign_id",

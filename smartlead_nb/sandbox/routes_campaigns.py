@@ -22,6 +22,24 @@ STATUS_WRITES = {"START": "ACTIVE", "ACTIVE": "ACTIVE", "PAUSED": "PAUSED", "STO
 DEFAULT_SCHEDULE = {"tz": "UTC", "days": [1, 2, 3, 4, 5], "startHour": "09:00",
                     "endHour": "17:00"}
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d\Z")
+# Newer settings (newest D page; shapes from the clients that send them), with the value read
+# back while unset. Kept as one JSON object per campaign (store: campaigns.extra_settings).
+NEWER_SETTINGS = {
+    "auto_pause_domain_leads_on_reply": False,
+    "ignore_ss_mailbox_sending_limit": False,
+    "domain_level_rate_limit": False,
+    "add_unsubscribe_tag": False,
+    "bounce_autopause_threshold": None,
+    "out_of_office_detection_settings": {"ignoreOOOasReply": False, "autoCategorizeOOO": False,
+                                         "autoReactivateOOO": False,
+                                         "reactivateOOOwithDelay": None},
+    "ai_categorisation_options": [],
+}
+_OOO_FLAGS = ("ignoreOOOasReply", "autoCategorizeOOO", "autoReactivateOOO")
+# The schedule body's flat keys (variant A); variant C nests them under "schedule" and may
+# spell days as "days" [sheet 2.6].
+SCHEDULE_KEYS = ("timezone", "days_of_the_week", "start_hour", "end_hour",
+                 "min_time_btw_emails", "max_new_leads_per_day", "schedule_start_time")
 
 
 def campaign_json(row, with_tags: bool = False) -> dict:
@@ -42,6 +60,9 @@ def campaign_json(row, with_tags: bool = False) -> dict:
         "follow_up_percentage": row["follow_up_percentage"],
         "client_id": row["client_id"], "parent_campaign_id": row["parent_campaign_id"],
     }
+    stored = json.loads(row["extra_settings"] or "{}")
+    out.update({key: stored.get(key, json.loads(json.dumps(default)))
+                for key, default in NEWER_SETTINGS.items()})
     if with_tags:
         out["tags"] = []    # the sandbox has no tag endpoints, so campaigns carry none
     return out
@@ -136,9 +157,8 @@ def update_schedule(req: Request):
     """Variant A of the schedule body; fields left out keep their current (or default) value."""
     (cid,) = req.params
     row = req.app.store.campaign(cid)
-    body = require_object(req.body)
-    check_keys(body, ("timezone", "days_of_the_week", "start_hour", "end_hour",
-                      "min_time_btw_emails", "max_new_leads_per_day", "schedule_start_time"))
+    body = _flat_schedule(require_object(req.body))
+    check_keys(body, SCHEDULE_KEYS)
     current = json.loads(row["schedule"]) if row["schedule"] else dict(DEFAULT_SCHEDULE)
 
     tz = body.get("timezone", current["tz"])
@@ -185,14 +205,78 @@ def update_schedule(req: Request):
     return {"ok": True}
 
 
+def _flat_schedule(body: dict) -> dict:
+    """Variant C's ``{"schedule": {...}}`` as the flat body (variant A) the rest reads.
+
+    Inside it, ``days`` is accepted for ``days_of_the_week`` (D's MDX spells it so). A body
+    that mixes the nested object with flat keys is refused: which would win is unclear.
+    """
+    if "schedule" not in body:
+        return body
+    others = sorted(set(body) - {"schedule"})
+    if others:
+        raise bad_request(f'"{others[0]}" is not allowed beside "schedule": send the schedule '
+                          'fields either nested under "schedule" or flat, not both')
+    inner = require_object(body["schedule"], "schedule")
+    flat = dict(inner)
+    if "days" in flat:
+        if "days_of_the_week" in flat:
+            raise bad_request('"schedule.days" is not allowed beside "schedule.days_of_the_week"')
+        flat["days_of_the_week"] = flat.pop("days")
+    for key in flat:
+        if key not in SCHEDULE_KEYS:
+            raise bad_request(f'"schedule.{key}" is not allowed')
+    return flat
+
+
+def _newer_settings(body: dict, current: dict) -> dict:
+    """The newer settings in ``body`` checked, merged into ``current`` (a copy)."""
+    out = dict(current)
+    for flag in ("auto_pause_domain_leads_on_reply", "ignore_ss_mailbox_sending_limit",
+                 "domain_level_rate_limit", "add_unsubscribe_tag"):
+        if flag in body:
+            value = opt_bool(body, flag)
+            out[flag] = bool(value)
+    if "bounce_autopause_threshold" in body:
+        value = body["bounce_autopause_threshold"]
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if value is not None and (not is_int(value) or value < 0):
+            raise bad_request('"bounce_autopause_threshold" must be a whole number (a string '
+                              f'such as "10" is accepted) or null; got {value!r}')
+        out["bounce_autopause_threshold"] = None if value is None else str(value)
+    if "out_of_office_detection_settings" in body:
+        ooo = require_object(body["out_of_office_detection_settings"],
+                             "out_of_office_detection_settings")
+        for key in _OOO_FLAGS:
+            opt_bool(ooo, key, f"out_of_office_detection_settings.{key}")
+        opt_int(ooo, "reactivateOOOwithDelay",
+                "out_of_office_detection_settings.reactivateOOOwithDelay", lo=0)
+        # The shape is undocumented beyond these keys: others are kept, not refused.
+        out["out_of_office_detection_settings"] = {
+            **NEWER_SETTINGS["out_of_office_detection_settings"],
+            **current.get("out_of_office_detection_settings", {}), **ooo}
+    if "ai_categorisation_options" in body:
+        options = body["ai_categorisation_options"]
+        if not isinstance(options, list) or not all(
+                is_int(o) or (isinstance(o, str) and o.strip()) for o in options):
+            raise bad_request('"ai_categorisation_options" must be an array of category ids '
+                              '(or names)')
+        out["ai_categorisation_options"] = list(options)
+    return out
+
+
 def update_settings(req: Request):
     (cid,) = req.params
-    req.app.store.campaign(cid)
+    row = req.app.store.campaign(cid)
     body = require_object(req.body)
     check_keys(body, ("track_settings", "stop_lead_settings", "unsubscribe_text",
                       "send_as_plain_text", "force_plain_text", "follow_up_percentage",
-                      "client_id", "enable_ai_esp_matching", "name"))
+                      "client_id", "enable_ai_esp_matching", "name", *NEWER_SETTINGS))
     changes: dict = {}
+    if set(body) & set(NEWER_SETTINGS):
+        current = json.loads(row["extra_settings"] or "{}")
+        changes["extra_settings"] = json.dumps(_newer_settings(body, current))
     if "track_settings" in body:
         values = body["track_settings"]
         if not isinstance(values, list):

@@ -29,6 +29,7 @@ from . import (routes_accounts, routes_campaigns, routes_control, routes_lead_op
                routes_leads, routes_sequences, routes_stats)
 from . import routes_analytics, routes_inbox, routes_warmup, routes_webhooks
 from . import routes_replies, routes_subsequences
+from . import routes_blocklist, routes_clients, routes_mailboxes
 from .faults import FaultInjector, Faults
 from .guard import MAX_JSON_DEPTH, admit, too_deep
 from .ratelimit import RateLimiter, RateLimits, format_retry_after, retry_after_value
@@ -75,6 +76,9 @@ def build_router() -> Router:
     router.add_all(routes_warmup.ROUTES)
     router.add_all(routes_replies.ROUTES + routes_subsequences.ROUTES)
     router.add_all(routes_webhooks.ROUTES)
+    router.add_all(routes_blocklist.ROUTES)
+    router.add_all(routes_clients.ROUTES)
+    router.add_all(routes_mailboxes.ROUTES)
     return router
 
 

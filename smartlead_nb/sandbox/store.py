@@ -128,6 +128,62 @@ _TABLES = ["meta", "campaigns", "sequences", "variants", "email_accounts",
            "webhooks", "webhook_deliveries"]
 
 
+# -- the admin surface (issue 14): block list, agency clients, mailbox tags, newer settings --
+# Created with IF NOT EXISTS by _add_admin_schema(), for new files and old ones alike (old
+# files only gain tables and a column; nothing is read differently). Statements are kept one
+# per item because a trigger's body holds ";" (SCHEMA is split on it).
+#
+# block_list holds the API's block list (GET/POST/DELETE /leads/*-domain-block-list). Imports
+# and the simulation look values up in suppressions (kind 'block'); the two triggers keep those
+# rows exactly the values of block_list, so the list the API shows IS the list imports check.
+_ADMIN_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS block_list (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, email_or_domain TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT 'manual', client_id INTEGER, created_at TEXT NOT NULL)""",
+    """CREATE UNIQUE INDEX IF NOT EXISTS block_list_entry
+        ON block_list (email_or_domain, IFNULL(client_id, 0))""",
+    """CREATE TRIGGER IF NOT EXISTS block_list_added AFTER INSERT ON block_list BEGIN
+        INSERT OR IGNORE INTO suppressions VALUES ('block', NEW.email_or_domain); END""",
+    """CREATE TRIGGER IF NOT EXISTS block_list_removed AFTER DELETE ON block_list BEGIN
+        DELETE FROM suppressions WHERE kind = 'block' AND value = OLD.email_or_domain
+            AND NOT EXISTS (SELECT 1 FROM block_list WHERE email_or_domain = OLD.email_or_domain);
+        END""",
+    """CREATE TABLE IF NOT EXISTS clients (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, email TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS client_api_keys (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, client_id INTEGER NOT NULL, key_name TEXT NOT NULL,
+        api_key TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'ACTIVE', created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS account_tags (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, color TEXT,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS account_tag_map (
+        account_id INTEGER NOT NULL, tag_id INTEGER NOT NULL, PRIMARY KEY (account_id, tag_id))""",
+]
+# Newer campaign settings (auto_pause_domain_leads_on_reply, ...), one JSON object per campaign.
+_CAMPAIGN_COLUMNS = {"extra_settings": "TEXT NOT NULL DEFAULT '{}'"}
+ID_STARTS.update({"block_list": 7_000_000, "clients": 20_000, "client_api_keys": 30_000,
+                  "account_tags": 40_000})
+_TABLES += ["block_list", "clients", "client_api_keys", "account_tags", "account_tag_map"]
+
+
+def _add_admin_schema(db: sqlite3.Connection, now: str) -> None:
+    """Create what the admin surface needs if the file lacks it (inside a transaction)."""
+    for statement in _ADMIN_SCHEMA:
+        db.execute(statement)
+    have = {row[1] for row in db.execute("PRAGMA table_info(campaigns)")}
+    for name, spec in _CAMPAIGN_COLUMNS.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE campaigns ADD COLUMN {name} {spec}")
+    for table in ("block_list", "clients", "client_api_keys", "account_tags"):
+        db.execute("INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE NOT EXISTS "
+                   "(SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+                   (table, ID_STARTS[table], table))
+    # A file from before block_list: its block-list values become entries (ids, a source).
+    db.execute("INSERT OR IGNORE INTO block_list (email_or_domain, source, created_at) "
+               "SELECT value, 'manual', ? FROM suppressions WHERE kind = 'block'", (now,))
+
+
 def default_db_path() -> Path:
     """``$SMARTLEAD_NB_SANDBOX_DB``, else ``$XDG_CACHE_HOME/smartlead_nb/sandbox.sqlite3``."""
     env = os.environ.get("SMARTLEAD_NB_SANDBOX_DB")
@@ -227,6 +283,8 @@ class Store:
                         self.conn.execute(statement)
         if exists:
             self._add_thread_tables()
+            with self.transaction():
+                _add_admin_schema(self.conn, self.get_meta("now"))
 
     def _add_thread_tables(self) -> None:
         """Give a file made before the thread tables those tables (and their id range)."""
@@ -275,8 +333,8 @@ class Store:
         for name, color in seed.CATEGORIES:
             db.execute("INSERT INTO categories (name, color, created_at) VALUES (?, ?, ?)",
                        (name, color, now))
-        db.executemany("INSERT INTO suppressions VALUES ('block', ?)",
-                       [(v,) for v in seed.BLOCK_LIST])
+        _add_admin_schema(db, now)
+        self.add_block_entries(seed.BLOCK_LIST, source="manual")
         db.executemany("INSERT INTO suppressions VALUES ('bounce', ?)",
                        [(v,) for v in seed.BOUNCE_LIST])
         for account in seed.demo_accounts(USER_ID, now):
@@ -371,5 +429,20 @@ class Store:
                           (campaign_id, data, self.now_iso()))
 
     def add_suppressions(self, kind: str, values: list[str]) -> None:
+        if kind == "block":     # the block list has one home: block_list (see its triggers)
+            self.add_block_entries(values)
+            return
         self.conn.executemany("INSERT OR IGNORE INTO suppressions VALUES (?, ?)",
                               [(kind, v.strip().lower()) for v in values])
+
+    def add_block_entries(self, values: list[str], *, source: str = "manual",
+                          client_id: int | None = None) -> int:
+        """Put addresses or bare domains on the block list (lower-cased); returns how many
+        were new. Imports and the simulation honour them at once (the triggers above)."""
+        count = "SELECT COUNT(*) FROM block_list"
+        before = self.conn.execute(count).fetchone()[0]
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO block_list (email_or_domain, source, client_id, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            [(v.strip().lower(), source, client_id, self.now_iso()) for v in values])
+        return self.conn.execute(count).fetchone()[0] - before

@@ -1,0 +1,156 @@
+"""Agency clients (sub-accounts) and their API keys.
+
+A client's API key is a live credential: every key that comes back (from creating a client or
+a key, or from the key list) is wrapped in the same :class:`~smartlead_nb._transport.Secret`
+as the account key, so it is registered for redaction (logs, errors) and never shown in a
+repr or a frame; ``.reveal()`` gives the text when you really need it. Passwords are dropped.
+
+>>> record = protect_credentials({"id": 5, "api_key": "sandbox_cl_0123456789abcdef",
+...                               "password": "hunter2"})
+>>> record
+{'id': 5, 'api_key': Secret('********')}
+>>> record["api_key"].reveal()
+'sandbox_cl_0123456789abcdef'
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import pandas as pd
+
+from .._redact import register_secret
+from .._transport import Secret
+from ..errors import InputError
+from ..frames.emails import email_problems
+from ..frames.responses import _ordered, coerce_counts, strip_secrets, tidy_frame
+from ._base import Resource, check_id, list_rows
+
+# Fields whose value is a credential to wrap, wherever they appear in an answer.
+KEY_FIELDS = frozenset({"api_key", "apiKey"})
+KEY_STATUSES = ("ACTIVE", "INACTIVE")
+CLIENT_COLUMNS = ["id", "name", "email", "created_at"]
+KEY_COLUMNS = ["id", "clientId", "keyName", "status", "api_key", "created_at"]
+
+
+def protect_credentials(record: Any) -> Any:
+    """``record`` with passwords dropped and every API key wrapped in a ``Secret`` (deeply)."""
+    record = strip_secrets(record)
+    if isinstance(record, dict):
+        return {k: (Secret(v) if k in KEY_FIELDS and isinstance(v, str) and v
+                    else protect_credentials(v)) for k, v in record.items()}
+    if isinstance(record, list):
+        return [protect_credentials(v) for v in record]
+    return record
+
+
+def client_id_of(body: Any) -> int | None:
+    """The new client's id, wherever the answer puts it: ``id``, ``data.id`` or ``clientId``.
+
+    >>> client_id_of({"ok": True, "data": {"id": 20001}}), client_id_of({"clientId": "7"})
+    (20001, 7)
+    """
+    if not isinstance(body, dict):
+        return None
+    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    for value in (body.get("id"), data.get("id"), body.get("clientId")):
+        if value is not None:
+            return coerce_counts({"id": value})["id"]
+    return None
+
+
+def _check_email(email: Any) -> str:
+    if not isinstance(email, str) or not email.strip():
+        raise InputError(f"an agency client needs an email (its login), got {email!r}; "
+                         f"nothing was sent")
+    problem = email_problems(pd.Series([email.strip()]))[0]
+    if problem:
+        raise InputError(f"agency client email: {problem}; nothing was sent")
+    return email.strip()
+
+
+class ClientsMixin(Resource):
+    def list_clients(self) -> list[dict]:
+        """The agency's clients (``GET /client/``), as ``{id, name, email, created_at, ...}``.
+
+        SmartLead's docs show both ``{ok, data: [...]}`` and a bare array; both are read.
+        """
+        body = self._call("GET", "client/", shape=("data",))
+        return [coerce_counts(protect_credentials(r)) for r in list_rows(body, "data")]
+
+    def clients_frame(self) -> pd.DataFrame:
+        """:meth:`list_clients` as a DataFrame.
+
+        >>> client.clients_frame()[["id", "name", "email"]]          # doctest: +SKIP
+        """
+        return _ordered(tidy_frame(self.list_clients()), CLIENT_COLUMNS)
+
+    def create_client(self, name: str, email: str, *, password: str | None = None,
+                      permission: Iterable[str] = ("full_access",),
+                      logo_url: str | None = None, **extra: Any) -> dict:
+        """Create an agency client (``POST /client/save``); name and email are required.
+
+        Returns the answer with ``id`` filled in (SmartLead puts it under ``id``,
+        ``data.id`` or ``clientId``) and any ``api_key`` in it wrapped as a ``Secret``.
+        ``password`` (the client's login) is registered for redaction before it is sent.
+        ``extra`` passes other documented fields (``email_credits``, ``lead_credits``, ...).
+
+        >>> acme = client.create_client("Acme", "ops@acme.example")   # doctest: +SKIP
+        >>> acme["id"], acme["data"]["api_key"]                      # doctest: +SKIP
+        (20001, Secret('********'))
+        """
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(f"an agency client needs a name, got {name!r}; nothing was sent")
+        body: dict[str, Any] = {"name": name.strip(), "email": _check_email(email),
+                                "permission": [str(p) for p in permission], **extra}
+        if password is not None:
+            register_secret(str(password))      # an error or log line echoing it is redacted
+            body["password"] = str(password)
+        if logo_url is not None:
+            body["logo_url"] = logo_url
+        answer = protect_credentials(self._call("POST", "client/save", json=body, shape=dict))
+        answer["id"] = client_id_of(answer)
+        return answer
+
+    def client_api_keys(self, client_id: int | None = None, *, status: str | None = None,
+                        key_name: str | None = None) -> list[dict]:
+        """API keys of the agency's clients (``GET /client/api-key``), keys as ``Secret``.
+
+        >>> client.client_api_keys(20001)                           # doctest: +SKIP
+        [{'id': 30001, 'clientId': 20001, 'keyName': 'Default', 'api_key': Secret('********'), ...}]
+        """
+        params: dict[str, Any] = {}
+        if client_id is not None:
+            params["clientId"] = check_id(client_id, "client_id")
+        if status is not None:
+            value = str(status).strip().upper()
+            if value not in KEY_STATUSES:
+                raise InputError(f"status {status!r} is not a key status: use one of "
+                                 f"{', '.join(KEY_STATUSES)}; nothing was sent")
+            params["status"] = value
+        if key_name:
+            params["keyName"] = key_name
+        body = self._call("GET", "client/api-key", params=params, shape=("data",))
+        return [coerce_counts(protect_credentials(r)) for r in list_rows(body, "data")]
+
+    def client_api_keys_frame(self, client_id: int | None = None, **filters: Any) -> pd.DataFrame:
+        """:meth:`client_api_keys` as a DataFrame; the ``api_key`` column shows masked keys.
+
+        >>> client.client_api_keys_frame(20001)[["keyName", "status", "api_key"]]  # doctest: +SKIP
+        """
+        return _ordered(tidy_frame(self.client_api_keys(client_id, **filters)), KEY_COLUMNS)
+
+    def create_client_api_key(self, client_id: int, key_name: str) -> dict:
+        """A new API key for a client (``POST /client/api-key``); the key comes back wrapped.
+
+        >>> made = client.create_client_api_key(20001, "reporting")    # doctest: +SKIP
+        >>> made["data"]["api_key"].reveal()                          # doctest: +SKIP
+        'sandbox_cl_...'
+        """
+        cid = check_id(client_id, "client_id")
+        if not isinstance(key_name, str) or not key_name.strip():
+            raise InputError(f"a client API key needs a name (keyName), got {key_name!r}; "
+                             f"nothing was sent")
+        body = {"clientId": cid, "keyName": key_name.strip()}
+        return protect_credentials(self._call("POST", "client/api-key", json=body,
+                                              subject=f"client {cid}", shape=dict))
