@@ -133,8 +133,10 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         Gets the same key handling, rate limit, retries and typed errors as every method, and
         the same confirmations: a call that sends email or cannot be undone (a campaign status
         START/ACTIVE/STOPPED, deleting a campaign, an upload overriding the block or
-        unsubscribe list, unsubscribing a lead everywhere) is refused without ``confirm=True``,
-        by the very rule the wrapped methods use.
+        unsubscribe list, unsubscribing a lead everywhere, replying in a thread, removing a
+        campaign's senders, deleting a block-list entry; the list lives in
+        :func:`smartlead_nb.resources.confirm.needs_confirmation`) is refused without
+        ``confirm=True``, by the very rule the wrapped methods use.
 
         >>> client.request("GET", "campaigns/7/mailbox-statistics", params={"limit": 20})  # doctest: +SKIP
         >>> client.request("DELETE", "campaigns/7", confirm=True)                          # doctest: +SKIP
