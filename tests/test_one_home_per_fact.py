@@ -98,3 +98,23 @@ def test_lead_frame_error_is_an_input_error():
     assert issubclass(LeadFrameError, InputError) and issubclass(LeadFrameError, ValueError)
     with pytest.raises(InputError, match="no email column"):
         leads_from_frame(pd.DataFrame({"name": ["Ana"]}))
+
+
+def test_a_lead_dict_is_judged_by_the_same_email_rule_as_a_frame(client, sandbox):
+    """Issue 15: the client's check_lead used '"@" in email' while the frames used the full
+    rule, so 'ana@x' passed one and failed the other. Now add_leads applies the frames' rule:
+    an address it rejects is never sent, and is counted (and named) with SmartLead's invalid."""
+    import pandas as pd
+
+    from smartlead_nb import leads_from_frame
+
+    addresses = ["ana@example.com", "ana@x", "no-at-sign", "not-an-email@"]
+    by_frame = leads_from_frame(pd.DataFrame({"email": addresses})).report["outcome"].astype(str)
+    cid = client.create_campaign("One email rule")["id"]
+    sandbox.clear_requests()
+    counts = client.add_leads(cid, [{"email": a} for a in addresses])
+    (posted,) = [r for r in sandbox.requests if r["path"].endswith("/leads")]
+    sent_emails = [lead["email"] for lead in posted["json"]["lead_list"]]
+    assert sent_emails == [a for a, o in zip(addresses, by_frame) if o == "ok"] == ["ana@example.com"]
+    assert counts["invalid_email_count"] == 3 and counts["upload_count"] == 1
+    assert [r["position"] for r in counts["rejected_before_sending"]] == [1, 2, 3]

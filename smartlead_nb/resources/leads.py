@@ -6,10 +6,12 @@ import os
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError, NotFoundError
 from ..frames.columns import CUSTOM_FIELDS, STANDARD_FIELDS
+from ..frames.emails import OK as EMAIL_OK, check_emails
 from ..frames.leads import MAX_BATCH_SIZE
 from ..frames.responses import (campaign_leads_frame, categories_frame, coerce_counts, tidy_frame,
                                 to_int)
@@ -101,10 +103,21 @@ class LeadsMixin(Resource):
                              f"batches of {MAX_LEADS_PER_REQUEST} or fewer.")
         settings = lead_upload_settings(**flags, return_lead_ids=return_lead_ids,
                                         confirm_overrides=confirm_overrides)
-        body = self._call("POST", f"campaigns/{cid}/leads",
-                          json={"lead_list": lead_list, "settings": settings},
-                          subject=f"campaign {cid}", shape=dict)
-        return coerce_counts(body)
+        sendable, rejected = split_invalid_emails(lead_list)
+        if not sendable:   # nothing worth a request: SmartLead would count them all invalid
+            return {"ok": True, "upload_count": 0, "total_leads": len(lead_list),
+                    "already_added_to_campaign": 0, "duplicate_count": 0,
+                    "invalid_email_count": len(rejected), "rejected_before_sending": rejected}
+        body = coerce_counts(self._call("POST", f"campaigns/{cid}/leads",
+                                        json={"lead_list": sendable, "settings": settings},
+                                        subject=f"campaign {cid}", shape=dict))
+        if rejected:
+            # Counted where SmartLead counts the invalid addresses it refuses, and listed.
+            body["invalid_email_count"] = (to_int(body.get("invalid_email_count")) or 0) + len(rejected)
+            if body.get("total_leads") is not None:
+                body["total_leads"] = (to_int(body["total_leads"]) or 0) + len(rejected)
+            body["rejected_before_sending"] = rejected
+        return body
 
     def post_lead_batch(self, campaign_id: int, body: bytes) -> dict:
         """POST one add-leads body that is already serialised and checked; SmartLead's counters.
@@ -366,6 +379,21 @@ def merge_lead(current: Mapping[str, Any], change: Mapping[str, Any]) -> dict[st
     return merged
 
 
+def split_invalid_emails(leads: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Leads whose address passes the one email rule (frames.emails), and the others as
+    ``{"position", "email", "reason"}``, so an invalid address never costs a request.
+
+    >>> split_invalid_emails([{"email": "ana@example.com"}, {"email": "bo@x"}])[1]
+    [{'position': 1, 'email': 'bo@x', 'reason': "invalid email 'bo@x': the domain 'x' has no dot"}]
+    """
+    texts = np.array([str(lead.get("email", "")).strip() for lead in leads], dtype=object)
+    codes, reasons = check_emails(texts, np.ones(len(texts), dtype=bool))
+    ok = [lead for lead, code in zip(leads, codes) if code == EMAIL_OK]
+    bad = [{"position": i, "email": leads[i].get("email"), "reason": reasons[i]}
+           for i in np.flatnonzero(codes != EMAIL_OK).tolist()]
+    return ok, bad
+
+
 def check_lead(lead: Mapping[str, Any], position: int, *, require_email: bool = True) -> dict[str, Any]:
     """Check one lead dict before it is sent; the error names its position and field."""
     if not isinstance(lead, Mapping):
@@ -375,11 +403,10 @@ def check_lead(lead: Mapping[str, Any], position: int, *, require_email: bool = 
         raise InputError(f"lead {position}: unknown field(s) {unknown}; SmartLead's fields are "
                          f"{list(STANDARD_LEAD_FIELDS[:-1])}; put anything else in custom_fields")
     email = lead.get("email")
-    # Only the shape: a lead dict's address is judged by SmartLead, which counts it in
-    # invalid_email_count (tests/test_client_leads.py relies on that); DataFrames and CSVs
-    # go through the full syntax check of frames.emails.
-    if require_email and (not isinstance(email, str) or "@" not in email):
-        raise InputError(f"lead {position}: email is missing or not an address ({email!r})")
+    # Presence and type only: whether the text is an address is the one rule in
+    # frames.emails, applied to the whole list by add_leads (split_invalid_emails).
+    if require_email and (not isinstance(email, str) or not email.strip()):
+        raise InputError(f"lead {position}: email is missing or not text ({email!r})")
     custom = lead.get("custom_fields")
     if custom is not None and not isinstance(custom, Mapping):
         raise InputError(f"lead {position}: custom_fields must be a dict, got {type(custom).__name__}")
