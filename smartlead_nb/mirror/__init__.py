@@ -19,7 +19,7 @@ The tables and their columns are documented in ``docs/mirror-schema.md`` (genera
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import pandas as pd
 
@@ -27,6 +27,9 @@ from ..errors import InputError
 from . import store
 from .schema import DATA_TABLES, TABLE
 from .sync import Sync, SyncSummary
+
+if TYPE_CHECKING:   # for type checkers only: making a Mirror loads no HTTP stack
+    from ..client import SmartleadClient
 
 __all__ = ["Mirror", "SyncSummary"]
 
@@ -45,7 +48,8 @@ class Mirror:
     True
     """
 
-    def __init__(self, path: str | Path | None = None, *, client: Any = None,
+    def __init__(self, path: str | Path | None = None, *,
+                 client: SmartleadClient | None = None,
                  lock_timeout: float = 60.0) -> None:
         store.duckdb_module()          # a missing extra is said here, not mid-sync
         self.path: Path | None = store.check_path(path) if path is not None else None
@@ -57,7 +61,7 @@ class Mirror:
     def __repr__(self) -> str:
         return f"Mirror({str(self.path) if self.path else 'no file yet'!r})"
 
-    def _bind(self, client: Any) -> Path:
+    def _bind(self, client: SmartleadClient) -> Path:
         fingerprint = client.fingerprint
         if self.path is None:
             self.path = store.default_path(fingerprint)
@@ -76,7 +80,7 @@ class Mirror:
         return self.path
 
     # --- syncing ------------------------------------------------------------------------------
-    def sync(self, client: Any, campaigns: Iterable[int] | int | None = None, *,
+    def sync(self, client: SmartleadClient, campaigns: Iterable[int] | int | None = None, *,
              replies: bool = True, history: bool = False, full: bool = False,
              progress: bool = True) -> SyncSummary:
         """Bring the mirror up to date for every campaign (or the ids in ``campaigns``).

@@ -95,3 +95,16 @@ def describe(found: pd.DataFrame) -> dict[str, str]:
             text += f", replied {pd.Timestamp(row['replied_at']).date()}"
         out.setdefault(row["email"], []).append(text)
     return {email: "; ".join(lines) for email, lines in out.items()}
+
+
+def contacted_reasons(mirror, emails: Iterable[Any], campaign_id: int | None) -> dict[Any, str]:
+    """For the upload report: each given email the mirror holds in another campaign ->
+    "already in campaign 1001 "Q1" (COMPLETED), last contacted 2025-01-07"."""
+    given = list(emails)
+    reasons = describe(contacted(mirror, given, exclude_campaign=campaign_id))
+    out = {}
+    for email in given:
+        key = normalise_emails([email])
+        if key and key[0] in reasons:
+            out[email] = "already " + reasons[key[0]]
+    return out
