@@ -90,6 +90,15 @@ def counted(sb: Sandbox, fn, *args, **kwargs):
     return result, len(sb.requests), time.perf_counter() - start
 
 
+def endpoints(sb: Sandbox) -> str:
+    """The last run's requests by endpoint (campaign ids folded), most first."""
+    import re
+    from collections import Counter
+
+    kinds = Counter(re.sub(r"/\d+", "/{id}", r["path"]) for r in sb.requests)
+    return ", ".join(f"{path} {n}" for path, n in kinds.most_common())
+
+
 def naive(client: SmartleadClient, cid: int) -> int:
     leads = client.campaign_leads_frame(cid)
     stats = client.campaign_statistics_frame(cid)
@@ -126,14 +135,15 @@ def requests_part(args) -> None:
               f"{100 * n_bare / n_naive:.1f} % |")
         _, n_same, _ = counted(sb, mirror.sync, client, progress=False)
         print(f"\nno-change re-sync: {n_same} requests (1 campaign + account-wide reads)")
-        print("\n| new activity | emails sent since | requests | at Standard limits |")
-        print("|---|---|---|---|")
+        print("\n| new activity | emails sent since | requests | at Standard limits | by endpoint |")
+        print("|---|---|---|---|---|")
         for days in (1, 5, 20):        # each from the state the previous sync left
             before = client.campaign_analytics(cid).get("sent_count")
             sb.advance(days=days)
             after = client.campaign_analytics(cid).get("sent_count")
             _, n, _ = counted(sb, mirror.sync, client, progress=False)
-            print(f"| {days} day(s) later | {after - before:,} | {n} | {wall(n)} |")
+            print(f"| {days} day(s) later | {after - before:,} | {n} | {wall(n)} | "
+                  f"{endpoints(sb)} |")
 
 
 def synthetic_statistics(campaigns: int, leads: int, seed: int = 1) -> pd.DataFrame:

@@ -156,3 +156,48 @@ def test_a_mirror_file_open_for_writing_elsewhere_is_said_so(synced, client):
     finally:
         holder.kill()
         holder.wait()
+
+
+KILLED_SYNCER = textwrap.dedent("""
+    import sys
+    import smartlead_nb as sl
+    client = sl.SmartleadClient(sys.argv[2], base_url=sys.argv[3], rate_limit=None)
+    print("syncing", flush=True)
+    sl.Mirror(sys.argv[1]).sync(client, progress=False)
+""")
+
+
+def test_a_killed_sync_leaves_whole_campaigns_and_the_next_sync_completes(client, sandbox,
+                                                                         tmp_path):
+    import time
+
+    from smartlead_nb.sandbox.faults import Faults
+
+    ids = [running_campaign(client, f"Wave {n}", n_leads=30) for n in range(4)]
+    sandbox.advance(days=3)
+    path = tmp_path / "killed.duckdb"
+    sandbox.faults = Faults(latency=0.15)       # slow enough to be killed part-way
+    env = {"PYTHONPATH": str(REPO), "SMARTLEAD_NB_CACHE_DIR": str(tmp_path / "cache"),
+           "PATH": "/usr/bin:/bin"}
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_SYNCER, str(path), sandbox.api_key,
+                             sandbox.base_url], env=env, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "syncing"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and sum(
+            r["path"].endswith("/leads-export") for r in sandbox.requests) < 3:
+        time.sleep(0.05)
+    proc.kill()                                  # SIGKILL: no clean-up of any kind
+    proc.wait()
+    sandbox.faults = None
+    mirror = sl.Mirror(path)
+    done = set(mirror.sql("select campaign_id from bookmarks")["campaign_id"])
+    assert 0 < len(done) < len(ids), done
+    for cid in ids:
+        if cid in done:
+            assert_exact(mirror, client, cid)
+        else:
+            assert mirror.sql("select count(*) as n from leads where campaign_id = ?",
+                              [cid])["n"][0] == 0
+    mirror.sync(client, progress=False)
+    for cid in ids:
+        assert_exact(mirror, client, cid)
