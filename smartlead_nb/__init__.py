@@ -23,6 +23,7 @@ _EXPORTS = {
     "RetryPolicy": "._transport",
     "Schedule": ".schedule", "CampaignSettings": ".settings",
     "CampaignPlan": ".plan", "LaunchResult": ".plan",
+    "Mirror": ".mirror",
     "upload_leads": ".upload", "UploadResult": ".upload", "UploadInterrupted": ".upload",
     "leads_from_frame": ".frames.leads", "sequences_from_frame": ".frames.sequences",
     "LeadsResult": ".frames.leads", "LeadFrameError": ".frames.leads",
@@ -70,6 +71,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed
                          TransportError, UnexpectedResponse, ValidationError)
     from .frames.leads import LeadFrameError, LeadsResult, leads_from_frame
     from .frames.sequences import sequences_from_frame
+    from .mirror import Mirror
     from .plan import CampaignPlan, LaunchResult
     from .schedule import Schedule
     from .settings import CampaignSettings

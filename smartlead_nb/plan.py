@@ -229,12 +229,20 @@ class CampaignPlan:
                 f"started now")
 
     # -- check ----------------------------------------------------------------------------------
-    def check(self, client: SmartleadClient | None = None) -> pd.DataFrame:
+    def check(self, client: SmartleadClient | None = None, *, mirror: Any = None,
+              lookup_contacted: bool = False) -> pd.DataFrame:
         """Every problem that would stop or spoil the campaign, as a DataFrame.
 
         ``severity`` is ``error`` (launch would fail or send something wrong) or
         ``warning`` (worth a look). With a ``client``, sender accounts are checked against
         the account list (exist, connected, warm-up).
+
+        Leads already in another campaign (or already contacted) are flagged with the
+        campaign and when: from ``mirror`` (a synced :class:`~smartlead_nb.Mirror`, no
+        request), or with ``lookup_contacted=True`` by email through ``client``, one request
+        per lead (the problem table says how many before you ask for it).
+
+        >>> plan.check(client, mirror=sl.Mirror(client=client))        # doctest: +SKIP
         """
         from .templates import check_templates
 
@@ -275,6 +283,9 @@ class CampaignPlan:
                 severity = "error" if row["problem"] == "unknown tag" else "warning"
                 item = f"step {row['seq_number']}" + (f" {row['variant_label']}" if not is_missing(row.get("variant_label")) else "")
                 add(severity, "sequence", item, row["message"])
+        if leads is not None and len(leads):
+            for problem in _contacted_problems(leads, client, mirror, lookup_contacted):
+                add(*problem)
         if not self.email_accounts:
             add("error", "email_accounts", "", "no sender accounts: SmartLead will not start without one")
         elif client is not None:
@@ -325,7 +336,8 @@ class CampaignPlan:
     # -- launch ----------------------------------------------------------------------------------
     def launch(self, client: SmartleadClient, *, start: bool = False, confirm: bool = False,
                state: str | os.PathLike | None | bool = True, journal: Any = True,
-               progress: bool = True, confirm_overrides: bool = False) -> "LaunchResult":
+               progress: bool = True, confirm_overrides: bool = False,
+               skip_contacted: Any = None) -> "LaunchResult":
         """Create and configure the campaign in SmartLead's order; resumable.
 
         Leaves the campaign ``DRAFTED`` unless ``start=True`` and ``confirm=True``. Refuses to
@@ -337,13 +349,16 @@ class CampaignPlan:
 
         The plan's ``ignore_*`` upload flags go to every lead batch; the block and
         unsubscribe overrides need ``confirm_overrides=True``. A launch that adds no lead at
-        all says so first in ``LaunchResult.problems``.
+        all says so first in ``LaunchResult.problems``. ``skip_contacted=mirror`` leaves out
+        leads a synced mirror holds in another campaign (see ``upload_leads``).
         """
         from .upload import upload_leads
 
         if start and confirm is not True:
             raise InputError("starting sends real email: pass start=True, confirm=True")
         options = self.upload_options(confirm_overrides=confirm_overrides)
+        if skip_contacted is not None:
+            options["skip_contacted"] = skip_contacted
         errors = self.check()
         errors = errors[errors["severity"] == "error"]
         if len(errors):
@@ -449,6 +464,29 @@ def _resumable_campaign(client, plan: CampaignPlan, book: "_PlanState") -> int |
         book.reset()
         return None
     return int(cid)
+
+
+def _contacted_problems(leads, client, mirror, lookup: bool) -> list[tuple[str, ...]]:
+    """Warnings for leads already in another campaign (see :meth:`CampaignPlan.check`)."""
+    from .mirror.duplicates import contacted_by_email, describe, normalise_emails
+
+    emails = leads.report.loc[leads.index, "email"]
+    if mirror is not None:
+        found = mirror.contacted(emails)
+    elif lookup and client is not None:
+        n = len(normalise_emails(emails))
+        print(f"smartlead_nb: looking up {n:,} emails in your other campaigns: {n:,} requests "
+              f"(at the Standard limit of 60 a minute, about {n / 60:.0f} min)", flush=True)
+        found = contacted_by_email(client, emails)
+    else:
+        return []
+    reasons = describe(found)
+    rows = []
+    for label, email in emails.items():
+        key = normalise_emails([email])
+        if key and key[0] in reasons:
+            rows.append(("warning", "leads", f"row {label}", f"{email} already {reasons[key[0]]}"))
+    return rows
 
 
 def _lead_problems(cid: int, upload) -> list[str]:

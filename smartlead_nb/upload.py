@@ -36,6 +36,8 @@ from .reconcile import (ALREADY, BLOCKED, INVALID_SERVER, NOT_SENT, OTHER_CAMPAI
                         REASONS, UNCONFIRMED, UNSUBSCRIBED, UPLOADED, reconcile)
 from .resources.leads import lead_upload_settings, pick_upload_flags
 
+ALREADY_CONTACTED = "already_contacted"   # skip_contacted=mirror: in another campaign there
+
 if TYPE_CHECKING:  # annotations only: importing the uploader loads no HTTP stack
     from .client import SmartleadClient
 
@@ -153,6 +155,7 @@ def upload_leads(
     csv_chunk_rows: int = CSV_CHUNK_ROWS,
     max_in_flight: int = 4,
     report_path: str | os.PathLike | None = None,
+    skip_contacted: Any = None,
     **read_csv_kwargs: Any,
 ) -> UploadResult:
     """Upload leads to a campaign from a DataFrame, a CSV file or an iterator of DataFrames.
@@ -170,6 +173,9 @@ def upload_leads(
         max_in_flight: requests open at once (1 = one after another). SmartLead takes
             seconds to answer a 400-lead request, so overlapping a few is what reaches the
             key's rate budget; the client's rate limiter still paces every request.
+        skip_contacted: a :class:`~smartlead_nb.Mirror`: rows whose email it holds in
+            another campaign are not sent, reported as ``already_contacted`` with the
+            campaign and when it was contacted (sync the mirror first; it costs no request).
 
     Returns an :class:`UploadResult`. Lead-credit exhaustion stops the upload: the result
     says so (``stopped``) and marks the rows that were not sent. Any other failure raises
@@ -195,12 +201,12 @@ def upload_leads(
         return _upload(client, cid, source, book, settings, mapping=mapping,
                        batch_size=batch_size, progress=progress, csv_chunk_rows=csv_chunk_rows,
                        max_in_flight=max_in_flight, report_path=report_path,
-                       read_csv_kwargs=read_csv_kwargs)
+                       read_csv_kwargs=read_csv_kwargs, skip_contacted=skip_contacted)
 
 
 def _upload(client, cid: int, source, book: Journal, settings: dict, *, mapping, batch_size: int,
             progress: bool, csv_chunk_rows: int, max_in_flight: int, report_path,
-            read_csv_kwargs) -> UploadResult:
+            read_csv_kwargs, skip_contacted=None) -> UploadResult:
     """The body of :func:`upload_leads`, once its arguments are checked and its journal held."""
     bar = _progress(progress, _total_rows(source))
     report_file = Path(report_path) if report_path is not None else None
@@ -209,6 +215,10 @@ def _upload(client, cid: int, source, book: Journal, settings: dict, *, mapping,
         report_file.write_text("")
     run = _Run(client.post_lead_batch, cid, settings, book, batch_size, bar, max_in_flight,
                report_file)
+    if skip_contacted is not None:
+        from .mirror.duplicates import contacted_reasons
+
+        run.known = lambda emails: contacted_reasons(skip_contacted, emails, cid)
     try:
         for chunk in _chunks(source, csv_chunk_rows, read_csv_kwargs):
             if run.failure:
@@ -288,6 +298,7 @@ class _Run:
         self.pending: deque[InFlight] = deque()
         self.pool = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="sl-upload")
         self.report_path = report_path
+        self.known = None      # emails -> reason, for rows a mirror says were contacted
         self.counts = pd.Series(dtype="float64")
 
     def chunk(self, frame: pd.DataFrame, mapping) -> None:
@@ -336,10 +347,18 @@ class _Run:
             labels = checked.index[repeat]
             report.loc[labels, "outcome"] = "duplicate"
             report.loc[labels, "reason"] = "duplicate of an earlier row (in an earlier chunk)"
+        skip = repeat
+        if self.known is not None:   # in another campaign of the mirror: reported, not sent
+            known = self.known(accepted)
+            contacted = accepted.isin(list(known)).to_numpy() & ~repeat
+            report.loc[checked.index[contacted], "outcome"] = ALREADY_CONTACTED
+            report.loc[checked.index[contacted], "reason"] = accepted[contacted].map(known).to_numpy()
+            skip = repeat | contacted
+        if skip.any():
             # A chunk of nothing but repeats has nothing left to check (or send).
-            checked = (leads_from_frame(frame.loc[checked.index[~repeat]], mapping)
-                       if not repeat.all() else _NothingToSend())
-            hashes = hashes[~repeat]
+            checked = (leads_from_frame(frame.loc[checked.index[~skip]], mapping)
+                       if not skip.all() else _NothingToSend())
+            hashes = hashes[~skip]
         self.seen = np.union1d(self.seen, hashes)
         # Until its batch is confirmed, an accepted row has not been uploaded.
         self._mark(report, checked.index, NOT_SENT, REASONS[NOT_SENT])

@@ -14,6 +14,7 @@ Timestamp('2025-06-02 09:15:00+0000', tz='UTC')
 
 from __future__ import annotations
 
+import csv
 import io
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -202,17 +203,79 @@ def categories_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 
 
 def leads_export_frame(csv_text: str) -> pd.DataFrame:
-    """Parse ``GET /campaigns/{id}/leads-export`` CSV into a typed DataFrame."""
+    """Parse ``GET /campaigns/{id}/leads-export`` CSV into a typed DataFrame.
+
+    Column by column (vectorised: a 50,000-lead export costs about what ``pd.read_csv``
+    does), with :func:`tidy_frame`'s rules: times -> UTC, counts and ids -> Int64, the two
+    flags -> boolean, ``phone_number`` kept as text (leading zeros, ``+``).
+
+    >>> frame = leads_export_frame("id,email,open_count,is_interested\\n7,a@x.io,2,true\\n")
+    >>> frame[["id", "open_count", "is_interested"]].dtypes.astype(str).tolist()
+    ['Int64', 'Int64', 'boolean']
+    """
     if not csv_text or not csv_text.strip():
         return pd.DataFrame()
-    raw = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False, na_values=[""])
-    frame = tidy_frame(raw.to_dict("records"), columns=list(raw.columns))
-    for col in ("is_unsubscribed", "is_interested"):
-        if col in frame.columns:
-            frame[col] = frame[col].map(_truthy).astype("boolean")
-    if "phone_number" in frame.columns:
-        frame["phone_number"] = frame["phone_number"].astype("string")
+    header = next(csv.reader(io.StringIO(csv_text[:csv_text.find("\n") + 1 or None])), [])
+    kinds = {col: _export_kind(col) for col in header}
+    # The C parser reads the numbers and flags itself; text SmartLead should not send there
+    # (a count that is not a number) falls back to reading that column as text.
+    typed = {c: "Int64" if k == "int" else "boolean" if k == "flag" else str
+             for c, k in kinds.items()}
+    options = dict(keep_default_na=False, na_values=[""], true_values=list(_TRUE_WORDS),
+                   false_values=list(_FALSE_WORDS))
+    try:
+        frame = pd.read_csv(io.StringIO(csv_text), dtype=typed, **options)
+    except (ValueError, TypeError):
+        frame = pd.read_csv(io.StringIO(csv_text), dtype=str, **options)
+        for col, kind in kinds.items():
+            if kind == "int" and col in frame.columns:
+                frame[col] = _int_column(frame[col])
+            elif kind == "flag" and col in frame.columns:
+                frame[col] = _truthy_column(frame[col])
+    frame = frame.drop(columns=[c for c in frame.columns if c in SECRET_FIELDS])
+    for col in frame.columns:
+        kind = kinds.get(col)
+        if kind == "phone":
+            frame[col] = frame[col].astype("string")
+        elif kind == "time":
+            frame[col] = pd.to_datetime(frame[col], utc=True, errors="coerce", format="ISO8601")
+        elif kind == "rate":
+            frame[col] = _percent(frame[col])
     return frame
+
+
+_TRUE_WORDS = ("true", "True", "TRUE", "1", "yes", "t")
+_FALSE_WORDS = ("false", "False", "FALSE", "0", "no", "f")
+
+
+def _export_kind(col: str) -> str:
+    """How an export column is typed: tidy_frame's rules, by name."""
+    leaf = str(col).rsplit(".", 1)[-1]
+    if col in ("is_unsubscribed", "is_interested"):
+        return "flag"
+    if col == "phone_number":
+        return "phone"
+    if leaf in TIME_FIELDS or leaf.endswith("_at"):
+        return "time"
+    if _is_count(leaf) or leaf in ID_FIELDS:
+        return "int"
+    return "rate" if leaf.endswith("_rate") else "text"
+
+
+def _int_column(series: pd.Series) -> pd.Series:
+    """:func:`_as_int` for a column of text, without a Python call per value."""
+    numbers = pd.to_numeric(series, errors="coerce")
+    if numbers.isna().sum() > series.isna().sum():
+        return series  # not all numeric: leave as given rather than lose values
+    if (numbers.dropna() % 1 == 0).all():
+        return numbers.astype("Int64")
+    return numbers
+
+
+def _truthy_column(series: pd.Series) -> pd.Series:
+    """:func:`_truthy` for a column of text."""
+    words = series.str.strip().str.lower()
+    return words.isin(("true", "1", "yes", "t")).astype("boolean").mask(series.isna())
 
 
 def _truthy(value: Any) -> Any:
