@@ -11,6 +11,7 @@ file per key, guarded by a file lock, so two notebooks using the same key share 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -122,12 +123,22 @@ def limiter_adapter(limit: RateLimit, fingerprint: str, **adapter_kwargs):
                                    limit_statuses=(429,), **adapter_kwargs)
 
 
+# A wait longer than this is said once in the notebook (a silent minute looks like a hang).
+NOTICE_AFTER_SECONDS = 5.0
+_last_notice = [0.0]   # monotonic time of the last notice, shared by the upload's threads
+
+
 def acquire_at_grant(limiter: "Limiter", name: str, *, longest_nap: float = 0.25) -> None:
-    """Block until ``limiter`` grants a slot, taking it only with non-blocking attempts."""
+    """Block until ``limiter`` grants a slot, taking it only with non-blocking attempts.
+
+    A wait longer than ``NOTICE_AFTER_SECONDS`` is announced once (a WARNING on the
+    ``smartlead_nb`` logger, which a notebook shows) rather than looking like a hang.
+    """
     import time
 
     from pyrate_limiter import RateItem
 
+    announced = False
     while not limiter.try_acquire(name, weight=1, blocking=False):
         nap = 0.005
         buckets = limiter.buckets()
@@ -136,7 +147,20 @@ def acquire_at_grant(limiter: "Limiter", name: str, *, longest_nap: float = 0.25
             wait_ms = bucket.waiting(RateItem(name, bucket.now(), 1))
             if isinstance(wait_ms, int) and wait_ms > 0:
                 nap = max(nap, wait_ms / 1000)
+                if not announced and nap > NOTICE_AFTER_SECONDS:
+                    announced = True
+                    _announce_wait(nap, time.monotonic())
         time.sleep(min(nap, longest_nap))
+
+
+def _announce_wait(seconds: float, now: float) -> None:
+    if now - _last_notice[0] < 30:   # one line per wait, not one per thread or request
+        return
+    _last_notice[0] = now
+    logging.getLogger("smartlead_nb").warning(
+        "smartlead_nb: this key's request budget is spent for now; waiting about %.0f s "
+        "before the next request (the budget is shared by every notebook using the key)",
+        seconds)
 
 
 def build_limiter(limit: RateLimit, fingerprint: str) -> Limiter:

@@ -83,3 +83,22 @@ def test_two_processes_share_one_keys_budget(limited, tmp_path):
     procs = [subprocess.Popen([sys.executable, "-c", script], env=env) for _ in range(2)]
     assert [p.wait(timeout=60) for p in procs] == [0, 0]
     assert len(sent(sb)) == 20 and 429 not in statuses(sb)
+
+
+def test_a_long_wait_for_the_budget_is_said_once_not_silent(sandbox, caplog, monkeypatch):
+    """A notebook waiting a minute for the key's budget must not look like a hang: the wait
+    is announced once (a WARNING on the smartlead_nb logger, which notebooks show)."""
+    import logging
+
+    from smartlead_nb import _ratelimit
+
+    monkeypatch.setattr(_ratelimit, "NOTICE_AFTER_SECONDS", 0.3)
+    monkeypatch.setattr(_ratelimit, "_last_notice", [0.0])
+    tight = RateLimit(per_second=1, per_minute=2, per_hour=100, time_scale=0.02, shared=False)
+    client = SmartleadClient(sandbox.api_key, base_url=sandbox.base_url, rate_limit=tight)
+    with caplog.at_level(logging.WARNING, logger="smartlead_nb"):
+        for _ in range(4):
+            client.list_campaigns()
+    notices = [r for r in caplog.records if "request budget is spent" in r.getMessage()]
+    assert len(notices) == 1 and "waiting about" in notices[0].getMessage()
+    assert sandbox.api_key not in notices[0].getMessage()
