@@ -629,10 +629,6 @@ def _state_path(client, plan: CampaignPlan, state) -> Path | None:
 
 
 def _step_bar(enabled: bool, total: int):
-    if not enabled:
-        from .upload import NoBar
+    from ._progress import progress_bar
 
-        return NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="launching", unit="step", leave=True)
+    return progress_bar(enabled, total=total, unit="step", desc="launching")

@@ -31,6 +31,7 @@ from .frames.csv_reader import iter_leads_csv
 from .frames.emails import dedupe_key
 from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
 from .frames.responses import lead_upload_counts
+from ._progress import progress_bar
 from .journal import Journal, batch_digest
 from .reconcile import (ALREADY, BLOCKED, INVALID_SERVER, NOT_SENT, OTHER_CAMPAIGN,  # noqa: F401
                         REASONS, UNCONFIRMED, UNSUBSCRIBED, UPLOADED, reconcile)
@@ -498,21 +499,4 @@ def _total_rows(source) -> int | None:
 
 
 def _progress(enabled: bool, total: int | None):
-    if not enabled:
-        return NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, unit="rows", desc="Uploading leads", leave=True)
-
-
-class NoBar:
-    """Stands in for a tqdm bar when progress is off (the plan's launch uses it too)."""
-
-    def update(self, n: int) -> None:
-        pass
-
-    def set_description(self, text: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
+    return progress_bar(enabled, total=total, unit="rows", desc="Uploading leads")

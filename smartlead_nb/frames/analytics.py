@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from .responses import _as_int, _ordered, _percent, coerce_counts, tidy_frame, to_int
+from .responses import integer_column, columns_first, percent_column, coerce_counts, tidy_frame, to_int
 
 MAILBOX_COLUMNS = ["email_account_id", "from_email", "sent_count", "open_count", "click_count",
                    "reply_count", "bounce_count", "unsubscribed_count", "sender_bounce_count",
@@ -100,10 +100,10 @@ def _typed(rows: Iterable[Mapping[str, Any]], columns: list[str], ints: tuple[st
     frame = tidy_frame([{**dict.fromkeys(columns), **row} for row in rows])
     for col in frame.columns:
         if col in ints:
-            frame[col] = _as_int(frame[col])
+            frame[col] = integer_column(frame[col])
         elif _is_percent(str(col)) and not pd.api.types.is_numeric_dtype(frame[col]):
-            frame[col] = _percent(frame[col])
-    return _ordered(frame, columns)
+            frame[col] = percent_column(frame[col])
+    return columns_first(frame, columns)
 
 
 # --- per campaign --------------------------------------------------------------------------

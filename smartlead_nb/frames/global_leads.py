@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from .columns import CUSTOM_FIELDS, STANDARD_FIELDS
-from .responses import _ordered, tidy_frame, to_int
+from .responses import columns_first, tidy_frame, to_int
 
 #: The fields of one membership in ``campaigns[]`` (P-AK), in the order the long frame shows.
 MEMBERSHIP_FIELDS = ("campaign_id", "campaign_name", "campaign_status", "lead_status",
@@ -55,7 +55,7 @@ def global_leads_frame(rows: Iterable[Mapping[str, Any]], *,
     first = [*_LEAD_COLUMNS[:2], *(MEMBERSHIP_FIELDS if per_campaign else
                                    ("campaign_ids", "campaign_names", "n_campaigns")),
              *_LEAD_COLUMNS[2:]]
-    frame = _ordered(tidy_frame(flat), first)
+    frame = columns_first(tidy_frame(flat), first)
     for column in ("n_campaigns", "lead_last_seq_number", "email_lead_map_id"):
         if column in frame.columns:
             frame[column] = frame[column].astype("Int64")

@@ -204,9 +204,9 @@ def replies_frame(rows: Iterable[Mapping[str, Any]], *, categories: Mapping[int,
                        "email_account_id", "category_id"):
             frame[col] = frame[col].astype("string")
     if since is not None:
-        frame = frame[frame["reply_time"] >= _timestamp(since, "since")]
+        frame = frame[frame["reply_time"] >= utc_timestamp(since, "since")]
     if until is not None:
-        frame = frame[frame["reply_time"] <= _timestamp(until, "until")]
+        frame = frame[frame["reply_time"] <= utc_timestamp(until, "until")]
     # A thread that moved between pages while they were read (a new reply) comes twice.
     frame = frame.drop_duplicates(subset=["email_lead_map_id", "reply_time"])
     return frame.sort_values(["reply_time", "email_lead_map_id"], ascending=False,
@@ -218,10 +218,10 @@ def _utc(series: pd.Series) -> pd.Series:
     return pd.to_datetime(series, utc=True, errors="coerce", format="ISO8601").dt.as_unit("ms")
 
 
-def _timestamp(value: Any, what: str = "time") -> pd.Timestamp:
+def utc_timestamp(value: Any, what: str = "time") -> pd.Timestamp:
     """A UTC timestamp from a date, datetime, Timestamp or ISO text (naive = UTC).
 
-    >>> _timestamp("2025-06-01")
+    >>> utc_timestamp("2025-06-01")
     Timestamp('2025-06-01 00:00:00+0000', tz='UTC')
     """
     try:

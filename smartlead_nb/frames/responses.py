@@ -102,15 +102,15 @@ def tidy_frame(records: Iterable[Mapping[str, Any]], *, columns: Sequence[str] |
         if leaf in TIME_FIELDS or leaf.endswith("_at"):
             frame[col] = pd.to_datetime(frame[col], utc=True, errors="coerce", format="ISO8601")
         elif _is_count(leaf) or leaf in ID_FIELDS:
-            frame[col] = _as_int(frame[col])
+            frame[col] = integer_column(frame[col])
         elif leaf.endswith("_rate") and not pd.api.types.is_numeric_dtype(frame[col]):
-            frame[col] = _percent(frame[col])
+            frame[col] = percent_column(frame[col])
     if index and index in frame.columns:
         frame = frame.set_index(index)
     return frame
 
 
-def _as_int(series: pd.Series) -> pd.Series:
+def integer_column(series: pd.Series) -> pd.Series:
     numbers = pd.to_numeric(series.map(to_int), errors="coerce")
     if numbers.isna().sum() > series.isna().sum():
         return series  # not all numeric: leave as given rather than lose values
@@ -119,7 +119,7 @@ def _as_int(series: pd.Series) -> pd.Series:
     return numbers
 
 
-def _percent(series: pd.Series) -> pd.Series:
+def percent_column(series: pd.Series) -> pd.Series:
     """``"34%"`` -> 34.0 (the analytics endpoints send rates as percent strings)."""
     cleaned = series.astype("string").str.rstrip("%").str.strip()
     numbers = pd.to_numeric(cleaned, errors="coerce").astype("float64")  # "34%": a float
@@ -142,7 +142,7 @@ def campaigns_frame(campaigns: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
             row["tags"] = [t.get("tag_name") or t.get("name") for t in row["tags"] if isinstance(t, dict)]
         rows.append(row)
     first = ["id", "name", "status", "created_at", "updated_at", "client_id"]
-    return _ordered(tidy_frame(rows), first)
+    return columns_first(tidy_frame(rows), first)
 
 
 def email_accounts_frame(accounts: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
@@ -159,7 +159,7 @@ def email_accounts_frame(accounts: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         rows.append(row)
     first = ["id", "from_email", "from_name", "type", "is_smtp_success", "is_imap_success",
              "warmup_status", "message_per_day", "daily_sent_count"]
-    return _ordered(tidy_frame(rows), first)
+    return columns_first(tidy_frame(rows), first)
 
 
 def campaign_leads_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
@@ -184,14 +184,14 @@ def campaign_leads_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     # skipped) still has the columns a notebook selects next.
     first = ["lead_id", *STANDARD_FIELDS[:4], "lead_status", "lead_category_id",
              "campaign_lead_map_id", "created_at", *STANDARD_FIELDS[4:], CUSTOM_FIELDS]
-    return _ordered(tidy_frame(flat), first)
+    return columns_first(tidy_frame(flat), first)
 
 
 def statistics_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per email sent (``GET /campaigns/{id}/statistics``, L1 shape)."""
     first = ["lead_email", "lead_name", "sequence_number", "email_subject", "sent_time",
              "open_time", "click_time", "reply_time", "open_count", "click_count"]
-    frame = _ordered(tidy_frame(rows), first)
+    frame = columns_first(tidy_frame(rows), first)
     for col in ("is_unsubscribed", "is_bounced"):
         if col in frame.columns:
             frame[col] = frame[col].astype("boolean")
@@ -199,7 +199,7 @@ def statistics_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 
 
 def categories_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    return _ordered(tidy_frame(rows), ["id", "name"])
+    return columns_first(tidy_frame(rows), ["id", "name"])
 
 
 def leads_export_frame(csv_text: str) -> pd.DataFrame:
@@ -240,7 +240,7 @@ def leads_export_frame(csv_text: str) -> pd.DataFrame:
         elif kind == "time":
             frame[col] = pd.to_datetime(frame[col], utc=True, errors="coerce", format="ISO8601")
         elif kind == "rate":
-            frame[col] = _percent(frame[col])
+            frame[col] = percent_column(frame[col])
     return frame
 
 
@@ -263,7 +263,7 @@ def _export_kind(col: str) -> str:
 
 
 def _int_column(series: pd.Series) -> pd.Series:
-    """:func:`_as_int` for a column of text, without a Python call per value."""
+    """:func:`integer_column` for a column of text, without a Python call per value."""
     numbers = pd.to_numeric(series, errors="coerce")
     if numbers.isna().sum() > series.isna().sum():
         return series  # not all numeric: leave as given rather than lose values
@@ -284,7 +284,7 @@ def _truthy(value: Any) -> Any:
     return str(value).strip().lower() in ("true", "1", "yes", "t")
 
 
-def _ordered(frame: pd.DataFrame, first: Sequence[str]) -> pd.DataFrame:
+def columns_first(frame: pd.DataFrame, first: Sequence[str]) -> pd.DataFrame:
     """The ``first`` columns leading; an empty answer still has them, so a notebook cell that
     selects them gets an empty table rather than a KeyError (a campaign with no leads yet)."""
     if frame.empty:

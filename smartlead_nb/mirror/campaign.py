@@ -27,7 +27,7 @@ SEND_OVERLAP = timedelta(minutes=10)
 EVENT_HORIZON = timedelta(days=7)
 
 
-def _now() -> pd.Timestamp:
+def utc_now() -> pd.Timestamp:
     return pd.Timestamp.now(tz="UTC").as_unit("us")
 
 
@@ -73,7 +73,7 @@ class CampaignSync:
             self._sequences_and_senders()
         self._bookmark()
         self.con.execute("UPDATE campaigns SET synced_at = ? WHERE campaign_id = ?",
-                         [_now(), self.cid])
+                         [utc_now(), self.cid])
         outcome = "full" if self.sync.full else "first" if self.mark is None else "incremental"
         return {"outcome": outcome, "leads_changed": leads_changed,
                 "statistics_changed": stats_changed, "replies_changed": replies_changed}
@@ -365,6 +365,6 @@ class CampaignSync:
             "replies_text": (bool(mark.get("replies_text")) and not (read and self.first
                                                                        and not self.sync.history))
             or (read and self.sync.history),
-            "synced_at": _now()}])
+            "synced_at": utc_now()}])
         store.replace_where(self.con, "bookmarks", convert.conform(row, "bookmarks"),
                             campaign_id=self.cid)

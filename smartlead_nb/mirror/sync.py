@@ -35,10 +35,11 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from .._progress import progress_bar
 from ..errors import InputError
 from ..frames.responses import campaigns_frame, email_accounts_frame
 from . import convert, store
-from .campaign import CampaignSync, _now
+from .campaign import CampaignSync, utc_now
 
 INBOX_SWEEP = 5                 # the inbox's campaignId filter takes at most 5 ids
 # Re-read this much before the reply cursor: replies indexed a little late on the live
@@ -104,7 +105,7 @@ class Sync:
 
     # --- account-wide: campaigns, accounts, categories ------------------------------------
     def _account_wide(self, campaign_ids) -> tuple[list[int], dict[int, dict]]:
-        before, started = self._requests(), _now()
+        before, started = self._requests(), utc_now()
         server = self.client.list_campaigns()
         accounts = self.client.list_email_accounts()
         self.categories = {int(c["id"]): c.get("name") for c in self.client.lead_categories()
@@ -194,7 +195,7 @@ class Sync:
 
     # --- one campaign, one transaction --------------------------------------------------------
     def _one_campaign(self, cid: int, previous: dict | None, inbox: dict[int, list[dict]]) -> None:
-        before, started = self._requests(), _now()
+        before, started = self._requests(), utc_now()
         try:
             with self._transaction():
                 counts = CampaignSync(self, cid, previous, inbox.get(cid)).run()
@@ -219,7 +220,7 @@ class Sync:
 
     def _log(self, cid, started, outcome, before, **counts) -> None:
         row = pd.DataFrame([{"sync_id": self.sync_id, "campaign_id": cid,
-                             "started_at": started, "finished_at": _now(), "outcome": outcome,
+                             "started_at": started, "finished_at": utc_now(), "outcome": outcome,
                              "requests": self._requests() - before, **counts}])
         store.insert(self.con, "sync_log", convert.conform(row, "sync_log"))
 
@@ -252,19 +253,4 @@ def _sweeps(ids: list[int]) -> list[list[int]]:
 
 
 def _bar(enabled: bool, total: int):
-    if not enabled:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, unit="campaign", desc="mirror sync")
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def set_description(self, text: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
+    return progress_bar(enabled, total=total, unit="campaign", desc="mirror sync")

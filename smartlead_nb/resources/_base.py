@@ -3,7 +3,7 @@ check that an answer has the shape the endpoint promises."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from .._transport import Response, Transport
@@ -63,18 +63,35 @@ class Resource:
         """
         if not 1 <= page_size <= max_page_size:
             raise InputError(f"page_size must be between 1 and {max_page_size}, got {page_size}")
-        offset, seen = 0, 0
-        while True:
-            query = dict(params or {}, offset=offset, limit=page_size)
-            page = list_rows(self._call("GET", path, params=query, shape=keys), *keys)
-            for row in page:
-                yield row
-                seen += 1
-                if limit is not None and seen >= limit:
-                    return
-            if len(page) < page_size:
+
+        def fetch(offset: int, size: int) -> list:
+            query = dict(params or {}, offset=offset, limit=size)
+            return list_rows(self._call("GET", path, params=query, shape=keys), *keys)
+
+        return iter_pages(fetch, page_size, limit)
+
+
+def iter_pages(fetch: Callable[[int, int], list], page_size: int,
+               limit: int | None = None) -> Iterator[Any]:
+    """Rows of an offset/limit list, whatever carries the offset (a query, a JSON body):
+    ``fetch(offset, page_size)`` returns one page; stops on a short or empty page, or after
+    ``limit`` rows (SmartLead's ``total_*`` strings reflect filters, so they are not trusted).
+
+    >>> rows = list(range(45))
+    >>> list(iter_pages(lambda offset, size: rows[offset:offset + size], 20)) == rows
+    True
+    """
+    offset, seen = 0, 0
+    while True:
+        page = fetch(offset, page_size)
+        for row in page:
+            yield row
+            seen += 1
+            if limit is not None and seen >= limit:
                 return
-            offset += page_size
+        if len(page) < page_size:
+            return
+        offset += page_size
 
 
 def check_shape(response: Response, shape: Shape, method: str, route: str) -> Any:

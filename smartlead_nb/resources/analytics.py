@@ -100,7 +100,7 @@ class AnalyticsMixin(Resource):
                            time_zone: str = "UTC") -> pd.DataFrame:
         """Per-step counts (sent, opened, replied, ...) for a date range, one row per step."""
         cid = check_id(campaign_id, "campaign_id")
-        first, last = _as_date(start, "start"), _as_date(end, "end")
+        first, last = as_date(start, "start"), as_date(end, "end")
         body = self._call("GET", f"campaigns/{cid}/sequence-analytics", subject=f"campaign {cid}",
                           shape=("data",), params={"start_date": f"{first} 00:00:00", "end_date": f"{last} 23:59:59",
                                   "time_zone": check_timezone(time_zone)})
@@ -120,7 +120,7 @@ def date_windows(start: str | date, end: str | date, days: int = MAX_RANGE_DAYS)
     >>> [(a.isoformat(), b.isoformat()) for a, b in date_windows("2025-01-01", "2025-02-15")]
     [('2025-01-01', '2025-01-30'), ('2025-01-31', '2025-02-15')]
     """
-    first, last = _as_date(start, "start"), _as_date(end, "end")
+    first, last = as_date(start, "start"), as_date(end, "end")
     if last < first:
         raise InputError(f"end {last} is before start {first}")
     if not 1 <= days <= MAX_RANGE_DAYS:
@@ -133,7 +133,7 @@ def date_windows(start: str | date, end: str | date, days: int = MAX_RANGE_DAYS)
     return windows
 
 
-def _as_date(value: str | date, what: str) -> date:
+def as_date(value: str | date, what: str) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

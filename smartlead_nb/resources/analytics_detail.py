@@ -20,7 +20,7 @@ from ..frames import analytics as frames
 from ..frames.responses import coerce_counts
 from ..schedule import check_timezone
 from ._base import Resource, check_id, list_rows
-from .analytics import _as_date
+from .analytics import as_date
 
 MAILBOX_PAGE = 20        # mailbox-statistics: limit 1-20 (sheet 2.1)
 LEADS_PAGE = 100         # leads-statistics: limit <= 100 (sheet 2.2)
@@ -96,7 +96,7 @@ class AnalyticsDetailMixin(Resource):
             raise InputError(f"page_size must be between 1 and {LEADS_PAGE}, got {page_size!r}")
         params: dict[str, Any] = {}
         if since is not None:
-            params["event_time_gt"] = _as_date(since, "since").isoformat()
+            params["event_time_gt"] = as_date(since, "since").isoformat()
         offset, seen = 0, 0
         while True:
             body = self._call("GET", f"campaigns/{cid}/leads-statistics", shape=("data",),
@@ -307,7 +307,7 @@ def id_list(ids: Iterable[int] | int, what: str) -> str:
 
 
 def _day_range(start: str | date, end: str | date) -> tuple[date, date]:
-    first, last = _as_date(start, "start"), _as_date(end, "end")
+    first, last = as_date(start, "start"), as_date(end, "end")
     if last < first:
         raise InputError(f"end {last} is before start {first}: nothing was sent")
     return first, last

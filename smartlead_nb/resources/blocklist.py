@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frames.emails import email_problems
-from ..frames.responses import _ordered, coerce_counts, tidy_frame
+from ..frames.responses import columns_first, coerce_counts, tidy_frame
 from ._base import Resource, check_id
 from .confirm import needs_confirmation, refusal
 
@@ -97,7 +97,7 @@ class BlockListMixin(Resource):
 
         >>> client.block_list_frame().query("source == 'manual'")    # doctest: +SKIP
         """
-        return _ordered(tidy_frame(self.block_list(**filters)), COLUMNS)
+        return columns_first(tidy_frame(self.block_list(**filters)), COLUMNS)
 
     def add_to_block_list(self, entries: str | Iterable[str], *,
                           client_id: int | None = None) -> dict:

@@ -23,7 +23,7 @@ from .._redact import register_secret
 from .._transport import Secret
 from ..errors import InputError
 from ..frames.emails import email_problems
-from ..frames.responses import _ordered, coerce_counts, strip_secrets, tidy_frame
+from ..frames.responses import columns_first, coerce_counts, strip_secrets, tidy_frame
 from ._base import Resource, check_id, list_rows
 
 # Fields whose value is a credential to wrap, wherever they appear in an answer.
@@ -83,7 +83,7 @@ class ClientsMixin(Resource):
 
         >>> client.clients_frame()[["id", "name", "email"]]          # doctest: +SKIP
         """
-        return _ordered(tidy_frame(self.list_clients()), CLIENT_COLUMNS)
+        return columns_first(tidy_frame(self.list_clients()), CLIENT_COLUMNS)
 
     def create_client(self, name: str, email: str, *, password: str | None = None,
                       permission: Iterable[str] = ("full_access",),
@@ -138,7 +138,7 @@ class ClientsMixin(Resource):
 
         >>> client.client_api_keys_frame(20001)[["keyName", "status", "api_key"]]  # doctest: +SKIP
         """
-        return _ordered(tidy_frame(self.client_api_keys(client_id, **filters)), KEY_COLUMNS)
+        return columns_first(tidy_frame(self.client_api_keys(client_id, **filters)), KEY_COLUMNS)
 
     def create_client_api_key(self, client_id: int, key_name: str) -> dict:
         """A new API key for a client (``POST /client/api-key``); the key comes back wrapped.

@@ -15,8 +15,8 @@ from typing import Any, Iterable, Iterator
 import pandas as pd
 
 from ..errors import InputError
-from ..frames.inbox import _timestamp, inbox_frame, normalize_inbox_row, replies_frame
-from ._base import Resource, check_id, list_rows
+from ..frames.inbox import utc_timestamp, inbox_frame, normalize_inbox_row, replies_frame
+from ._base import Resource, check_id, iter_pages, list_rows
 
 INBOX_VIEWS = ("inbox-replies", "unread-replies", "sent", "important", "snoozed", "scheduled",
                "reminders", "archived", "assigned-me", "views")
@@ -38,7 +38,7 @@ def inbox_time(value: Any, what: str) -> str:
     >>> inbox_time("2025-06-01", "since")
     '2025-06-01T00:00:00.000Z'
     """
-    stamp = _timestamp(value, what)
+    stamp = utc_timestamp(value, what)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
@@ -158,21 +158,16 @@ class InboxMixin(Resource):
             categorised=categorised, reply_time_between=reply_time_between, search=search,
             email_status=email_status)
         params = {"fetch_message_history": "true"} if fetch_message_history else None
-        offset, seen = 0, 0
-        while True:
-            body = {"offset": offset, "limit": page_size, "sortBy": sort_by}
+
+        def fetch(offset: int, size: int) -> list:   # the inbox pages through a JSON body
+            body = {"offset": offset, "limit": size, "sortBy": sort_by}
             if filters:
                 body["filters"] = filters
-            page = list_rows(self._call("POST", f"master-inbox/{view}", params=params,
+            return list_rows(self._call("POST", f"master-inbox/{view}", params=params,
                                         json=body, shape=ROW_KEYS), *ROW_KEYS)
-            for row in page:
-                yield normalize_inbox_row(row)
-                seen += 1
-                if limit is not None and seen >= limit:
-                    return
-            if len(page) < page_size:
-                return
-            offset += page_size
+
+        for row in iter_pages(fetch, page_size, limit):
+            yield normalize_inbox_row(row)
 
     def inbox(self, view: str = "inbox-replies", **filters: Any) -> list[dict]:
         """Every thread of a view (see :meth:`iter_inbox` for the filters)."""
