@@ -191,7 +191,19 @@ def statistics_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per email sent (``GET /campaigns/{id}/statistics``, L1 shape)."""
     first = ["lead_email", "lead_name", "sequence_number", "email_subject", "sent_time",
              "open_time", "click_time", "reply_time", "open_count", "click_count"]
-    frame = columns_first(tidy_frame(rows), first)
+    # The rest of the documented row, so an empty answer (nothing sent yet) still has every
+    # column the analysis functions read and can say "no sends" instead of "no column".
+    rest = ["lead_category", "email_campaign_seq_id", "seq_variant_id", "email_message",
+            "is_unsubscribed", "is_bounced"]
+    frame = columns_first(tidy_frame(rows), first + rest)
+    if frame.empty:
+        for col in ("sent_time", "open_time", "click_time", "reply_time"):
+            frame[col] = pd.to_datetime(frame[col], utc=True)
+        for col in ("sequence_number", "open_count", "click_count", "seq_variant_id",
+                    "email_campaign_seq_id"):
+            frame[col] = frame[col].astype("Int64")
+        for col in ("lead_email", "lead_name", "email_subject", "lead_category", "email_message"):
+            frame[col] = frame[col].astype("str")
     for col in ("is_unsubscribed", "is_bounced"):
         if col in frame.columns:
             frame[col] = frame[col].astype("boolean")

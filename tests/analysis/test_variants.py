@@ -275,3 +275,19 @@ def test_a_step_without_variants_and_a_variant_missing_from_sequences():
     assert got["variant"].tolist() == ["A", "B", "id 99 (not in sequences)", "2"]
     assert got["sent"].tolist() == [100, 100, 10, 150]
     assert got["verdict"].iloc[3] == "one variant only in step 2: nothing to compare it with"
+
+
+def test_a_campaign_that_has_sent_nothing_gets_a_sentence_not_a_missing_column(client):
+    """Zero sends over real HTTP: the empty statistics frame keeps its documented columns, so
+    compare_variants says there is nothing to analyse yet (it used to name a missing column)."""
+    import pytest
+
+    from smartlead_nb import InputError
+    from smartlead_nb.analysis import compare_variants, reply_curve
+
+    cid = client.create_campaign("Nothing sent yet")["id"]
+    stats = client.campaign_statistics_frame(cid)
+    assert stats.empty and {"seq_variant_id", "is_bounced", "lead_category"} <= set(stats.columns)
+    for analyse in (compare_variants, reply_curve):
+        with pytest.raises(InputError, match="no sends to analyse"):
+            analyse(stats)
