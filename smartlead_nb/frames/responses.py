@@ -111,7 +111,11 @@ def tidy_frame(records: Iterable[Mapping[str, Any]], *, columns: Sequence[str] |
 
 
 def integer_column(series: pd.Series) -> pd.Series:
-    numbers = pd.to_numeric(series.map(to_int), errors="coerce")
+    """Counts as ``Int64`` (whole numbers) or floats; a column that is not all numbers stays."""
+    return _numbers_or_as_given(series, pd.to_numeric(series.map(to_int), errors="coerce"))
+
+
+def _numbers_or_as_given(series: pd.Series, numbers: pd.Series) -> pd.Series:
     if numbers.isna().sum() > series.isna().sum():
         return series  # not all numeric: leave as given rather than lose values
     if (numbers.dropna() % 1 == 0).all():
@@ -276,12 +280,7 @@ def _export_kind(col: str) -> str:
 
 def _int_column(series: pd.Series) -> pd.Series:
     """:func:`integer_column` for a column of text, without a Python call per value."""
-    numbers = pd.to_numeric(series, errors="coerce")
-    if numbers.isna().sum() > series.isna().sum():
-        return series  # not all numeric: leave as given rather than lose values
-    if (numbers.dropna() % 1 == 0).all():
-        return numbers.astype("Int64")
-    return numbers
+    return _numbers_or_as_given(series, pd.to_numeric(series, errors="coerce"))
 
 
 def _truthy_column(series: pd.Series) -> pd.Series:

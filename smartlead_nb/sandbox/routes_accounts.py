@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-from .routing import ApiError, Request, bad_request
+from .routing import ApiError, Request, RouteTable, bad_request
 from .validate import (check_keys, invalid_parameters, is_int, page, query_bool, query_int,
                        require_object)
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 # GET /email-accounts/ filters whose values are a closed set (D's names; ESP per D's list).
 WARMUP_STATUSES = ("ACTIVE", "INACTIVE")
@@ -85,6 +87,7 @@ def is_connected(row) -> bool:
     return bool(data.get("is_smtp_success")) and bool(data.get("is_imap_success"))
 
 
+@ROUTES.route("GET", r"/email-accounts")
 def list_accounts(req: Request):
     """Filtered first, then paged: ``offset``/``limit`` count matching accounts."""
     offset, limit = page(req.query, max_limit=100, default_limit=100)
@@ -94,6 +97,7 @@ def list_accounts(req: Request):
     return matching[offset:offset + limit]
 
 
+@ROUTES.route("GET", r"/email-accounts/(\d+)")
 def get_account(req: Request):
     """One account, with its decrypted passwords (as SmartLead returns them) and
     ``warmup_reputation`` a number here (the list sends ``"100%"``) [more-facts 3.1]."""
@@ -110,6 +114,7 @@ def get_account(req: Request):
     return out
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/email-accounts")
 def campaign_accounts(req: Request):
     (cid,) = req.params
     req.app.store.campaign(cid)
@@ -135,6 +140,7 @@ def _permission_error(aid) -> ApiError:
     return bad_request(f"Email account id - {aid} not allowed. Permission Error.")
 
 
+@ROUTES.route("POST", r"/campaigns/(\d+)/email-accounts")
 def add_accounts(req: Request):
     (cid,) = req.params
     req.app.store.campaign(cid)
@@ -157,6 +163,7 @@ def add_accounts(req: Request):
     return {"ok": True, "result": result}
 
 
+@ROUTES.route("DELETE", r"/campaigns/(\d+)/email-accounts")
 def remove_accounts(req: Request):
     (cid,) = req.params
     campaign = req.app.store.campaign(cid)
@@ -176,12 +183,3 @@ def remove_accounts(req: Request):
     db.execute(f"DELETE FROM campaign_accounts WHERE campaign_id = ? AND account_id IN ({marks})",
                (cid, *ids))
     return {"ok": True, "result": removing}
-
-
-ROUTES = [
-    ("GET", r"/email-accounts", list_accounts),
-    ("GET", r"/email-accounts/(\d+)", get_account),
-    ("GET", r"/campaigns/(\d+)/email-accounts", campaign_accounts),
-    ("POST", r"/campaigns/(\d+)/email-accounts", add_accounts),
-    ("DELETE", r"/campaigns/(\d+)/email-accounts", remove_accounts),
-]

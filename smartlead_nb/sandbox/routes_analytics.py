@@ -21,8 +21,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import routes_stats
-from .routing import Request, bad_request
+from .routing import Request, RouteTable, bad_request
 from .timeutil import UTC, iso, parse_iso
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 # Which reply categories make a positive reply. The sandbox imports nothing from the client
 # package, so this is its own copy of smartlead_nb.analysis._frames.POSITIVE_CATEGORIES
@@ -193,6 +195,7 @@ def _wrapped(key: str, value) -> dict:
 
 
 # --- campaign-scoped routes ----------------------------------------------------------------
+@ROUTES.route("GET", r"/campaigns/(\d+)/mailbox-statistics")
 def mailbox_statistics(req: Request):
     """``GET /campaigns/{id}/mailbox-statistics``: one row per mailbox of the campaign (those
     attached now and any that sent for it before being detached), counts as strings."""
@@ -225,6 +228,7 @@ def mailbox_statistics(req: Request):
     return {"ok": True, "data": data}
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/leads-statistics")
 def leads_statistics(req: Request):
     """``GET /campaigns/{id}/leads-statistics``: one row per lead that was sent to, with its
     SENT and REPLY history; ``event_time_gt`` keeps leads whose latest event is after it."""
@@ -286,6 +290,7 @@ def _history_item(sent_id: int, kind: str, when: str, subject, body, sender) -> 
             "email_body": body or "", "subject": subject or ""}
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/top-level-analytics-by-date")
 def top_level_analytics_by_date(req: Request):
     """``GET /campaigns/{id}/top-level-analytics-by-date``: the analytics-by-date object
     (same ranges, same 400s) wrapped as ``{ok, data}``, per the Rec (shape unverified)."""
@@ -293,12 +298,14 @@ def top_level_analytics_by_date(req: Request):
 
 
 # --- account-wide /analytics/* ---------------------------------------------------------------
+@ROUTES.route("GET", r"/analytics/overall-stats-v2")
 def overall_stats(req: Request):
     _, _, lo, hi = _range(req.query, "timezone")
     ids = [c["id"] for c in _campaigns(req)]
     return _wrapped("overall_stats", _performance(_tally(req, ids, lo, hi).get(None, _EMPTY)))
 
 
+@ROUTES.route("GET", r"/analytics/campaign/overall-stats")
 def campaign_overall_stats(req: Request):
     _, _, lo, hi = _range(req.query, "timezone")
     campaigns = _campaigns(req)
@@ -308,6 +315,7 @@ def campaign_overall_stats(req: Request):
     return _wrapped("campaign_wise_performance", _window(req, rows))
 
 
+@ROUTES.route("GET", r"/analytics/day-wise-overall-stats")
 def day_wise_overall_stats(req: Request):
     """One flat row per local day of the range, even a day with nothing (zeros)."""
     first, last, _, _ = _range(req.query, "timezone")
@@ -341,6 +349,7 @@ def day_wise_overall_stats(req: Request):
     return _wrapped("day_wise_stats", totals)
 
 
+@ROUTES.route("GET", r"/analytics/campaign/list")
 def campaign_list(req: Request):
     """Only ``client_ids`` filters this list (FIX); no dates are needed."""
     rows = [{"id": c["id"], "name": c["name"]}
@@ -348,6 +357,7 @@ def campaign_list(req: Request):
     return _wrapped("campaign_list", rows)
 
 
+@ROUTES.route("GET", r"/analytics/lead/category-wise-response")
 def category_wise_response(req: Request):
     """Replies in the range by the category they were given (``Uncategorized`` for none)."""
     _, _, lo, hi = _range(req.query, "timezone")
@@ -368,6 +378,7 @@ def category_wise_response(req: Request):
     return _wrapped("lead_responses_by_category", rows)
 
 
+@ROUTES.route("GET", r"/analytics/mailbox/name-wise-health-metrics")
 def name_wise_health_metrics(req: Request):
     """Per sender mailbox across the selected campaigns; ``is_bounced=true`` keeps only the
     mailboxes with at least one bounce (the sandbox's reading of that undocumented flag)."""
@@ -382,16 +393,3 @@ def name_wise_health_metrics(req: Request):
             for aid, c in sorted(counts.items(), key=lambda kv: kv[0] or 0)
             if aid is not None and (c["bounced"] or not only_bounced)]
     return _wrapped("email_health_metrics", _window(req, rows))
-
-
-ROUTES = [
-    ("GET", r"/campaigns/(\d+)/mailbox-statistics", mailbox_statistics),
-    ("GET", r"/campaigns/(\d+)/leads-statistics", leads_statistics),
-    ("GET", r"/campaigns/(\d+)/top-level-analytics-by-date", top_level_analytics_by_date),
-    ("GET", r"/analytics/overall-stats-v2", overall_stats),
-    ("GET", r"/analytics/campaign/overall-stats", campaign_overall_stats),
-    ("GET", r"/analytics/day-wise-overall-stats", day_wise_overall_stats),
-    ("GET", r"/analytics/campaign/list", campaign_list),
-    ("GET", r"/analytics/lead/category-wise-response", category_wise_response),
-    ("GET", r"/analytics/mailbox/name-wise-health-metrics", name_wise_health_metrics),
-]

@@ -6,8 +6,10 @@ lets the address through again.
 """
 from __future__ import annotations
 
-from .routing import ApiError, Request, bad_request
+from .routing import ApiError, Request, RouteTable, bad_request
 from .validate import check_keys, is_int, page, query_int, require_object
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 MAX_LIMIT = 1000     # D: limit 1-1000
 
@@ -18,6 +20,7 @@ def _entry(row) -> dict:
             "client_id": row["client_id"]}
 
 
+@ROUTES.route("GET", r"/leads/get-domain-block-list")
 def get_block_list(req: Request):
     """``GET /leads/get-domain-block-list``: filters by substring and client, oldest first."""
     offset, limit = page(req.query, max_limit=MAX_LIMIT, default_limit=100)
@@ -35,6 +38,7 @@ def get_block_list(req: Request):
     return [_entry(row) for row in rows]
 
 
+@ROUTES.route("POST", r"/leads/add-domain-block-list")
 def add_block_list(req: Request):
     """``POST /leads/add-domain-block-list`` ``{domain_block_list: [...], client_id?}``."""
     body = require_object(req.body)
@@ -61,6 +65,7 @@ def add_block_list(req: Request):
     return {"ok": True, "message": f"{added} entries added to block list"}
 
 
+@ROUTES.route("DELETE", r"/leads/delete-domain-block-list")
 def delete_block_list(req: Request):
     """``DELETE /leads/delete-domain-block-list?id=<entry id>`` (the id is a query parameter)."""
     if req.query.get("id") in (None, ""):
@@ -70,10 +75,3 @@ def delete_block_list(req: Request):
     if not gone:
         raise ApiError(404, {"error": "Block list entry not found - Invalid id."})
     return {"ok": True}
-
-
-ROUTES = [
-    ("GET", r"/leads/get-domain-block-list", get_block_list),
-    ("POST", r"/leads/add-domain-block-list", add_block_list),
-    ("DELETE", r"/leads/delete-domain-block-list", delete_block_list),
-]

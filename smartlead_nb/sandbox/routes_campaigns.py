@@ -5,11 +5,13 @@ import json
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .routing import Request, bad_request
+from .routing import Request, RouteTable, bad_request
 from .store import USER_ID
 from .timeutil import iso, parse_iso
 from .validate import (check_keys, is_int, opt_bool, opt_int, opt_str, query_bool,
                        query_int, require_object)
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 # What POST accepts -> the short form SmartLead reads back.
 TRACK_SETTINGS = {
@@ -74,6 +76,7 @@ def _touch(req: Request, campaign_id: int, **columns) -> None:
                    (*columns.values(), req.app.store.now_iso(), campaign_id))
 
 
+@ROUTES.route("POST", r"/campaigns/create")
 def create_campaign(req: Request):
     body = require_object(req.body)
     check_keys(body, ("name", "client_id"))
@@ -88,6 +91,7 @@ def create_campaign(req: Request):
     return {"ok": True, "id": cur.lastrowid, "name": name, "created_at": now}
 
 
+@ROUTES.route("GET", r"/campaigns")
 def list_campaigns(req: Request):
     client_id = query_int(req.query, "client_id", None)
     sql, args = "SELECT * FROM campaigns", ()
@@ -98,11 +102,13 @@ def list_campaigns(req: Request):
     return [campaign_json(row, tags) for row in rows]
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)")
 def get_campaign(req: Request):
     row = req.app.store.campaign(req.params[0])
     return campaign_json(row, query_bool(req.query, "include_tags"))
 
 
+@ROUTES.route("DELETE", r"/campaigns/(\d+)")
 def delete_campaign(req: Request):
     (cid,) = req.params
     req.app.store.campaign(cid)
@@ -115,6 +121,7 @@ def delete_campaign(req: Request):
     return {"ok": True}
 
 
+@ROUTES.route("POST PATCH", r"/campaigns/(\d+)/status")
 def update_status(req: Request):
     (cid,) = req.params
     row = req.app.store.campaign(cid)
@@ -153,6 +160,7 @@ def _check_hour(body: dict, key: str, fallback: str) -> str:
     return value
 
 
+@ROUTES.route("POST PATCH", r"/campaigns/(\d+)/schedule")
 def update_schedule(req: Request):
     """Variant A of the schedule body; fields left out keep their current (or default) value."""
     (cid,) = req.params
@@ -266,6 +274,7 @@ def _newer_settings(body: dict, current: dict) -> dict:
     return out
 
 
+@ROUTES.route("POST PATCH", r"/campaigns/(\d+)/settings")
 def update_settings(req: Request):
     (cid,) = req.params
     row = req.app.store.campaign(cid)
@@ -309,14 +318,3 @@ def update_settings(req: Request):
     if changes:
         _touch(req, cid, **changes)
     return {"ok": True}
-
-
-ROUTES = [
-    ("POST", r"/campaigns/create", create_campaign),
-    ("GET", r"/campaigns", list_campaigns),
-    ("GET", r"/campaigns/(\d+)", get_campaign),
-    ("DELETE", r"/campaigns/(\d+)", delete_campaign),
-    ("POST PATCH", r"/campaigns/(\d+)/status", update_status),
-    ("POST PATCH", r"/campaigns/(\d+)/schedule", update_schedule),
-    ("POST PATCH", r"/campaigns/(\d+)/settings", update_settings),
-]

@@ -9,8 +9,10 @@ import json
 import re
 import secrets
 
-from .routing import ApiError, Request, bad_request
+from .routing import ApiError, Request, RouteTable, bad_request
 from .validate import check_keys, is_int, opt_bool, opt_int, opt_str, query_int, require_object
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 KEY_PREFIX = "sandbox_cl_"
 KEY_STATUSES = ("ACTIVE", "INACTIVE")
@@ -38,12 +40,14 @@ def _client_exists(req: Request, client_id) -> None:
         raise ApiError(404, {"error": f"Client not found - Invalid clientId {client_id}."})
 
 
+@ROUTES.route("GET", r"/client")
 def list_clients(req: Request):
     """``GET /client/``: ``{ok, data: [{id, name, email, created_at, ...}]}`` (D)."""
     rows = req.db.execute("SELECT * FROM clients ORDER BY id").fetchall()
     return {"ok": True, "data": [_client_json(row) for row in rows]}
 
 
+@ROUTES.route("POST", r"/client/save")
 def save_client(req: Request):
     """``POST /client/save``: name and email required; answers with the client and a key."""
     body = require_object(req.body)
@@ -77,6 +81,7 @@ def save_client(req: Request):
     return {"ok": True, "data": {**_client_json(row), "api_key": key}}
 
 
+@ROUTES.route("POST", r"/client/api-key")
 def create_key(req: Request):
     """``POST /client/api-key`` ``{clientId, keyName}``: a new key, shown in the answer."""
     body = require_object(req.body)
@@ -96,6 +101,7 @@ def create_key(req: Request):
     return {"ok": True, "data": _key_json(row)}
 
 
+@ROUTES.route("GET", r"/client/api-key")
 def list_keys(req: Request):
     """``GET /client/api-key?clientId=&status=&keyName=``: ``{ok, data: [...]}``."""
     where, args = [], []
@@ -125,24 +131,16 @@ def _key_row(req: Request):
     return row
 
 
+@ROUTES.route("DELETE", r"/client/api-key/(\d+)")
 def delete_key(req: Request):
     row = _key_row(req)
     req.db.execute("DELETE FROM client_api_keys WHERE id = ?", (row["id"],))
     return {"ok": True}
 
 
+@ROUTES.route("PUT", r"/client/api-key/reset/(\d+)")
 def reset_key(req: Request):
     """``PUT /client/api-key/reset/{id}``: the old key stops working; the answer holds the new."""
     row = _key_row(req)
     req.db.execute("UPDATE client_api_keys SET api_key = ? WHERE id = ?", (_new_key(), row["id"]))
     return {"ok": True, "data": _key_json(_key_row(req))}
-
-
-ROUTES = [
-    ("GET", r"/client", list_clients),
-    ("POST", r"/client/save", save_client),
-    ("GET", r"/client/api-key", list_keys),
-    ("POST", r"/client/api-key", create_key),
-    ("DELETE", r"/client/api-key/(\d+)", delete_key),
-    ("PUT", r"/client/api-key/reset/(\d+)", reset_key),
-]

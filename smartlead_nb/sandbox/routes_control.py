@@ -10,13 +10,16 @@ from datetime import timedelta
 
 from . import simulation
 from .faults import Faults
-from .routing import Request, bad_request
+from .routing import Request, RouteTable, bad_request
 from .timeutil import iso
 from .truth import FIELDS as TRUTH_FIELDS
 from .truth import Truth, TruthError
 from .validate import check_keys, is_int, require_object
 
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
+
+@ROUTES.route("POST", r"/_sandbox/advance")
 def advance(req: Request):
     body = require_object(req.body)
     check_keys(body, ("days", "hours", "minutes"))
@@ -30,6 +33,7 @@ def advance(req: Request):
     return {"ok": True, "now": iso(now)}
 
 
+@ROUTES.route("GET", r"/_sandbox/state")
 def state(req: Request):
     app, db = req.app, req.db
 
@@ -53,6 +57,7 @@ def state(req: Request):
     }
 
 
+@ROUTES.route("POST", r"/_sandbox/faults")
 def set_faults(req: Request):
     body = require_object(req.body)
     try:
@@ -64,12 +69,14 @@ def set_faults(req: Request):
     return {"ok": True, "faults": None if faults is None else faults.to_dict()}
 
 
+@ROUTES.route("POST", r"/_sandbox/reset")
 def reset(req: Request):
     req.app.store.reset()
     return {"ok": True, "now": req.app.store.now_iso(),
             "instance_id": req.app.store.get_meta("instance_id")}
 
 
+@ROUTES.route("POST", r"/_sandbox/block-list")
 def add_block_list(req: Request):
     body = require_object(req.body)
     check_keys(body, ("entries",))
@@ -105,6 +112,7 @@ def _campaign_shape(db, cid: int) -> tuple[dict[int, list[str]], set[int]]:
     return steps, accounts
 
 
+@ROUTES.route("POST", r"/_sandbox/truth")
 def set_truth(req: Request):
     """``{campaign_id, reply_rates?, positive_share?, bounce_rates?, reply_delay_days?}``:
     replace the campaign's truth (fields left out or null are not set); only ``campaign_id``
@@ -122,19 +130,9 @@ def set_truth(req: Request):
     return {"ok": True, "campaign_id": cid, "truth": None if stored is None else truth.to_json()}
 
 
+@ROUTES.route("GET", r"/_sandbox/truth")
 def get_truth(req: Request):
     """``?campaign_id=N``: the campaign's truth as stored, or null."""
     cid = _truth_campaign(req, req.query.get("campaign_id"))
     truth = Truth.from_text(req.app.store.truth(cid))
     return {"campaign_id": cid, "truth": None if truth is None else truth.to_json()}
-
-
-ROUTES = [
-    ("POST", r"/_sandbox/advance", advance),
-    ("GET", r"/_sandbox/state", state),
-    ("POST", r"/_sandbox/faults", set_faults),
-    ("POST", r"/_sandbox/reset", reset),
-    ("POST", r"/_sandbox/block-list", add_block_list),
-    ("POST", r"/_sandbox/truth", set_truth),
-    ("GET", r"/_sandbox/truth", get_truth),
-]

@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from .routes_leads import (EMAIL_RE, LEAD_FIELDS, clean_lead_fields, lead_json,
                            write_lead_fields)
-from .routing import Request, bad_request
+from .routing import Request, RouteTable, bad_request
 from .timeutil import iso
 from .validate import check_keys, is_int, opt_bool, require_object
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 ACTIVE_LEAD = ("STARTED", "INPROGRESS")
 SUCCESS = {"ok": True, "data": "success"}
@@ -19,6 +21,7 @@ def _status_when_running(row) -> str:
     return "STARTED" if row["last_sent_at"] is None else "INPROGRESS"
 
 
+@ROUTES.route("POST", r"/campaigns/(\d+)/leads/(\d+)/pause")
 def pause_lead(req: Request):
     cid, lid = req.params
     row = req.app.store.campaign_lead(cid, lid)
@@ -27,6 +30,7 @@ def pause_lead(req: Request):
     return SUCCESS
 
 
+@ROUTES.route("POST", r"/campaigns/(\d+)/leads/(\d+)/resume")
 def resume_lead(req: Request):
     cid, lid = req.params
     row = req.app.store.campaign_lead(cid, lid)
@@ -49,6 +53,7 @@ def resume_lead(req: Request):
     return SUCCESS
 
 
+@ROUTES.route("DELETE", r"/campaigns/(\d+)/leads/(\d+)")
 def delete_lead(req: Request):
     cid, lid = req.params
     row = req.app.store.campaign_lead(cid, lid)
@@ -59,6 +64,7 @@ def delete_lead(req: Request):
     return {"ok": True}
 
 
+@ROUTES.route("POST", r"/campaigns/(\d+)/leads/(\d+)/unsubscribe")
 def unsubscribe_from_campaign(req: Request):
     """L1 calls this 'effectively a pause' for the one campaign, so the lead becomes PAUSED."""
     cid, lid = req.params
@@ -68,6 +74,7 @@ def unsubscribe_from_campaign(req: Request):
     return {"ok": True}
 
 
+@ROUTES.route("POST", r"/leads/(\d+)/unsubscribe")
 def unsubscribe_everywhere(req: Request):
     """Global unsubscribe: the lead is STOPPED in every campaign and refused on re-import."""
     (lid,) = req.params
@@ -78,6 +85,7 @@ def unsubscribe_everywhere(req: Request):
     return {"ok": True}
 
 
+@ROUTES.route("GET", r"/leads")
 def lead_by_email(req: Request):
     email = req.query.get("email", "").strip().lower()
     if not email:
@@ -101,6 +109,7 @@ def lead_by_email(req: Request):
     return out
 
 
+@ROUTES.route("GET", r"/leads/(\d+)/campaigns")
 def lead_campaigns(req: Request):
     (lid,) = req.params
     req.app.store.lead(lid)
@@ -109,12 +118,14 @@ def lead_campaigns(req: Request):
         "ON m.campaign_id = c.id WHERE m.lead_id = ? ORDER BY c.id", (lid,))]
 
 
+@ROUTES.route("GET", r"/leads/fetch-categories")
 def fetch_categories(req: Request):
     return [{"id": r["id"], "created_at": r["created_at"], "name": r["name"],
              "color": r["color"]}
             for r in req.db.execute("SELECT * FROM categories ORDER BY id")]
 
 
+@ROUTES.route("POST", r"/campaigns/(\d+)/leads/(\d+)/category")
 def set_category(req: Request):
     cid, lid = req.params
     row = req.app.store.campaign_lead(cid, lid)
@@ -133,6 +144,7 @@ def set_category(req: Request):
     return {"ok": True}
 
 
+@ROUTES.route("POST", r"/campaigns/(\d+)/leads/(\d+)")
 def update_lead(req: Request):
     """Update the lead record (account-wide, as P observed), addressed through a campaign.
 
@@ -173,6 +185,7 @@ def _marks(values: list) -> str:
     return ", ".join("?" * len(values))
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/leads/(\d+)/message-history")
 def message_history(req: Request):
     cid, lid = req.params
     mapping = req.app.store.campaign_lead(cid, lid)
@@ -207,18 +220,3 @@ def message_history(req: Request):
                         "from": r["sender"]})
     history.sort(key=lambda item: item["time"])
     return {"history": history, "from": sender, "to": lead["email"]}
-
-
-ROUTES = [
-    ("POST", r"/campaigns/(\d+)/leads/(\d+)/pause", pause_lead),
-    ("POST", r"/campaigns/(\d+)/leads/(\d+)/resume", resume_lead),
-    ("POST", r"/campaigns/(\d+)/leads/(\d+)/unsubscribe", unsubscribe_from_campaign),
-    ("POST", r"/campaigns/(\d+)/leads/(\d+)/category", set_category),
-    ("POST", r"/campaigns/(\d+)/leads/(\d+)", update_lead),
-    ("DELETE", r"/campaigns/(\d+)/leads/(\d+)", delete_lead),
-    ("GET", r"/campaigns/(\d+)/leads/(\d+)/message-history", message_history),
-    ("GET", r"/leads", lead_by_email),
-    ("GET", r"/leads/fetch-categories", fetch_categories),
-    ("GET", r"/leads/(\d+)/campaigns", lead_campaigns),
-    ("POST", r"/leads/(\d+)/unsubscribe", unsubscribe_everywhere),
-]

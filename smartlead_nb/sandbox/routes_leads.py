@@ -6,11 +6,13 @@ import io
 import json
 import re
 
-from .routing import Request, Response, bad_request
+from .routing import Request, Response, RouteTable, bad_request
 from .store import USER_ID
 from .timeutil import iso, parse_iso
 from .validate import (check_keys, invalid_parameters, is_int, page, query_int,
                        require_object)
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 LEAD_FIELDS = ("first_name", "last_name", "phone_number", "company_name", "website",
                "location", "linkedin_profile", "company_url")
@@ -95,6 +97,7 @@ def write_lead_fields(db, lead_id: int, fields: dict) -> None:
         db.execute(f"UPDATE leads SET {sets} WHERE id = ?", (*fields.values(), lead_id))
 
 
+@ROUTES.route("POST", r"/campaigns/(\d+)/leads")
 def add_leads(req: Request):
     (cid,) = req.params
     store, db, app = req.app.store, req.db, req.app
@@ -193,6 +196,7 @@ def add_leads(req: Request):
     return out
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/leads")
 def list_leads(req: Request):
     (cid,) = req.params
     req.app.store.campaign(cid)
@@ -244,6 +248,7 @@ EXPORT_COLUMNS = ["id", "campaign_lead_map_id", "status", "created_at", "first_n
                   "reply_count"]
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/leads-export")
 def export_leads(req: Request):
     (cid,) = req.params
     req.app.store.campaign(cid)
@@ -281,6 +286,7 @@ def export_leads(req: Request):
 GLOBAL_PAGE = 100
 
 
+@ROUTES.route("GET", r"/leads/global-leads")
 def global_leads(req: Request):
     """``GET /leads/global-leads`` [more-sheet 5.4]: every lead of the account with the
     campaigns it is in (P-AK's shape), 100 a page, ``hasMore`` saying whether more follow."""
@@ -317,11 +323,3 @@ def global_leads(req: Request):
         data.append(lead)
     return {"data": data, "skip": offset, "limit": limit,
             "hasMore": offset + len(data) < total}
-
-
-ROUTES = [
-    ("GET", r"/leads/global-leads", global_leads),
-    ("POST", r"/campaigns/(\d+)/leads", add_leads),
-    ("GET", r"/campaigns/(\d+)/leads", list_leads),
-    ("GET", r"/campaigns/(\d+)/leads-export", export_leads),
-]

@@ -10,9 +10,11 @@ import json
 import re
 
 from .routes_accounts import account_row
-from .routing import ApiError, Request, bad_request
+from .routing import ApiError, Request, RouteTable, bad_request
 from .store import USER_ID
 from .validate import check_keys, is_int, opt_bool, opt_int, opt_str, require_object
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 FAILING_HOST = "fail.invalid"
 # D's documented warm-up ranges [3.4]; outside them the answer is a 400 naming the bound.
@@ -74,6 +76,7 @@ def _apply_warmup(details: dict, enabled: bool | None, changes: dict) -> dict:
     return details
 
 
+@ROUTES.route("POST", r"/email-accounts/save")
 def save_account(req: Request):
     """``POST /email-accounts/save``: create, or update the account ``id`` names (L1 shape).
 
@@ -155,6 +158,7 @@ def save_account(req: Request):
             "warmupKey": data["warmup_details"].get("warmup_key_id")}
 
 
+@ROUTES.route("POST", r"/email-accounts/(\d+)")
 def update_account(req: Request):
     """``POST /email-accounts/{id}``: only the documented keys [3.3]."""
     (aid,) = req.params
@@ -176,6 +180,7 @@ def update_account(req: Request):
     return {"ok": True, "message": "Email account updated successfully"}
 
 
+@ROUTES.route("POST", r"/email-accounts/(\d+)/warmup")
 def update_warmup(req: Request):
     """``POST /email-accounts/{id}/warmup``: ``warmup_enabled`` required, D's ranges."""
     (aid,) = req.params
@@ -192,6 +197,7 @@ def update_warmup(req: Request):
     return {"ok": True, "message": "Warmup settings updated successfully"}
 
 
+@ROUTES.route("POST", r"/email-accounts/tag-manager")
 def save_tag(req: Request):
     """``POST /email-accounts/tag-manager`` ``{id?, name, color}``: create or rename a tag."""
     body = require_object(req.body)
@@ -235,6 +241,7 @@ def _mapping(req: Request) -> tuple[list[int], list[int]]:
     return accounts, tags
 
 
+@ROUTES.route("POST", r"/email-accounts/tag-mapping")
 def map_tags(req: Request):
     accounts, tags = _mapping(req)
     req.db.executemany("INSERT OR IGNORE INTO account_tag_map VALUES (?, ?)",
@@ -242,6 +249,7 @@ def map_tags(req: Request):
     return {"ok": True, "message": "Tags added to email accounts"}
 
 
+@ROUTES.route("DELETE", r"/email-accounts/tag-mapping")
 def unmap_tags(req: Request):
     """Missing mappings are skipped (L2)."""
     accounts, tags = _mapping(req)
@@ -250,6 +258,7 @@ def unmap_tags(req: Request):
     return {"ok": True, "message": "Tags removed from email accounts"}
 
 
+@ROUTES.route("POST", r"/email-accounts/tag-list")
 def tag_list(req: Request):
     """``POST /email-accounts/tag-list`` ``{email_ids: [addresses]}``: each address's tags."""
     body = require_object(req.body)
@@ -269,6 +278,7 @@ def tag_list(req: Request):
     return {"ok": True, "data": out}
 
 
+@ROUTES.route("POST", r"/email-accounts/reconnect-failed-email-accounts")
 def reconnect_failed(req: Request):
     """Every failed login succeeds again, except a host that cannot exist."""
     for row in req.db.execute("SELECT * FROM email_accounts").fetchall():
@@ -278,15 +288,3 @@ def reconnect_failed(req: Request):
                 data[f"is_{kind}_success"], data[f"{kind}_failure_error"] = True, None
         _store_account(req, row["id"], data)
     return {"ok": True, "message": "Reconnect initiated"}
-
-
-ROUTES = [
-    ("POST", r"/email-accounts/save", save_account),
-    ("POST", r"/email-accounts/(\d+)", update_account),
-    ("POST", r"/email-accounts/(\d+)/warmup", update_warmup),
-    ("POST", r"/email-accounts/tag-manager", save_tag),
-    ("POST", r"/email-accounts/tag-mapping", map_tags),
-    ("DELETE", r"/email-accounts/tag-mapping", unmap_tags),
-    ("POST", r"/email-accounts/tag-list", tag_list),
-    ("POST", r"/email-accounts/reconnect-failed-email-accounts", reconnect_failed),
-]

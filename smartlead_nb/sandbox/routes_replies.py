@@ -8,8 +8,10 @@ message history as a ``SENT`` item from the mailbox that owns the thread.
 from __future__ import annotations
 
 from .routes_lead_ops import thread_maps
-from .routing import Request, bad_request
+from .routing import Request, RouteTable, bad_request
 from .validate import check_keys, opt_bool, require_object
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 REPLY_KEYS = ("email_stats_id", "email_body", "reply_message_id", "reply_email_time",
               "reply_email_body", "to_email", "to_first_name", "to_last_name", "cc", "bcc",
@@ -52,6 +54,7 @@ def _message(db, stats_id: str):
     return None
 
 
+@ROUTES.route("POST", r"/campaigns/(\d+)/reply-email-thread")
 def reply_email_thread(req: Request):
     (cid,) = req.params
     store, db = req.app.store, req.db
@@ -74,8 +77,3 @@ def reply_email_thread(req: Request):
                 body["email_body"], body.get("cc"), body.get("bcc"), body.get("to_email"),
                 store.now_iso()))
     return SUCCESS
-
-
-ROUTES = [
-    ("POST", r"/campaigns/(\d+)/reply-email-thread", reply_email_thread),
-]

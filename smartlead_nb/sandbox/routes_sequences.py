@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 
-from .routing import Request, bad_request
+from .routing import Request, RouteTable, bad_request
 from .validate import check_keys, is_int, opt_int, opt_str, require_object
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 STEP_KEYS = ("id", "seq_number", "seq_delay_details", "subject", "email_body", "seq_variants",
              "variant_distribution_type", "lead_distribution_percentage",
@@ -64,6 +66,7 @@ def _check_variants(step: dict, where: str, existing_ids: set[int]) -> list[dict
     return out
 
 
+@ROUTES.route("POST", r"/campaigns/(\d+)/sequences")
 def save_sequences(req: Request):
     (cid,) = req.params
     campaign = req.app.store.campaign(cid)
@@ -178,13 +181,8 @@ def load_steps(db, cid: int) -> list[dict]:
     return steps
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/sequences")
 def get_sequences(req: Request):
     (cid,) = req.params
     req.app.store.campaign(cid)
     return load_steps(req.db, cid)
-
-
-ROUTES = [
-    ("GET", r"/campaigns/(\d+)/sequences", get_sequences),
-    ("POST", r"/campaigns/(\d+)/sequences", save_sequences),
-]

@@ -9,10 +9,12 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .routing import Request, bad_request
+from .routing import Request, RouteTable, bad_request
 from .store import USER_ID
 from .timeutil import UTC, iso, parse_iso
 from .validate import invalid_parameters, page, query_int
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 MAX_RANGE_DAYS = 30
 EMAIL_STATUS = {
@@ -28,6 +30,7 @@ def _visible(column: str) -> str:
     return f"CASE WHEN s.{column} <= :now THEN s.{column} END"
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/statistics")
 def statistics(req: Request):
     (cid,) = req.params
     store = req.app.store
@@ -131,6 +134,7 @@ def _first_seq(db, cid: int) -> int:
                       (cid,)).fetchone()[0]
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/analytics")
 def analytics(req: Request):
     (cid,) = req.params
     store = req.app.store
@@ -164,6 +168,7 @@ def _local_day(text: str, tz: ZoneInfo) -> datetime:
     return datetime.combine(date.fromisoformat(text), datetime.min.time(), tz).astimezone(UTC)
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/analytics-by-date")
 def analytics_by_date(req: Request):
     (cid,) = req.params
     store = req.app.store
@@ -215,6 +220,7 @@ def _range_bound(req: Request, key: str, tz: ZoneInfo, end: bool) -> str:
     return iso(moment + timedelta(seconds=1) if end else moment)
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/sequence-analytics")
 def sequence_analytics(req: Request):
     (cid,) = req.params
     store = req.app.store
@@ -247,11 +253,3 @@ def sequence_analytics(req: Request):
              "stopped_count": r["bounced"] + r["unsubscribed"],
              "positive_reply_count": r["positive"]} for r in rows]
     return {"ok": True, "data": data}
-
-
-ROUTES = [
-    ("GET", r"/campaigns/(\d+)/statistics", statistics),
-    ("GET", r"/campaigns/(\d+)/analytics", analytics),
-    ("GET", r"/campaigns/(\d+)/analytics-by-date", analytics_by_date),
-    ("GET", r"/campaigns/(\d+)/sequence-analytics", sequence_analytics),
-]

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .routing import ApiError, Request, bad_request
+from .routing import ApiError, Request, RouteTable, bad_request
 from .timeutil import iso
 from .validate import check_keys, is_int, opt_bool, opt_str, require_object
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 NOT_A_CHILD = "Invalid subsequence or not related to the parent campaign"
 
@@ -27,6 +29,7 @@ def _required_id(body: dict, key: str) -> int:
     return value
 
 
+@ROUTES.route("POST", r"/campaigns/create-subsequence")
 def create_subsequence(req: Request):
     body = require_object(req.body)
     check_keys(body, ("parent_campaign_id", "subsequence_name", "condition_events"))
@@ -46,6 +49,7 @@ def create_subsequence(req: Request):
             "created_at": now}
 
 
+@ROUTES.route("POST", r"/master-inbox/push-to-subsequence")
 def push_to_subsequence(req: Request):
     store, db = req.app.store, req.db
     body = require_object(req.body)
@@ -82,9 +86,3 @@ def push_to_subsequence(req: Request):
             "data": {"email_lead_map_id": map_id, "parent_campaign_id": mapping["campaign_id"],
                      "sub_sequence_id": sub_id, "will_start_at": starts,
                      "stop_on_parent_reply": stop_on_reply}}
-
-
-ROUTES = [
-    ("POST", r"/campaigns/create-subsequence", create_subsequence),
-    ("POST", r"/master-inbox/push-to-subsequence", push_to_subsequence),
-]

@@ -19,7 +19,9 @@ import random
 from datetime import date, timedelta
 
 from . import routes_accounts
-from .routing import Request
+from .routing import Request, RouteTable
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 DAYS = 7
 DEFAULT_PER_DAY = 20
@@ -53,6 +55,7 @@ def _connected(account: dict) -> bool:
     return bool(account.get("is_smtp_success")) and bool(account.get("is_imap_success"))
 
 
+@ROUTES.route("GET", r"/email-accounts/(\d+)/warmup-stats")
 def warmup_stats(req: Request):
     (aid,) = req.params
     # The account as GET /email-accounts/{id} shows it, and that endpoint's 404.
@@ -72,6 +75,3 @@ def warmup_stats(req: Request):
              "reply_count": f["reply_count"], "save_from_spam_count": f["save_from_spam_count"]}
             for d, f in zip(days, figures)],
     }
-
-
-ROUTES = [("GET", r"/email-accounts/(\d+)/warmup-stats", warmup_stats)]

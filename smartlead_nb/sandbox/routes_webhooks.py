@@ -15,11 +15,13 @@ from __future__ import annotations
 import json
 
 from . import webhook_delivery
-from .routing import ApiError, Request, bad_request
+from .routing import ApiError, Request, RouteTable, bad_request
 from .store import USER_ID
 from .timeutil import iso, parse_iso
 from .validate import check_keys, is_int, require_object
 from .webhook_events import DEFAULT_SECRET, EVENT_TYPES
+
+ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 _KEYS = ("id", "name", "webhook_url", "event_types", "categories")
 
@@ -36,6 +38,7 @@ def _row(hook) -> dict:
             "categories": json.loads(hook["categories"]) if hook["categories"] else []}
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/webhooks")
 def list_webhooks(req: Request):
     (cid,) = req.params
     req.app.store.campaign(cid)
@@ -82,6 +85,7 @@ def _categories(body: dict) -> list[str] | None:
     return value
 
 
+@ROUTES.route("POST", r"/campaigns/(\d+)/webhooks")
 def save_webhook(req: Request):
     (cid,) = req.params
     store = req.app.store
@@ -133,6 +137,7 @@ def _delete(req: Request, cid: int, hook_id) -> dict:
     return {"ok": True}
 
 
+@ROUTES.route("DELETE", r"/campaigns/(\d+)/webhooks")
 def delete_webhook(req: Request):
     (cid,) = req.params
     body = require_object(req.body)
@@ -140,6 +145,7 @@ def delete_webhook(req: Request):
     return _delete(req, cid, body.get("id"))
 
 
+@ROUTES.route("DELETE", r"/campaigns/(\d+)/webhooks/(\d+)")
 def delete_webhook_by_path(req: Request):
     cid, hook_id = req.params
     return _delete(req, cid, hook_id)
@@ -161,6 +167,7 @@ def _window(values: dict) -> tuple[str, str]:
     return out[0], out[1]
 
 
+@ROUTES.route("GET", r"/campaigns/(\d+)/webhooks/summary")
 def summary(req: Request):
     (cid,) = req.params
     req.app.store.campaign(cid)
@@ -173,6 +180,7 @@ def summary(req: Request):
             "success_rate": round(100 * ok / total, 2) if total else 0}
 
 
+@ROUTES.route("POST", r"/campaigns/(\d+)/webhooks/retrigger-failed-events")
 def retrigger(req: Request):
     (cid,) = req.params
     req.app.store.campaign(cid)
@@ -186,13 +194,3 @@ def retrigger(req: Request):
     if count:
         webhook_delivery.deliverer_for(req.app.store).kick()
     return {"ok": True, "retriggered_count": count}
-
-
-ROUTES = [
-    ("GET", r"/campaigns/(\d+)/webhooks", list_webhooks),
-    ("POST", r"/campaigns/(\d+)/webhooks", save_webhook),
-    ("DELETE", r"/campaigns/(\d+)/webhooks", delete_webhook),
-    ("DELETE", r"/campaigns/(\d+)/webhooks/(\d+)", delete_webhook_by_path),
-    ("GET", r"/campaigns/(\d+)/webhooks/summary", summary),
-    ("POST", r"/campaigns/(\d+)/webhooks/retrigger-failed-events", retrigger),
-]

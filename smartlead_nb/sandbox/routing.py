@@ -67,6 +67,24 @@ class Request:
 Handler = Callable[[Request], Any]
 
 
+class RouteTable(list):
+    """A module's routes, each declared above its handler, in the ``(methods, pattern,
+    handler)`` form :meth:`Router.add_all` takes.
+
+    >>> ROUTES = RouteTable()
+    >>> @ROUTES.route("GET", r"/campaigns")
+    ... def list_campaigns(req): ...
+    >>> [(m, p, h.__name__) for m, p, h in ROUTES]
+    [('GET', '/campaigns', 'list_campaigns')]
+    """
+
+    def route(self, methods: str, pattern: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.append((methods, pattern, handler))
+            return handler
+        return register
+
+
 class Router:
     """Maps (method, path) to handlers; paths are regexes whose groups are integer ids."""
 
