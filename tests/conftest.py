@@ -35,6 +35,25 @@ def client(sandbox):
 
 
 @pytest.fixture
+def scripted():
+    """``make(*replies) -> (server, client)``: a scripted local server (tests/fake_server.py)
+    for answers the sandbox never gives, and a client pointed at it; servers close after."""
+    from .fake_server import Scripted
+
+    servers = []
+
+    def make(*replies):
+        server = Scripted(replies)
+        servers.append(server)
+        return server, SmartleadClient("fake-key-123", base_url=server.base_url,
+                                       rate_limit=None, retry=FAST_RETRIES)
+
+    yield make
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture
 def ready_campaign(client, sandbox):
     """A campaign that satisfies SmartLead's START preconditions, still DRAFTED."""
     cid = client.create_campaign("Ready")["id"]

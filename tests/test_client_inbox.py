@@ -11,11 +11,9 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from smartlead_nb import SmartleadClient
 from smartlead_nb.errors import InputError, NotFoundError
 
-from tests.helpers import FAST_RETRIES, START, sent
-from .fake_server import Scripted
+from tests.helpers import START, sent
 
 
 def launch(client, name, n_leads, accounts, domain="example.com"):
@@ -267,21 +265,6 @@ def test_warmup_unknown_account_and_bad_ids(client, sandbox):
 
 
 # -- shapes only a scripted server can give ---------------------------------------------------
-@pytest.fixture
-def scripted():
-    servers = []
-
-    def make(*replies):
-        server = Scripted(replies)
-        servers.append(server)
-        return server, SmartleadClient("fake-key-123", base_url=server.base_url,
-                                       rate_limit=None, retry=FAST_RETRIES)
-
-    yield make
-    for server in servers:
-        server.close()
-
-
 def test_inbox_shape_b_is_read(scripted):
     message = {"id": 1, "campaign_lead_map_id": 77, "lead": {"id": 5, "email": "a@x.io",
                                                                "first_name": "Ana"},

@@ -6,11 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from smartlead_nb import SmartleadClient
 from smartlead_nb.errors import ApiFailure, InputError, NotFoundError, ServerError, TransportError
 
-from .fake_server import Scripted
-from .helpers import FAST_RETRIES, sent
+from .helpers import sent
 
 
 @pytest.fixture
@@ -82,21 +80,6 @@ def test_reply_to_lead_answers_its_latest_reply(client, sandbox, replied):
     with pytest.raises(InputError, match=f"lead {quiet_id} in campaign {cid} has not replied"):
         client.reply_to_lead(cid, quiet_id, "<p>Hi</p>", confirm=True)
     assert len(sent(sandbox, "POST", "/reply-email-thread")) == 1
-
-
-@pytest.fixture
-def scripted():
-    servers = []
-
-    def make(*replies):
-        server = Scripted(replies)
-        servers.append(server)
-        return server, SmartleadClient("fake-key-123", base_url=server.base_url,
-                                       rate_limit=None, retry=FAST_RETRIES)
-
-    yield make
-    for server in servers:
-        server.close()
 
 
 def test_any_2xx_is_sent_and_only_a_429_is_retried(scripted):
