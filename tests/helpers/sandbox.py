@@ -54,6 +54,17 @@ class Api:
         assert r.status_code == 200, r.text
         return r.json()
 
+    def statistics(self, cid: int, **params) -> list[dict]:
+        """Every per-email statistics row of a campaign, paged 1,000 at a time."""
+        rows, offset = [], 0
+        while True:
+            page = self.get(f"/campaigns/{cid}/statistics",
+                            params={"offset": offset, "limit": 1000, **params}).json()
+            rows += page["data"]
+            if len(page["data"]) < 1000:
+                return rows
+            offset += 1000
+
     def ready_campaign(self, n_leads=10, delays=(0, 3), accounts=1, start=True,
                        name="Ready campaign", domain="example.com") -> int:
         """A campaign with steps, accounts and leads; STARTed unless start=False."""
@@ -74,3 +85,8 @@ class Api:
             assert r.status_code == 200, r.text
         return cid
 
+
+
+def when(text: str) -> datetime:
+    """A sandbox timestamp (``...Z``) as an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -4,22 +4,11 @@ from zoneinfo import ZoneInfo
 
 from smartlead_nb.sandbox import Sandbox
 
-from ..helpers.sandbox import START, Api
+from ..helpers.sandbox import START, Api, when
 
 
-def _stats(api, cid, **params):
-    rows, offset = [], 0
-    while True:
-        page = api.get(f"/campaigns/{cid}/statistics",
-                       params={"offset": offset, "limit": 1000, **params}).json()
-        rows += page["data"]
-        if len(page["data"]) < 1000:
-            return rows
-        offset += 1000
 
 
-def _when(text):
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _scenario(tmp_path, name, seed):
@@ -30,7 +19,7 @@ def _scenario(tmp_path, name, seed):
         cid = api.ready_campaign(n_leads=120, delays=(0, 2, 4), accounts=2)
         sb.advance(days=20)
         analytics = api.get(f"/campaigns/{cid}/analytics").json()
-        stats = _stats(api, cid)
+        stats = api.statistics(cid)
         return analytics, stats
 
 
@@ -46,7 +35,7 @@ def test_sending_produces_engagement_consistent_with_statistics(sandbox, api):
     cid = api.ready_campaign(n_leads=200, delays=(0, 2), accounts=2)
     sandbox.advance(days=14)
     a = api.get(f"/campaigns/{cid}/analytics").json()
-    rows = _stats(api, cid)
+    rows = api.statistics(cid)
     assert int(a["sent_count"]) == len(rows) > 0
     assert int(a["unique_sent_count"]) == len({r["lead_email"] for r in rows})
     assert int(a["unique_open_count"]) == len({r["lead_email"] for r in rows if r["open_time"]}) > 0
@@ -65,11 +54,11 @@ def test_sends_stay_inside_schedule_and_daily_cap(sandbox, api):
         "end_hour": "12:00", "max_new_leads_per_day": 5})
     api.post(f"/campaigns/{cid}/status", json={"status": "START"})
     sandbox.advance(days=14)
-    rows = _stats(api, cid)
+    rows = api.statistics(cid)
     ny = ZoneInfo("America/New_York")
     per_day = {}
     for row in rows:
-        local = _when(row["sent_time"]).astimezone(ny)
+        local = when(row["sent_time"]).astimezone(ny)
         assert local.isoweekday() in (1, 3)            # Monday, Wednesday
         assert "10:00" <= local.strftime("%H:%M") < "12:00"
         per_day[local.date()] = per_day.get(local.date(), 0) + 1
@@ -80,11 +69,11 @@ def test_sends_stay_inside_schedule_and_daily_cap(sandbox, api):
 def test_follow_ups_wait_for_their_delay(sandbox, api):
     cid = api.ready_campaign(n_leads=30, delays=(0, 3), accounts=2)
     sandbox.advance(days=1)
-    assert {r["sequence_number"] for r in _stats(api, cid)} == {1}
+    assert {r["sequence_number"] for r in api.statistics(cid)} == {1}
     sandbox.advance(days=13)
-    rows = _stats(api, cid)
-    first = {r["lead_email"]: _when(r["sent_time"]) for r in rows if r["sequence_number"] == 1}
-    second = {r["lead_email"]: _when(r["sent_time"]) for r in rows if r["sequence_number"] == 2}
+    rows = api.statistics(cid)
+    first = {r["lead_email"]: when(r["sent_time"]) for r in rows if r["sequence_number"] == 1}
+    second = {r["lead_email"]: when(r["sent_time"]) for r in rows if r["sequence_number"] == 2}
     assert second, "some follow-ups should have gone out"
     for email, sent in second.items():
         assert sent - first[email] >= timedelta(days=3)
@@ -102,13 +91,13 @@ def test_paused_lead_gets_nothing_and_resume_delay_is_honoured(sandbox, api):
     api.post(f"/campaigns/{cid}/leads/{delayed}/resume", json={"resume_lead_with_delay_days": 2})
     api.post(f"/campaigns/{cid}/status", json={"status": "START"})
     sandbox.advance(days=1)
-    sent = {r["lead_email"] for r in _stats(api, cid)}
+    sent = {r["lead_email"] for r in api.statistics(cid)}
     assert sent == {f"lead2.{cid}@example.com"}
     sandbox.advance(days=3)
-    rows = _stats(api, cid)
+    rows = api.statistics(cid)
     assert f"lead0.{cid}@example.com" not in {r["lead_email"] for r in rows}
     late = [r for r in rows if r["lead_email"] == f"lead1.{cid}@example.com"]
-    assert len(late) == 1 and _when(late[0]["sent_time"]) >= START + timedelta(days=2)
+    assert len(late) == 1 and when(late[0]["sent_time"]) >= START + timedelta(days=2)
     status = {r["lead"]["id"]: r["status"]
               for r in api.get(f"/campaigns/{cid}/leads").json()["data"]}
     assert status[paused] == "PAUSED"
@@ -190,7 +179,7 @@ def test_ab_variants_follow_their_percentages(sandbox, api):
     sandbox.advance(days=1)                  # Monday's window only
     variants = {v["variant_label"]: v["id"]
                 for v in api.get(f"/campaigns/{cid}/sequences").json()[0]["seq_variants"]}
-    rows = _stats(api, cid)
+    rows = api.statistics(cid)
     assert len(rows) == 200                  # five healthy mailboxes, 200 emails a day
     share_a = sum(r["seq_variant_id"] == variants["A"] for r in rows) / len(rows)
     assert 0.7 < share_a < 0.9
@@ -212,8 +201,8 @@ def _story(api, name="Stable story"):
     assert api.post(f"/campaigns/{cid}/status", json={"status": "START"}).ok
     api.sb.advance(days=21)
     story = {}
-    for r in _stats(api, cid):
-        reply = _when(r["reply_time"]) - _when(r["sent_time"]) if r["reply_time"] else None
+    for r in api.statistics(cid):
+        reply = when(r["reply_time"]) - when(r["sent_time"]) if r["reply_time"] else None
         story[(r["lead_email"], r["sequence_number"])] = (
             r["is_bounced"], reply, r["lead_category"] if "lead_category" in r else None,
             accounts.index(int(r["email_account_id"])) if "email_account_id" in r else None)

@@ -3,30 +3,18 @@ the API shows: bounce schedules per sender, reply delays and censoring, reply ca
 (out-of-office goes on, unsubscribe replies unsubscribe), determinism, defaults untouched."""
 import math
 import sqlite3
-from datetime import datetime, timedelta
 
 import pytest
 
 from smartlead_nb.sandbox import Sandbox
 
-from tests.helpers.sandbox import START, Api
+from tests.helpers.sandbox import START, Api, when
 
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
 
 
-def _stats(api, cid):
-    rows, offset = [], 0
-    while True:
-        page = api.get(f"/campaigns/{cid}/statistics",
-                       params={"offset": offset, "limit": 1000}).json()
-        rows += page["data"]
-        if len(page["data"]) < 1000:
-            return rows
-        offset += 1000
 
 
-def _when(text):
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _campaign(api, n_leads, *, delays=(0,), accounts=None, name="Truth", variants=None,
@@ -161,10 +149,10 @@ def test_a_degrading_mailbox_bounces_at_its_true_rate_before_and_after_from_day(
     _set_truth(api, cid, bounce_rates={degrading: {"rate": 0.05, "from_day": 5, "then": 0.3}})
     _start(api, cid)
     sandbox.advance(days=14)
-    rows = _stats(api, cid)
-    first_day = min(_when(r["sent_time"]).date() for r in rows)
-    before = [r["is_bounced"] for r in rows if (_when(r["sent_time"]).date() - first_day).days < 5]
-    after = [r["is_bounced"] for r in rows if (_when(r["sent_time"]).date() - first_day).days >= 5]
+    rows = api.statistics(cid)
+    first_day = min(when(r["sent_time"]).date() for r in rows)
+    before = [r["is_bounced"] for r in rows if (when(r["sent_time"]).date() - first_day).days < 5]
+    after = [r["is_bounced"] for r in rows if (when(r["sent_time"]).date() - first_day).days >= 5]
     assert len(before) == 200 and len(after) == 360       # 40 a day, every day
     assert _near(sum(before) / len(before), 0.05, len(before))
     assert _near(sum(after) / len(after), 0.3, len(after))
@@ -177,7 +165,7 @@ def test_bounce_rates_belong_to_the_sender_that_the_simulation_chose(sandbox, ap
     _start(api, cid)
     sandbox.advance(days=2)
     senders = {a["id"]: a["from_email"] for a in api.get("/email-accounts/").json()}
-    rows = _stats(api, cid)
+    rows = api.statistics(cid)
     assert 0 < sum(r["is_bounced"] for r in rows) < len(rows) == 60
     for row in rows[:20]:
         lead_id = api.get("/leads", params={"email": row["lead_email"]}).json()["id"]
@@ -191,11 +179,11 @@ def test_reply_delays_have_the_true_mean_and_a_young_campaign_has_replies_to_com
         a: 0.0 for a in api.healthy_account_ids()})
     _start(api, cid)
     sandbox.advance(days=2)                            # all 400 sent on the first two days
-    young = _stats(api, cid)
+    young = api.statistics(cid)
     assert len(young) == 400
     sandbox.advance(days=40)                           # 40 days >> 6x the mean (the cap)
-    old = _stats(api, cid)
-    delays = [(_when(r["reply_time"]) - _when(r["sent_time"])).total_seconds() / 86400
+    old = api.statistics(cid)
+    delays = [(when(r["reply_time"]) - when(r["sent_time"])).total_seconds() / 86400
               for r in old if r["reply_time"]]
     seen_young = sum(1 for r in young if r["reply_time"])
     assert _near(len(delays) / 400, 0.5, 400)
@@ -212,7 +200,7 @@ def test_reply_categories_follow_the_truth_ooo_goes_on_and_unsubscribe_replies_s
                bounce_rates={a: 0.0 for a in api.healthy_account_ids()})
     _start(api, cid)
     sandbox.advance(days=30)
-    rows = _stats(api, cid)
+    rows = api.statistics(cid)
     first = [r for r in rows if r["sequence_number"] == 1]
     second = {r["lead_email"] for r in rows if r["sequence_number"] == 2}
     replies = [r for r in first if r["reply_time"]]
@@ -261,7 +249,7 @@ def _run(tmp_path, name, *, other_first=False, truth=True, truth_then_removed=Fa
             _set_truth(api, cid)
         _start(api, cid)
         sb.advance(days=12)
-        return _outcomes(_stats(api, cid)), other and _outcomes(_stats(api, other))
+        return _outcomes(api.statistics(cid)), other and _outcomes(api.statistics(other))
 
 
 def test_outcomes_are_deterministic_and_depend_only_on_the_campaign_its_truth_and_the_seed(
