@@ -39,6 +39,14 @@ def tab(page: Page, title: str) -> None:
     page.get_by_role("tab", name=title).click()
 
 
+def upload_leads_csv(page: Page) -> None:
+    """Open the leads step and upload LEADS_CSV through the file chooser, as a user does."""
+    tab(page, "4 Leads")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".sl-leads-upload").click()
+    chooser.value.set_files({"name": "leads.csv", "mimeType": "text/csv", "buffer": LEADS_CSV})
+
+
 def test_fill_preview_create_and_start(app: Page, app_sandbox, tmp_path):
     page = app
     page.locator(".sl-name input").fill("Browser launch")
@@ -51,10 +59,7 @@ def test_fill_preview_create_and_start(app: Page, app_sandbox, tmp_path):
     tab(page, "3 Senders")
     page.locator(".sl-account-3001 input").check()
     page.locator(".sl-account-3002 input").check()
-    tab(page, "4 Leads")
-    with page.expect_file_chooser() as chooser:
-        page.locator(".sl-leads-upload").click()
-    chooser.value.set_files({"name": "leads.csv", "mimeType": "text/csv", "buffer": LEADS_CSV})
+    upload_leads_csv(page)
     expect(page.locator(".sl-count-valid")).to_have_text("3")
     expect(page.locator(".sl-count-rejected")).to_have_text("1")   # the duplicate is counted once, as a duplicate
     expect(page.locator(".sl-count-duplicate")).to_have_text("1")
@@ -159,10 +164,7 @@ def test_a_non_coder_builds_checks_creates_sees_no_leads_added_and_confirms(
     page.locator(".sl-step-body textarea").nth(0).fill("Hi {{first_name}}.")
     tab(page, "3 Senders")
     page.locator(".sl-account-3001 input").check()
-    tab(page, "4 Leads")
-    with page.expect_file_chooser() as chooser:
-        page.locator(".sl-leads-upload").click()
-    chooser.value.set_files({"name": "leads.csv", "mimeType": "text/csv", "buffer": LEADS_CSV})
+    upload_leads_csv(page)
     expect(page.locator(".sl-count-valid")).to_have_text("3")
     tab(page, "7 Preview & launch")
     page.locator("button.sl-check").click()
