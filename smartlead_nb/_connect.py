@@ -43,8 +43,9 @@ def connect(api_key: str | None = None, *, rate_limit: RateLimit | None = STANDA
         key = ask_for_key()
     if key:
         return SmartleadClient(key, rate_limit=rate_limit)
-    scale = sandbox_time_scale()
     sandbox = sandbox_instance()
+    # The client's budget runs at the running sandbox's pace (set once, when it started).
+    scale = sandbox.rate_limits.time_scale if sandbox.rate_limits is not None else 1.0
     if rate_limit is not None and scale != 1.0:
         rate_limit = rate_limit.scaled(scale)
     if not quiet:
