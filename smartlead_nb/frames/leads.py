@@ -33,6 +33,7 @@ Decisions worth knowing (the reasons are in the modules named):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import operator
 import re
@@ -345,7 +346,7 @@ def _phone_text(text: WireText) -> WireText:
         match = _FLOAT_PHONE.match(values[i])
         if match:
             values[i] = match.group(1)
-    return WireText(values, text.present, text.free_text, text.longest, text.suspect, text.escape)
+    return dataclasses.replace(text, values=values)
 
 
 def _column_text(column: pd.Series, name: str) -> WireText:
