@@ -174,4 +174,4 @@ class Mirror:
         """
         from .duplicates import contacted
 
-        return contacted(self, emails, exclude_campaign=exclude_campaign)
+        return contacted(self._file(), emails, exclude_campaign=exclude_campaign)

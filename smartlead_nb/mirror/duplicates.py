@@ -10,6 +10,7 @@ request per address (and says how many before it starts).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
@@ -30,16 +31,16 @@ def normalise_emails(emails: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def contacted(mirror, emails: Iterable[Any], *, exclude_campaign: int | None = None
+def contacted(path: Path, emails: Iterable[Any], *, exclude_campaign: int | None = None
               ) -> pd.DataFrame:
-    """One row per (email, campaign) the mirror holds for ``emails`` (see
+    """One row per (email, campaign) the mirror file at ``path`` holds for ``emails`` (see
     :meth:`smartlead_nb.Mirror.contacted`)."""
     wanted = pd.DataFrame({"email": normalise_emails(emails)})
     if wanted.empty:
         return pd.DataFrame(columns=CONTACTED_COLUMNS)
     from . import store
 
-    with store.connect(mirror._file(), read_only=True) as con:
+    with store.connect(path, read_only=True) as con:
         con.register("wanted", wanted)
         found = store.frame(con, """
             SELECT l.email, l.campaign_id, c.name AS campaign_name, l.status,
@@ -101,7 +102,7 @@ def contacted_reasons(mirror, emails: Iterable[Any], campaign_id: int | None) ->
     """For the upload report: each given email the mirror holds in another campaign ->
     "already in campaign 1001 "Q1" (COMPLETED), last contacted 2025-01-07"."""
     given = list(emails)
-    reasons = describe(contacted(mirror, given, exclude_campaign=campaign_id))
+    reasons = describe(mirror.contacted(given, exclude_campaign=campaign_id))
     out = {}
     for email in given:
         key = normalise_emails([email])

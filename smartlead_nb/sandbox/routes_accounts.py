@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from .routing import ApiError, Request, RouteTable, bad_request
-from .validate import (check_keys, invalid_parameters, is_int, page, query_bool, query_int,
-                       require_object)
+from .validate import (invalid_parameters, is_int, json_body, page, query_bool, query_choice,
+                       query_int)
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
@@ -44,13 +44,6 @@ def _query_flag(query: dict, key: str) -> bool | None:
     return raw == "true"
 
 
-def _query_choice(query: dict, key: str, allowed: tuple[str, ...]) -> str | None:
-    raw = query.get(key, "").strip().upper()
-    if raw and raw not in allowed:
-        raise invalid_parameters(f'"{key}" must be one of [{", ".join(allowed)}]')
-    return raw or None
-
-
 def account_filter(query: dict):
     """The documented filters of ``GET /email-accounts/`` as one predicate on an account.
 
@@ -60,8 +53,8 @@ def account_filter(query: dict):
     """
     smtp = _query_flag(query, "isSmtpSuccess")
     in_use = _query_flag(query, "isInUse")
-    warmup = _query_choice(query, "emailWarmupStatus", WARMUP_STATUSES)
-    esp = _query_choice(query, "esp", ESPS)
+    warmup = query_choice(query, "emailWarmupStatus", WARMUP_STATUSES, upper=True)
+    esp = query_choice(query, "esp", ESPS, upper=True)
     username = query.get("username", "").strip().lower()
     client_id = query_int(query, "client_id", None)
 
@@ -125,8 +118,7 @@ def campaign_accounts(req: Request):
 
 
 def _account_ids(req: Request) -> list[int]:
-    body = require_object(req.body)
-    check_keys(body, ("email_account_ids",))
+    body = json_body(req, ("email_account_ids",))
     ids = body.get("email_account_ids")
     if not isinstance(ids, list) or not ids:
         raise bad_request('"email_account_ids" must be a non-empty array of account ids')

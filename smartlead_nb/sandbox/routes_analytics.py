@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import routes_stats
 from .routing import Request, RouteTable, bad_request
-from .timeutil import UTC, iso, parse_iso
+from .timeutil import UTC, iso
+from .validate import query_time
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
@@ -70,7 +71,7 @@ def _day(query: dict, key: str) -> date:
     text = query.get(key)
     if not text:
         raise bad_request(f'"{key}" is required')
-    if not routes_stats._DATE.match(text):
+    if not routes_stats.DATE.match(text):
         raise bad_request(f'"{key}" must be a date in YYYY-MM-DD format')
     try:
         return date.fromisoformat(text)
@@ -238,12 +239,8 @@ def leads_statistics(req: Request):
     q = req.query
     offset = _int(q, "offset", 0, lo=0)
     limit = _int(q, "limit", LEADS_MAX_LIMIT, lo=1, hi=LEADS_MAX_LIMIT)
-    cursor = ""
-    if q.get("event_time_gt"):
-        try:   # a date means its midnight UTC; a full ISO time is taken as given
-            cursor = iso(parse_iso(q["event_time_gt"]))
-        except ValueError:
-            raise bad_request('"event_time_gt" must be a valid date') from None
+    # a date means its midnight UTC; a full ISO time is taken as given
+    cursor = query_time(q, "event_time_gt", error=bad_request) or ""
     now = store.now_iso()
     leads = req.db.execute(
         """SELECT m.id AS map_id, m.lead_id, m.status, m.created_at, l.email,
@@ -268,10 +265,10 @@ def leads_statistics(req: Request):
         sender = senders.get(s["account_id"])
         last_sender[s["map_id"]] = sender
         items = history.setdefault(s["map_id"], [])
-        items.append(_history_item(s["id"], "SENT", s["sent_time"], s["subject"],
+        items.append(history_item(s["id"], "SENT", s["sent_time"], s["subject"],
                                    s["email_body"], sender))
         if s["reply_time"] and s["reply_time"] <= now:
-            items.append(_history_item(s["id"], "REPLY", s["reply_time"],
+            items.append(history_item(s["id"], "REPLY", s["reply_time"],
                                        "Re: " + (s["subject"] or "").removeprefix("Re: "),
                                        REPLY_BODY, None))
     data = [{
@@ -283,7 +280,8 @@ def leads_statistics(req: Request):
     return {"hasMore": has_more, "data": data, "skip": offset, "limit": limit}
 
 
-def _history_item(sent_id: int, kind: str, when: str, subject, body, sender) -> dict:
+def history_item(sent_id: int, kind: str, when: str, subject, body, sender) -> dict:
+    """One message of a lead's message history (also the webhooks' ``stats_id`` source)."""
     domain = (sender or "lead.example").rsplit("@", 1)[-1]
     return {"stats_id": str(uuid.uuid5(_IDS, f"{sent_id}:{kind}")), "type": kind,
             "message_id": f"<sl-{sent_id}-{kind.lower()}@{domain}>", "time": when,

@@ -7,7 +7,7 @@ lets the address through again.
 from __future__ import annotations
 
 from .routing import ApiError, Request, RouteTable, bad_request
-from .validate import check_keys, is_int, page, query_int, require_object
+from .validate import is_int, json_body, page, query_int
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
@@ -41,8 +41,7 @@ def get_block_list(req: Request):
 @ROUTES.route("POST", r"/leads/add-domain-block-list")
 def add_block_list(req: Request):
     """``POST /leads/add-domain-block-list`` ``{domain_block_list: [...], client_id?}``."""
-    body = require_object(req.body)
-    check_keys(body, ("domain_block_list", "client_id"))
+    body = json_body(req, ("domain_block_list", "client_id"))
     values = body.get("domain_block_list")
     if not isinstance(values, list) or not values:
         raise bad_request('"domain_block_list" must be a non-empty array of email addresses '

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .routing import Request, RouteTable, bad_request
 from .store import USER_ID
 from .timeutil import iso, parse_iso
-from .validate import (check_keys, is_int, opt_bool, opt_int, opt_str, query_bool,
+from .validate import (check_keys, is_int, json_body, opt_bool, opt_int, opt_str, query_bool,
                        query_int, require_object)
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
@@ -78,8 +78,7 @@ def _touch(req: Request, campaign_id: int, **columns) -> None:
 
 @ROUTES.route("POST", r"/campaigns/create")
 def create_campaign(req: Request):
-    body = require_object(req.body)
-    check_keys(body, ("name", "client_id"))
+    body = json_body(req, ("name", "client_id"))
     name = opt_str(body, "name")
     client_id = opt_int(body, "client_id")
     if not name:
@@ -125,8 +124,7 @@ def delete_campaign(req: Request):
 def update_status(req: Request):
     (cid,) = req.params
     row = req.app.store.campaign(cid)
-    body = require_object(req.body)
-    check_keys(body, ("status",))
+    body = json_body(req, ("status",))
     wanted = body.get("status")
     if wanted is None:
         raise bad_request('"status" is required')
@@ -278,10 +276,9 @@ def _newer_settings(body: dict, current: dict) -> dict:
 def update_settings(req: Request):
     (cid,) = req.params
     row = req.app.store.campaign(cid)
-    body = require_object(req.body)
-    check_keys(body, ("track_settings", "stop_lead_settings", "unsubscribe_text",
-                      "send_as_plain_text", "force_plain_text", "follow_up_percentage",
-                      "client_id", "enable_ai_esp_matching", "name", *NEWER_SETTINGS))
+    body = json_body(req, ("track_settings", "stop_lead_settings", "unsubscribe_text",
+                                 "send_as_plain_text", "force_plain_text", "follow_up_percentage",
+                                 "client_id", "enable_ai_esp_matching", "name", *NEWER_SETTINGS))
     changes: dict = {}
     if set(body) & set(NEWER_SETTINGS):
         current = json.loads(row["extra_settings"] or "{}")

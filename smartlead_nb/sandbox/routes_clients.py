@@ -10,7 +10,7 @@ import re
 import secrets
 
 from .routing import ApiError, Request, RouteTable, bad_request
-from .validate import check_keys, is_int, opt_bool, opt_int, opt_str, query_int, require_object
+from .validate import is_int, json_body, opt_bool, opt_int, opt_str, query_int
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
@@ -50,8 +50,7 @@ def list_clients(req: Request):
 @ROUTES.route("POST", r"/client/save")
 def save_client(req: Request):
     """``POST /client/save``: name and email required; answers with the client and a key."""
-    body = require_object(req.body)
-    check_keys(body, _SAVE_KEYS)
+    body = json_body(req, _SAVE_KEYS)
     for key in ("name", "email"):
         value = opt_str(body, key)
         if value is None or not value.strip():
@@ -84,8 +83,7 @@ def save_client(req: Request):
 @ROUTES.route("POST", r"/client/api-key")
 def create_key(req: Request):
     """``POST /client/api-key`` ``{clientId, keyName}``: a new key, shown in the answer."""
-    body = require_object(req.body)
-    check_keys(body, ("clientId", "keyName"))
+    body = json_body(req, ("clientId", "keyName"))
     client_id, name = body.get("clientId"), body.get("keyName")
     if client_id is None:
         raise bad_request('"clientId" is required')

@@ -14,15 +14,14 @@ from .routing import Request, RouteTable, bad_request
 from .timeutil import iso
 from .truth import FIELDS as TRUTH_FIELDS
 from .truth import Truth, TruthError
-from .validate import check_keys, is_int, require_object
+from .validate import is_int, json_body, require_object
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
 
 @ROUTES.route("POST", r"/_sandbox/advance")
 def advance(req: Request):
-    body = require_object(req.body)
-    check_keys(body, ("days", "hours", "minutes"))
+    body = json_body(req, ("days", "hours", "minutes"))
     parts = {}
     for key in ("days", "hours", "minutes"):
         value = body.get(key, 0)
@@ -78,8 +77,7 @@ def reset(req: Request):
 
 @ROUTES.route("POST", r"/_sandbox/block-list")
 def add_block_list(req: Request):
-    body = require_object(req.body)
-    check_keys(body, ("entries",))
+    body = json_body(req, ("entries",))
     entries = body.get("entries")
     if not isinstance(entries, list) or not all(isinstance(e, str) and e for e in entries):
         raise bad_request('"entries" must be a list of email addresses or domains')
@@ -117,8 +115,7 @@ def set_truth(req: Request):
     """``{campaign_id, reply_rates?, positive_share?, bounce_rates?, reply_delay_days?}``:
     replace the campaign's truth (fields left out or null are not set); only ``campaign_id``
     removes it. Later sends are drawn from it; sends already made stay as they were."""
-    body = require_object(req.body)
-    check_keys(body, ("campaign_id", *TRUTH_FIELDS))
+    body = json_body(req, ("campaign_id", *TRUTH_FIELDS))
     cid = _truth_campaign(req, body.get("campaign_id"))
     try:
         truth = Truth.parse({k: v for k, v in body.items() if k != "campaign_id"})

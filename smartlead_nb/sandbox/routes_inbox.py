@@ -27,7 +27,7 @@ from typing import Any
 from . import routes_lead_ops
 from .routing import ApiError, Request, bad_request
 from .timeutil import iso, parse_iso
-from .validate import check_keys, is_int, opt_bool, opt_int, opt_str, page, require_object
+from .validate import check_keys, is_int, json_body, opt_bool, opt_int, opt_str, page
 
 MAX_LIMIT = 20
 MAX_SEARCH = 30
@@ -240,8 +240,7 @@ def _fetch_history_flag(query: dict[str, str]) -> bool:
 def list_view(view: str):
     """The handler of ``POST /master-inbox/{view}``."""
     def handler(req: Request):
-        body = require_object(req.body)
-        check_keys(body, ("offset", "limit", "sortBy", "filters"))
+        body = json_body(req, ("offset", "limit", "sortBy", "filters"))
         offset = opt_int(body, "offset", lo=0)
         limit = opt_int(body, "limit", lo=1, hi=MAX_LIMIT)
         offset = 0 if offset is None else offset

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .routes_leads import (EMAIL_RE, LEAD_FIELDS, clean_lead_fields, lead_json,
-                           write_lead_fields)
+                           lead_memberships, write_lead_fields)
 from .routing import Request, RouteTable, bad_request
 from .timeutil import iso
-from .validate import check_keys, is_int, opt_bool, require_object
+from .validate import is_int, json_body, opt_bool
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
@@ -21,12 +21,17 @@ def _status_when_running(row) -> str:
     return "STARTED" if row["last_sent_at"] is None else "INPROGRESS"
 
 
-@ROUTES.route("POST", r"/campaigns/(\d+)/leads/(\d+)/pause")
-def pause_lead(req: Request):
+def _pause_in_campaign(req: Request) -> None:
+    """The path's lead becomes PAUSED in the path's campaign if it is still being emailed."""
     cid, lid = req.params
     row = req.app.store.campaign_lead(cid, lid)
     if row["status"] in ACTIVE_LEAD:
         req.db.execute("UPDATE campaign_leads SET status = 'PAUSED' WHERE id = ?", (row["id"],))
+
+
+@ROUTES.route("POST", r"/campaigns/(\d+)/leads/(\d+)/pause")
+def pause_lead(req: Request):
+    _pause_in_campaign(req)
     return SUCCESS
 
 
@@ -34,8 +39,7 @@ def pause_lead(req: Request):
 def resume_lead(req: Request):
     cid, lid = req.params
     row = req.app.store.campaign_lead(cid, lid)
-    body = require_object(req.body)
-    check_keys(body, ("resume_lead_with_delay_days",))
+    body = json_body(req, ("resume_lead_with_delay_days",))
     raw = body.get("resume_lead_with_delay_days")
     try:   # documented as an integer (L1) and as a string (D): take both
         days = 0 if raw is None else int(raw)
@@ -67,10 +71,7 @@ def delete_lead(req: Request):
 @ROUTES.route("POST", r"/campaigns/(\d+)/leads/(\d+)/unsubscribe")
 def unsubscribe_from_campaign(req: Request):
     """L1 calls this 'effectively a pause' for the one campaign, so the lead becomes PAUSED."""
-    cid, lid = req.params
-    row = req.app.store.campaign_lead(cid, lid)
-    if row["status"] in ACTIVE_LEAD:
-        req.db.execute("UPDATE campaign_leads SET status = 'PAUSED' WHERE id = ?", (row["id"],))
+    _pause_in_campaign(req)
     return {"ok": True}
 
 
@@ -101,11 +102,7 @@ def lead_by_email(req: Request):
         "client_id": r["client_id"], "campaign_lead_map_id": r["id"],
         "lead_category_id": r["category_id"], "lead_status": r["status"],
         "last_reply_at": r["last_reply"],
-    } for r in req.db.execute(
-        "SELECT m.*, c.name, c.client_id, (SELECT MAX(s.reply_time) FROM sent_emails s "
-        "WHERE s.map_id = m.id AND s.reply_time <= ?) AS last_reply FROM campaign_leads m "
-        "JOIN campaigns c ON c.id = m.campaign_id WHERE m.lead_id = ? ORDER BY m.id",
-        (req.app.store.now_iso(), row["id"]))]
+    } for r in lead_memberships(req.db, row["id"], req.app.store.now_iso())]
     return out
 
 
@@ -129,8 +126,7 @@ def fetch_categories(req: Request):
 def set_category(req: Request):
     cid, lid = req.params
     row = req.app.store.campaign_lead(cid, lid)
-    body = require_object(req.body)
-    check_keys(body, ("category_id", "pause_lead"))
+    body = json_body(req, ("category_id", "pause_lead"))
     category = body.get("category_id")
     if category is not None:
         if not is_int(category) or req.db.execute(

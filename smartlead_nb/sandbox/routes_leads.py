@@ -8,9 +8,9 @@ import re
 
 from .routing import Request, Response, RouteTable, bad_request
 from .store import USER_ID
-from .timeutil import iso, parse_iso
-from .validate import (check_keys, invalid_parameters, is_int, page, query_int,
+from .validate import (check_keys, is_int, json_body, page, query_choice, query_int, query_time,
                        require_object)
+from .where import Where
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
@@ -49,6 +49,19 @@ def lead_json(row) -> dict:
         "linkedin_profile": row["linkedin_profile"], "company_url": row["company_url"],
         "is_unsubscribed": bool(row["is_unsubscribed"]), "unsubscribed_client_id_map": {},
     }
+
+
+def lead_memberships(db, lead_id: int, now: str) -> list:
+    """The lead's ``campaign_leads`` rows, oldest first, each with its campaign's ``name``,
+    ``client_id`` and ``campaign_status``, the last step sent (``last_seq``) and the last
+    reply seen by ``now`` (``last_reply``): what the lead endpoints say of its campaigns."""
+    return db.execute(
+        "SELECT m.*, c.name, c.client_id, c.status AS campaign_status, "
+        "(SELECT MAX(s.seq_number) FROM sent_emails s WHERE s.map_id = m.id) AS last_seq, "
+        "(SELECT MAX(s.reply_time) FROM sent_emails s WHERE s.map_id = m.id "
+        "AND s.reply_time <= ?) AS last_reply "
+        "FROM campaign_leads m JOIN campaigns c ON c.id = m.campaign_id "
+        "WHERE m.lead_id = ? ORDER BY m.id", (now, lead_id)).fetchall()
 
 
 def clean_lead_fields(lead: dict, where: str, require_email: bool) -> dict:
@@ -102,8 +115,7 @@ def add_leads(req: Request):
     (cid,) = req.params
     store, db, app = req.app.store, req.db, req.app
     store.campaign(cid)
-    body = require_object(req.body)
-    check_keys(body, ("lead_list", "settings"))
+    body = json_body(req, ("lead_list", "settings"))
     leads = body.get("lead_list")
     if not isinstance(leads, list):
         raise bad_request('"lead_list" is required and must be an array')
@@ -202,34 +214,15 @@ def list_leads(req: Request):
     req.app.store.campaign(cid)
     q = req.query
     offset, limit = page(q, max_limit=100, default_limit=100)
-    where = ["m.campaign_id = :cid"]
-    args = {"cid": cid, "now": req.app.store.now_iso()}
-    status = q.get("status")
-    if status:
-        if status not in LEAD_STATUSES:
-            raise invalid_parameters(f'"status" must be one of [{", ".join(LEAD_STATUSES)}]')
-        where.append("m.status = :status")
-        args["status"] = status
-    category = query_int(q, "lead_category_id", None, lo=1)
-    if category is not None:
-        where.append("m.category_id = :category")
-        args["category"] = category
-    email_status = q.get("emailStatus")
-    if email_status:
-        if email_status not in EMAIL_STATUS_FILTERS:
-            raise invalid_parameters('"emailStatus" must be one of ['
-                                     + ", ".join(EMAIL_STATUS_FILTERS) + "]")
-        where.append(EMAIL_STATUS_FILTERS[email_status])
-    for param, column in (("created_at_gt", "m.created_at"),
-                          ("last_sent_time_gt", "m.last_sent_at")):
-        if q.get(param):
-            try:
-                args[param] = iso(parse_iso(q[param]))
-            except ValueError:
-                raise invalid_parameters(f'"{param}" must be a valid date') from None
-            where.append(f"{column} > :{param}")
-    sql = ("FROM campaign_leads m JOIN leads l ON l.id = m.lead_id WHERE "
-           + " AND ".join(where))
+    where = Where("m.campaign_id = :cid", cid=cid, now=req.app.store.now_iso())
+    where.add("m.status = :status", status=query_choice(q, "status", LEAD_STATUSES))
+    where.add("m.category_id = :category",
+              category=query_int(q, "lead_category_id", None, lo=1))
+    where.add(EMAIL_STATUS_FILTERS.get(query_choice(q, "emailStatus", EMAIL_STATUS_FILTERS)))
+    where.add("m.created_at > :after", after=query_time(q, "created_at_gt"))
+    where.add("m.last_sent_at > :sent_after", sent_after=query_time(q, "last_sent_time_gt"))
+    sql = "FROM campaign_leads m JOIN leads l ON l.id = m.lead_id WHERE " + where.sql
+    args = where.args
     total = req.db.execute("SELECT COUNT(*) " + sql, args).fetchone()[0]
     rows = req.db.execute(
         "SELECT l.*, m.id AS map_id, m.status AS map_status, m.category_id, "
@@ -296,17 +289,15 @@ def global_leads(req: Request):
     if q.get("email"):
         where.append("email = ?")
         args.append(q["email"].strip().lower())
-    if q.get("created_at_gt"):
-        try:
-            args.append(iso(parse_iso(q["created_at_gt"])))
-        except ValueError:
-            raise invalid_parameters('"created_at_gt" must be a date (YYYY-MM-DD)') from None
+    created_after = query_time(q, "created_at_gt", wording="a date (YYYY-MM-DD)")
+    if created_after:
+        args.append(created_after)
         where.append("created_at > ?")
     sql = "FROM leads" + (" WHERE " + " AND ".join(where) if where else "")
     total = req.db.execute("SELECT COUNT(*) " + sql, args).fetchone()[0]
     rows = req.db.execute("SELECT * " + sql + " ORDER BY id LIMIT ? OFFSET ?",
                           (*args, limit, offset)).fetchall()
-    data = []
+    now, data = req.app.store.now_iso(), []
     for r in rows:
         lead = {k: v for k, v in lead_json(r).items() if k != "unsubscribed_client_id_map"}
         lead.update(id=str(r["id"]), created_at=r["created_at"], user_id=USER_ID,
@@ -315,11 +306,7 @@ def global_leads(req: Request):
                         "campaign_status": m["campaign_status"], "lead_status": m["status"],
                         "lead_added_at": m["created_at"], "email_lead_map_id": m["id"],
                         "lead_last_seq_number": m["last_seq"],
-                    } for m in req.db.execute(
-                        "SELECT m.*, c.name, c.status AS campaign_status, (SELECT "
-                        "MAX(s.seq_number) FROM sent_emails s WHERE s.map_id = m.id) AS "
-                        "last_seq FROM campaign_leads m JOIN campaigns c ON c.id = "
-                        "m.campaign_id WHERE m.lead_id = ? ORDER BY m.id", (r["id"],))])
+                    } for m in lead_memberships(req.db, r["id"], now)])
         data.append(lead)
     return {"data": data, "skip": offset, "limit": limit,
             "hasMore": offset + len(data) < total}

@@ -12,7 +12,7 @@ import re
 from .routes_accounts import account_row
 from .routing import ApiError, Request, RouteTable, bad_request
 from .store import USER_ID
-from .validate import check_keys, is_int, opt_bool, opt_int, opt_str, require_object
+from .validate import is_int, json_body, opt_bool, opt_int, opt_str
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
@@ -83,8 +83,7 @@ def save_account(req: Request):
     Failures answer 200 ``{ok: false, errorCode}`` as SmartLead does: a ``from_email`` that
     exists (ACCOUNT_ALREADY_EXIST) or an unknown ``id`` (ACCOUNT_NOT_FOUND).
     """
-    body = require_object(req.body)
-    check_keys(body, SAVE_REQUIRED + SAVE_OPTIONAL)
+    body = json_body(req, SAVE_REQUIRED + SAVE_OPTIONAL)
     for key in SAVE_REQUIRED:
         if body.get(key) in (None, ""):
             raise bad_request(f'"{key}" is required')
@@ -163,8 +162,7 @@ def update_account(req: Request):
     """``POST /email-accounts/{id}``: only the documented keys [3.3]."""
     (aid,) = req.params
     row = account_row(req.db, aid)
-    body = require_object(req.body)
-    check_keys(body, UPDATE_KEYS)
+    body = json_body(req, UPDATE_KEYS)
     opt_int(body, "max_email_per_day", lo=1)
     opt_int(body, "time_to_wait_in_mins", lo=0)
     opt_int(body, "client_id")
@@ -185,8 +183,7 @@ def update_warmup(req: Request):
     """``POST /email-accounts/{id}/warmup``: ``warmup_enabled`` required, D's ranges."""
     (aid,) = req.params
     row = account_row(req.db, aid)
-    body = require_object(req.body)
-    check_keys(body, ("warmup_enabled", "warmup_key_id", *WARMUP_RANGES, *WARMUP_FLAGS))
+    body = json_body(req, ("warmup_enabled", "warmup_key_id", *WARMUP_RANGES, *WARMUP_FLAGS))
     if body.get("warmup_enabled") is None:
         raise bad_request('"warmup_enabled" is required')
     enabled = opt_bool(body, "warmup_enabled")
@@ -200,8 +197,7 @@ def update_warmup(req: Request):
 @ROUTES.route("POST", r"/email-accounts/tag-manager")
 def save_tag(req: Request):
     """``POST /email-accounts/tag-manager`` ``{id?, name, color}``: create or rename a tag."""
-    body = require_object(req.body)
-    check_keys(body, ("id", "name", "color"))
+    body = json_body(req, ("id", "name", "color"))
     name = opt_str(body, "name")
     if not name or not name.strip():
         raise bad_request('"name" is required')
@@ -230,8 +226,7 @@ def _ids(body: dict, key: str) -> list[int]:
 
 
 def _mapping(req: Request) -> tuple[list[int], list[int]]:
-    body = require_object(req.body)
-    check_keys(body, ("email_account_ids", "tag_ids"))
+    body = json_body(req, ("email_account_ids", "tag_ids"))
     accounts, tags = _ids(body, "email_account_ids"), _ids(body, "tag_ids")
     for aid in accounts:
         account_row(req.db, aid)
@@ -241,28 +236,28 @@ def _mapping(req: Request) -> tuple[list[int], list[int]]:
     return accounts, tags
 
 
-@ROUTES.route("POST", r"/email-accounts/tag-mapping")
-def map_tags(req: Request):
-    accounts, tags = _mapping(req)
-    req.db.executemany("INSERT OR IGNORE INTO account_tag_map VALUES (?, ?)",
-                       [(a, t) for a in accounts for t in tags])
-    return {"ok": True, "message": "Tags added to email accounts"}
+# What each method does to every (account, tag) pair; mappings already there (POST) or
+# missing (DELETE) are skipped (L2).
+_TAG_MAPPING = {
+    "POST": ("INSERT OR IGNORE INTO account_tag_map VALUES (?, ?)",
+             "Tags added to email accounts"),
+    "DELETE": ("DELETE FROM account_tag_map WHERE account_id = ? AND tag_id = ?",
+               "Tags removed from email accounts"),
+}
 
 
-@ROUTES.route("DELETE", r"/email-accounts/tag-mapping")
-def unmap_tags(req: Request):
-    """Missing mappings are skipped (L2)."""
+@ROUTES.route("POST DELETE", r"/email-accounts/tag-mapping")
+def tag_mapping(req: Request):
     accounts, tags = _mapping(req)
-    req.db.executemany("DELETE FROM account_tag_map WHERE account_id = ? AND tag_id = ?",
-                       [(a, t) for a in accounts for t in tags])
-    return {"ok": True, "message": "Tags removed from email accounts"}
+    sql, message = _TAG_MAPPING[req.method]
+    req.db.executemany(sql, [(a, t) for a in accounts for t in tags])
+    return {"ok": True, "message": message}
 
 
 @ROUTES.route("POST", r"/email-accounts/tag-list")
 def tag_list(req: Request):
     """``POST /email-accounts/tag-list`` ``{email_ids: [addresses]}``: each address's tags."""
-    body = require_object(req.body)
-    check_keys(body, ("email_ids",))
+    body = json_body(req, ("email_ids",))
     emails = body.get("email_ids")
     if not isinstance(emails, list) or not all(isinstance(e, str) for e in emails):
         raise bad_request('"email_ids" must be an array of email addresses')

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from .routing import Request, RouteTable, bad_request
-from .validate import check_keys, is_int, opt_int, opt_str, require_object
+from .validate import check_keys, is_int, json_body, opt_int, opt_str, require_object
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
@@ -70,8 +70,7 @@ def _check_variants(step: dict, where: str, existing_ids: set[int]) -> list[dict
 def save_sequences(req: Request):
     (cid,) = req.params
     campaign = req.app.store.campaign(cid)
-    body = require_object(req.body)
-    check_keys(body, ("sequences",))
+    body = json_body(req, ("sequences",))
     steps = body.get("sequences")
     if not isinstance(steps, list):
         raise bad_request('"sequences" is required and must be an array')

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .routing import Request, RouteTable, bad_request
 from .store import USER_ID
-from .timeutil import UTC, iso, parse_iso
-from .validate import invalid_parameters, page, query_int
+from .timeutil import UTC, iso
+from .validate import page, query_choice, query_int, query_time
+from .where import Where
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
@@ -22,7 +23,7 @@ EMAIL_STATUS = {
     "replied": "s.reply_time <= :now", "unsubscribed": "s.unsubscribed_time <= :now",
     "bounced": "s.is_bounced = 1",
 }
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")    # a bare YYYY-MM-DD, as the by-date endpoints take
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?\Z")
 
 
@@ -37,49 +38,36 @@ def statistics(req: Request):
     store.campaign(cid)
     q = req.query
     offset, limit = page(q, max_limit=1000, default_limit=100)
-    where, args = ["s.campaign_id = :cid"], {"cid": cid, "now": store.now_iso()}
-    seq = query_int(q, "email_sequence_number", None, lo=1, hi=20)
-    if seq is not None:
-        where.append("s.seq_number = :seq")
-        args["seq"] = seq
-    status = q.get("email_status")
-    if status:
-        if status not in EMAIL_STATUS:
-            raise invalid_parameters('"email_status" must be one of ['
-                                     + ", ".join(EMAIL_STATUS) + "]")
-        where.append(EMAIL_STATUS[status])
-    for param, op in (("sent_time_start_date", ">="), ("sent_time_end_date", "<=")):
-        if q.get(param):
-            try:
-                args[param] = iso(parse_iso(q[param]))
-            except ValueError:
-                raise invalid_parameters(f'"{param}" must be a valid date') from None
-            where.append(f"s.sent_time {op} :{param}")
+    where = Where("s.campaign_id = :cid", cid=cid, now=store.now_iso())
+    where.add("s.seq_number = :seq",
+              seq=query_int(q, "email_sequence_number", None, lo=1, hi=20))
+    where.add(EMAIL_STATUS.get(query_choice(q, "email_status", EMAIL_STATUS)))
+    where.add("s.sent_time >= :start", start=query_time(q, "sent_time_start_date"))
+    where.add("s.sent_time <= :end", end=query_time(q, "sent_time_end_date"))
     sql = (" FROM sent_emails s JOIN leads l ON l.id = s.lead_id "
            "LEFT JOIN campaign_leads m ON m.id = s.map_id "
-           "LEFT JOIN categories c ON c.id = m.category_id WHERE " + " AND ".join(where))
+           "LEFT JOIN categories c ON c.id = m.category_id WHERE " + where.sql)
+    args = where.args
     total = req.db.execute("SELECT COUNT(*)" + sql, args).fetchone()[0]
-    rows = req.db.execute(
-        f"""SELECT l.first_name, l.last_name, l.email, c.name AS category, s.seq_number,
-                   s.seq_id, s.variant_id, s.subject, s.email_body, s.sent_time,
+    rows = req.db.execute(   # named as the API names them, in its order
+        f"""SELECT l.first_name, l.last_name, l.email AS lead_email, c.name AS lead_category,
+                   s.seq_number AS sequence_number, s.seq_id AS email_campaign_seq_id,
+                   s.variant_id AS seq_variant_id, s.subject AS email_subject,
+                   s.email_body AS email_message, s.sent_time,
                    {_visible('open_time')} AS open_time, {_visible('click_time')} AS click_time,
                    {_visible('reply_time')} AS reply_time,
                    CASE WHEN s.open_time <= :now THEN s.open_count ELSE 0 END AS open_count,
                    CASE WHEN s.click_time <= :now THEN s.click_count ELSE 0 END AS click_count,
-                   COALESCE(s.unsubscribed_time <= :now, 0) AS unsubscribed, s.is_bounced
+                   COALESCE(s.unsubscribed_time <= :now, 0) AS is_unsubscribed, s.is_bounced
             {sql} ORDER BY s.sent_time, s.id LIMIT :limit OFFSET :offset""",
         dict(args, limit=limit, offset=offset)).fetchall()
-    data = [{
-        "lead_name": " ".join(p for p in (r["first_name"], r["last_name"]) if p) or None,
-        "lead_email": r["email"], "lead_category": r["category"],
-        "sequence_number": r["seq_number"], "email_campaign_seq_id": r["seq_id"],
-        "seq_variant_id": r["variant_id"], "email_subject": r["subject"],
-        "email_message": r["email_body"], "sent_time": r["sent_time"],
-        "open_time": r["open_time"], "click_time": r["click_time"],
-        "reply_time": r["reply_time"], "open_count": r["open_count"],
-        "click_count": r["click_count"], "is_unsubscribed": bool(r["unsubscribed"]),
-        "is_bounced": bool(r["is_bounced"]),
-    } for r in rows]
+    data = []
+    for r in rows:
+        row = dict(r)
+        name = " ".join(p for p in (row.pop("first_name"), row.pop("last_name")) if p)
+        data.append({"lead_name": name or None, **row,
+                     "is_unsubscribed": bool(row["is_unsubscribed"]),
+                     "is_bounced": bool(row["is_bounced"])})
     return {"total_stats": str(total), "data": data, "offset": offset, "limit": limit}
 
 
@@ -177,7 +165,7 @@ def analytics_by_date(req: Request):
     for key in ("start_date", "end_date"):
         if not q.get(key):
             raise bad_request(f'"{key}" is required')
-        if not _DATE.match(q[key]):
+        if not DATE.match(q[key]):
             raise bad_request(f'"{key}" must be a date in YYYY-MM-DD format')
     try:
         first, last = date.fromisoformat(q["start_date"]), date.fromisoformat(q["end_date"])
@@ -211,7 +199,7 @@ def _range_bound(req: Request, key: str, tz: ZoneInfo, end: bool) -> str:
     text = req.query.get(key)
     if not text:
         raise bad_request(f'"{key}" is required')
-    if _DATE.match(text):
+    if DATE.match(text):
         day = date.fromisoformat(text) + timedelta(days=1 if end else 0)
         return iso(datetime.combine(day, datetime.min.time(), tz))
     if not _DATETIME.match(text):

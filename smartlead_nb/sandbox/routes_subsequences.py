@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from .routing import ApiError, Request, RouteTable, bad_request
 from .timeutil import iso
-from .validate import check_keys, is_int, opt_bool, opt_str, require_object
+from .validate import is_int, json_body, opt_bool, opt_str
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
 
@@ -31,8 +31,7 @@ def _required_id(body: dict, key: str) -> int:
 
 @ROUTES.route("POST", r"/campaigns/create-subsequence")
 def create_subsequence(req: Request):
-    body = require_object(req.body)
-    check_keys(body, ("parent_campaign_id", "subsequence_name", "condition_events"))
+    body = json_body(req, ("parent_campaign_id", "subsequence_name", "condition_events"))
     parent = req.app.store.campaign(_required_id(body, "parent_campaign_id"))
     name = opt_str(body, "subsequence_name") or f"{parent['name']} - Subsequence"
     events = body.get("condition_events")
@@ -52,9 +51,8 @@ def create_subsequence(req: Request):
 @ROUTES.route("POST", r"/master-inbox/push-to-subsequence")
 def push_to_subsequence(req: Request):
     store, db = req.app.store, req.db
-    body = require_object(req.body)
-    check_keys(body, ("email_lead_map_id", "sub_sequence_id", "sub_sequence_delay_time",
-                      "stop_lead_on_parent_campaign_reply"))
+    body = json_body(req, ("email_lead_map_id", "sub_sequence_id", "sub_sequence_delay_time",
+                                 "stop_lead_on_parent_campaign_reply"))
     map_id = _required_id(body, "email_lead_map_id")
     sub_id = _required_id(body, "sub_sequence_id")
     delay = body.get("sub_sequence_delay_time", 0)

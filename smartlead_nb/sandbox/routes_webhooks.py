@@ -18,7 +18,7 @@ from . import webhook_delivery
 from .routing import ApiError, Request, RouteTable, bad_request
 from .store import USER_ID
 from .timeutil import iso, parse_iso
-from .validate import check_keys, is_int, require_object
+from .validate import is_int, json_body
 from .webhook_events import DEFAULT_SECRET, EVENT_TYPES
 
 ROUTES = RouteTable()   # filled by the @ROUTES.route decorators below
@@ -90,8 +90,7 @@ def save_webhook(req: Request):
     (cid,) = req.params
     store = req.app.store
     store.campaign(cid)
-    body = require_object(req.body)
-    check_keys(body, _KEYS)
+    body = json_body(req, _KEYS)
     hook_id = body.get("id")
     if hook_id is not None and not is_int(hook_id):
         raise bad_request('"id" must be a number')
@@ -140,8 +139,7 @@ def _delete(req: Request, cid: int, hook_id) -> dict:
 @ROUTES.route("DELETE", r"/campaigns/(\d+)/webhooks")
 def delete_webhook(req: Request):
     (cid,) = req.params
-    body = require_object(req.body)
-    check_keys(body, ("id",))
+    body = json_body(req, ("id",))
     return _delete(req, cid, body.get("id"))
 
 
@@ -184,8 +182,7 @@ def summary(req: Request):
 def retrigger(req: Request):
     (cid,) = req.params
     req.app.store.campaign(cid)
-    body = require_object(req.body)
-    check_keys(body, ("fromTime", "toTime"))
+    body = json_body(req, ("fromTime", "toTime"))
     lo, hi = _window(body)
     count = req.db.execute(
         "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt = 0 "

@@ -85,7 +85,7 @@ def _t(text: str | None) -> str | None:
 
 def _message(sent_id: int, kind: str, when: str, subject, body, sender) -> dict:
     """``{message_id, html, text, time}`` with the ids the message history gives the email."""
-    item = routes_analytics._history_item(sent_id, kind, when, subject, body, sender)
+    item = routes_analytics.history_item(sent_id, kind, when, subject, body, sender)
     return {"message_id": item["message_id"], "html": item["email_body"],
             "text": _TAG.sub("", item["email_body"]), "time": _t(when)}
 
@@ -96,7 +96,7 @@ def sender_email(row: dict) -> str | None:
 
 
 def _stats_id(sent_id: int, kind: str) -> str:
-    return routes_analytics._history_item(sent_id, kind, "", "", "", None)["stats_id"]
+    return routes_analytics.history_item(sent_id, kind, "", "", "", None)["stats_id"]
 
 
 def payload(kind: str, when: str, row: dict, campaign: dict, hook: dict) -> dict:
