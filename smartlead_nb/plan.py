@@ -40,7 +40,7 @@ from .frames.clean import is_missing
 from .frames.csv_reader import read_leads_csv
 from .frames.leads import MAX_BATCH_SIZE, LeadsResult, leads_from_frame
 from .frames.sequences import sequences_from_frame
-from .resources.leads import UPLOAD_FLAGS, lead_upload_settings, pick_upload_flags  # noqa: F401
+from .resources.leads import lead_upload_settings, pick_upload_flags
 from .resources.sequences import check_step
 from .schedule import Schedule
 from .settings import CampaignSettings

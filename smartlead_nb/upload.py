@@ -33,8 +33,7 @@ from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
 from .frames.responses import lead_upload_counts
 from ._progress import progress_bar
 from .journal import Journal, batch_digest
-from .reconcile import (ALREADY, BLOCKED, INVALID_SERVER, NOT_SENT, OTHER_CAMPAIGN,  # noqa: F401
-                        REASONS, UNCONFIRMED, UNSUBSCRIBED, UPLOADED, reconcile)
+from .reconcile import NOT_SENT, REASONS, UPLOADED, reconcile
 from .resources.leads import lead_upload_settings, pick_upload_flags
 
 ALREADY_CONTACTED = "already_contacted"   # skip_contacted=mirror: in another campaign there

@@ -109,6 +109,15 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], who: str,
         raise InputError(f"{who} needs column{plural} {names} in {what}; it has: {has}")
 
 
+def marked_rows(frame: pd.DataFrame, mask: Any) -> list:
+    """The first five index labels of the rows ``mask`` marks: the rows an error names.
+
+    >>> marked_rows(pd.DataFrame({"x": range(9)}), [True] * 9)
+    [0, 1, 2, 3, 4]
+    """
+    return list(frame.index[np.asarray(mask, dtype=bool)][:5])
+
+
 def as_times(frame: pd.DataFrame, column: str, who: str) -> pd.Series:
     """``frame[column]`` as UTC datetimes; text that is not a time is refused by row."""
     values = frame[column]
@@ -119,9 +128,8 @@ def as_times(frame: pd.DataFrame, column: str, who: str) -> pd.Series:
     parsed = pd.to_datetime(values, utc=True, errors="coerce", format="ISO8601")
     bad = parsed.isna() & values.notna()
     if bad.any():
-        rows = list(frame.index[bad][:5])
         raise InputError(f"{who}: column {column!r} holds values that are not times, "
-                         f"e.g. {values[bad].iloc[0]!r} (rows {rows})")
+                         f"e.g. {values[bad].iloc[0]!r} (rows {marked_rows(frame, bad)})")
     return parsed
 
 
@@ -149,9 +157,9 @@ def sends(stats: pd.DataFrame, who: str, event_times: Sequence[str] = ()) -> np.
         if col in stats.columns and stats[col].dtype != bool:
             orphan = stats[col].notna().to_numpy() & ~sent
             if orphan.any():
-                rows = list(stats.index[orphan][:5])
                 raise InputError(f"{who}: {int(orphan.sum())} row(s) have {col!r} but no "
-                                 f"{SENT!r} (rows {rows}); drop or fix them first")
+                                 f"{SENT!r} (rows {marked_rows(stats, orphan)}); drop or fix "
+                                 "them first")
     return sent
 
 

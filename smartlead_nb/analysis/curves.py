@@ -74,9 +74,8 @@ def reply_curve(stats: pd.DataFrame, by: str | None = "variant", *, now: Any = N
     reply_at = F.as_times(stats, "reply_time", WHO)
     early = (reply_at < sent_at).to_numpy()
     if early.any():
-        rows = list(stats.index[early][:5])
         raise InputError(f"{WHO}: {int(early.sum())} row(s) have a reply_time before their "
-                         f"sent_time (rows {rows}); fix or drop them")
+                         f"sent_time (rows {F.marked_rows(stats, early)}); fix or drop them")
     observed = sent & (sent_at <= now).to_numpy()
     if not observed.any():
         raise InputError(f"{WHO}: every send is after now={now}; pass a later now=")

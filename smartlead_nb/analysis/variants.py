@@ -104,9 +104,9 @@ def _counts(stats: pd.DataFrame, m: F.Metric, now: Any, window: pd.Timedelta) ->
         pending = np.zeros(len(stats), dtype=bool)
     no_step = stats[F.STEP].isna().to_numpy() & sent
     if no_step.any():
-        rows = list(stats.index[no_step][:5])
-        raise InputError(f"{WHO}: sends without a {F.STEP!r} (rows {rows}): the step of "
-                         "every send must be known")
+        raise InputError(f"{WHO}: sends without a {F.STEP!r} (rows "
+                         f"{F.marked_rows(stats, no_step)}): the step of every send must be "
+                         "known")
     return _group_sums(stats, {"sent": sent, "events": happened, "pending": pending})
 
 

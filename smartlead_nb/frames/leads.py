@@ -95,6 +95,7 @@ class LeadBatchPayload(NamedTuple):
         return f"LeadBatchPayload({len(self.index)} leads, {len(self.body):,} bytes)"
 
 
+@dataclasses.dataclass(kw_only=True, eq=False, repr=False)
 class LeadsResult:
     """What :func:`leads_from_frame` made of a frame.
 
@@ -108,15 +109,17 @@ class LeadsResult:
         warnings: things worth a look that did not stop anything.
     """
 
-    def __init__(self, *, report: pd.DataFrame, index: pd.Index, mapping: dict,
-                 warnings: list[str], standard: list[tuple[str, WireText]],
-                 custom: list[tuple[str, WireText]]) -> None:
-        self.report = report
-        self.index = index
-        self.mapping = mapping
-        self.warnings = warnings
-        self._standard = standard
-        self._custom = custom
+    report: pd.DataFrame
+    index: pd.Index
+    mapping: dict
+    warnings: list[str]
+    # the accepted rows' texts, column by column, that the payloads are built from
+    standard: dataclasses.InitVar[list[tuple[str, WireText]]]
+    custom: dataclasses.InitVar[list[tuple[str, WireText]]]
+
+    def __post_init__(self, standard: list[tuple[str, WireText]],
+                      custom: list[tuple[str, WireText]]) -> None:
+        self._standard, self._custom = standard, custom
 
     @cached_property
     def leads(self) -> list[dict]:

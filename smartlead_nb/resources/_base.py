@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from .._transport import Response, Transport
 from ..errors import InputError, NotFoundError, UnexpectedResponse
+from ..frames.responses import to_int
 
 # A shape an endpoint promises: a JSON object (dict), an array (list), or "rows", a tuple of
 # keys: an array, or an object holding the array under one of those keys.
@@ -163,3 +164,24 @@ def list_rows(body: Any, *keys: str) -> list[Any]:
                 if nested:
                     return nested
     return []
+
+
+def id_in_answer(body: Any, *places: str) -> int | None:
+    """The first whole-number id found at ``places`` in a create/save answer, else None.
+
+    SmartLead puts a new object's id in different places per endpoint and per docs version;
+    ``"data.id"`` looks one level down. Text ids (``"9"``) are read as numbers.
+
+    >>> id_in_answer({"ok": True, "data": {"id": "9"}}, "emailAccountId", "data.id", "id")
+    9
+    >>> id_in_answer({"ok": True}, "id") is None
+    True
+    """
+    for place in places:
+        value = body
+        for key in place.split("."):
+            value = value.get(key) if isinstance(value, Mapping) else None
+        value = to_int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None

@@ -24,7 +24,7 @@ from .._transport import Secret
 from ..errors import InputError
 from ..frames.emails import email_problems
 from ..frames.responses import columns_first, coerce_counts, strip_secrets, tidy_frame
-from ._base import Resource, check_id, list_rows
+from ._base import Resource, check_id, id_in_answer, list_rows
 
 # Fields whose value is a credential to wrap, wherever they appear in an answer.
 KEY_FIELDS = frozenset({"api_key", "apiKey"})
@@ -50,8 +50,7 @@ def client_id_of(body: Any) -> int | None:
     >>> client_id_of({"ok": True, "data": {"id": 20001}}), client_id_of({"clientId": "7"})
     (20001, 7)
     """
-    if not isinstance(body, dict):
-        return None
+    return id_in_answer(body, "id", "data.id", "clientId")
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     for value in (body.get("id"), data.get("id"), body.get("clientId")):
         if value is not None:

@@ -16,7 +16,7 @@ from ..frames.leads import MAX_BATCH_SIZE
 from ..frames.responses import (campaign_leads_frame, categories_frame, coerce_counts, tidy_frame,
                                 to_int)
 from ._base import Resource, check_id, check_shape, list_rows
-from .confirm import PROTECTIVE_FLAGS, needs_confirmation, override_reason, refusal  # noqa: F401
+from .confirm import needs_confirmation, override_reason, refusal
 
 #: The most leads one add-leads request takes (the fact lives in ``frames.leads``).
 MAX_LEADS_PER_REQUEST = MAX_BATCH_SIZE

@@ -23,7 +23,7 @@ from .._redact import register_secret
 from ..errors import InputError
 from ..frames.emails import email_problems
 from ..frames.responses import coerce_counts, strip_secrets, tidy_frame, to_int
-from ._base import Resource, check_id, list_rows
+from ._base import Resource, check_id, id_in_answer, list_rows
 
 # SmartLead's documented warm-up ranges (D): (lowest, highest, what the number counts).
 WARMUP_RANGES = {
@@ -89,8 +89,7 @@ def account_id_of(body: Any) -> int | None:
     >>> account_id_of({"ok": True, "emailAccountId": 3007}), account_id_of({"data": {"id": "9"}})
     (3007, 9)
     """
-    if not isinstance(body, dict):
-        return None
+    return id_in_answer(body, "emailAccountId", "data.id", "id")
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     for value in (body.get("emailAccountId"), data.get("id"), body.get("id")):
         if value is not None:

@@ -21,7 +21,7 @@ from ..errors import ApiFailure, InputError, NotFoundError, UnexpectedResponse
 from ..frames.columns import CUSTOM_FIELDS, STANDARD_FIELDS
 from ..frames.leads import MAX_BATCH_SIZE
 from ..frames.responses import to_int
-from ._base import Resource, check_id
+from ._base import Resource, check_id, id_in_answer
 
 #: The custom field :meth:`SubsequencesMixin.move_leads` records the source campaign in.
 MOVED_FROM_FIELD = "moved_from_campaign_id"
@@ -39,11 +39,9 @@ def subsequence_id(body: Any) -> int:
     >>> subsequence_id({"ok": True, "data": {"id": "1003"}})
     1003
     """
-    data = body.get("data") if isinstance(body, Mapping) else None
-    for candidate in (body.get("subsequence_id"), body.get("id"),
-                      data.get("id") if isinstance(data, Mapping) else None):
-        if to_int(candidate) not in (None, ""):
-            return int(to_int(candidate))
+    found = id_in_answer(body, "subsequence_id", "id", "data.id")
+    if found is not None:
+        return found
     raise UnexpectedResponse(f"create-subsequence answered without an id ({body!r})",
                              body=body)
 

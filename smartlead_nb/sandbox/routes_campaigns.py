@@ -124,8 +124,7 @@ def delete_campaign(req: Request):
 def update_status(req: Request):
     (cid,) = req.params
     row = req.app.store.campaign(cid)
-    body = json_body(req, ("status",))
-    wanted = body.get("status")
+    wanted = json_body(req, ("status",)).get("status")
     if wanted is None:
         raise bad_request('"status" is required')
     if not isinstance(wanted, str) or wanted.upper() not in STATUS_WRITES:

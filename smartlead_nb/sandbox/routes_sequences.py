@@ -70,8 +70,7 @@ def _check_variants(step: dict, where: str, existing_ids: set[int]) -> list[dict
 def save_sequences(req: Request):
     (cid,) = req.params
     campaign = req.app.store.campaign(cid)
-    body = json_body(req, ("sequences",))
-    steps = body.get("sequences")
+    steps = json_body(req, ("sequences",)).get("sequences")
     if not isinstance(steps, list):
         raise bad_request('"sequences" is required and must be an array')
     if campaign["status"] == "ACTIVE":

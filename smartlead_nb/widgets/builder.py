@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import os
-from pathlib import Path
 from typing import Any, Callable
 
 import ipywidgets as w

@@ -1,9 +1,10 @@
-"""leads_export_frame: the same typed frame as before, at about pd.read_csv's cost."""
+"""leads_export_frame: the same typed frame as the record-by-record version.
+
+Its cost beside ``pd.read_csv`` is a performance claim, so it is measured in
+``benchmarks/bench_mirror.py`` (part 5), not asserted here.
+"""
 
 from __future__ import annotations
-
-import io
-import time
 
 import pandas as pd
 
@@ -40,21 +41,3 @@ def test_a_column_that_is_not_what_its_name_says_is_kept_as_text():
     assert frame["open_count"].tolist() == ["lots", "3"]
     assert frame["is_interested"].tolist() == [False, True]
     assert str(frame["id"].dtype) == "Int64"
-
-
-def _cpu(fn) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
-    return best
-
-
-def test_building_the_frame_costs_about_what_read_csv_does():
-    text = export_csv(20_000)
-    base = _cpu(lambda: pd.read_csv(io.StringIO(text)))
-    ratio = _cpu(lambda: leads_export_frame(text)) / base
-    # benchmarks/bench_mirror.py reports the ratio (target 1.5); the record-by-record
-    # version measured 8-15 here. A generous bound, so a busy machine cannot fail it.
-    assert ratio < 3.0, ratio
