@@ -35,11 +35,11 @@ _EXPORTS = {
     "ApiFailure": ".errors", "LeadLimitExhausted": ".errors", "RedirectError": ".errors",
     "UnexpectedResponse": ".errors",
 }
-# submodules loaded on first use: ``sl.analysis.compare_variants(...)`` (needs the extra),
-# ``sl.webhooks.listen()`` (core install: stdlib and pandas)
+# submodules loaded on first use: ``sl.analysis.compare_variants(...)``, ``sl.webhooks.listen()``.
+# Both import on the core install (a star-import works everywhere); an analysis function that
+# needs statsmodels says which extra brings it (smartlead_nb/_extras.py).
 _SUBMODULES = {"analysis", "webhooks"}
-_NEEDS_EXTRA = {"analysis"}
-__all__ = sorted([*_EXPORTS, *(_SUBMODULES - _NEEDS_EXTRA)])
+__all__ = sorted([*_EXPORTS, *_SUBMODULES])
 
 
 def __getattr__(name: str) -> Any:
@@ -55,9 +55,7 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     # What tab completion offers a newcomer: the public API, not this module's machinery.
-    # Submodules that need an extra are listed but kept out of __all__, so that
-    # ``from smartlead_nb import *`` works on the core install.
-    return sorted({*__all__, "__version__", *_SUBMODULES})
+    return sorted([*__all__, "__version__"])
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs; never executed

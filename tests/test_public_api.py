@@ -7,8 +7,8 @@ from smartlead_nb import errors
 
 
 def test_tab_completion_shows_the_public_api_only():
-    assert dir(sl) == sorted([*sl.__all__, "__version__", "analysis"])
-    assert "analysis" not in sl.__all__    # needs the analysis extra: not in a star-import
+    assert dir(sl) == sorted([*sl.__all__, "__version__"])
+    assert {"analysis", "webhooks"} <= set(sl.__all__)
     assert not [name for name in dir(sl) if name.startswith("_") and name != "__version__"]
     for leaked in ("Any", "TYPE_CHECKING", "annotations", "importlib"):
         assert leaked not in dir(sl)

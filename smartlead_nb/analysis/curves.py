@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..errors import InputError
 from . import _frames as F
+from ._deps import library
 from .intervals import check_level
 
 WHO = "reply_curve"
@@ -104,8 +105,8 @@ def _groups(stats: pd.DataFrame, key: str | None, sequences: Any) -> np.ndarray:
 
 
 def _km(name: Any, days: np.ndarray, status: np.ndarray, level: float) -> pd.DataFrame:
-    from scipy.stats import norm
-    from statsmodels.duration.survfunc import SurvfuncRight
+    norm = library("scipy.stats").norm
+    SurvfuncRight = library("statsmodels.duration.survfunc").SurvfuncRight
 
     start = pd.DataFrame({"group": [name], "days": [0.0], "replied_share": [0.0],
                           "ci_low": [0.0], "ci_high": [0.0], "at_risk": [len(days)]})
@@ -141,7 +142,7 @@ def plot_reply_curve(curve: pd.DataFrame, ax: Any = None):
     """
     F.require_columns(curve, COLUMNS, "reply_curve.plot", "the reply curve")
     if ax is None:
-        import matplotlib.pyplot as plt
+        plt = library("matplotlib.pyplot")
         _, ax = plt.subplots()
     for name, part in curve.groupby("group", sort=False, dropna=False):
         line, = ax.step(part["days"], part["replied_share"], where="post", label=str(name))

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import InputError
 from . import _frames as F
+from ._deps import library
 
 WHO = "mailbox_health"
 # Three-sigma limits' tail probability (one side), the p-chart convention, used here as an
@@ -145,7 +146,7 @@ def _counts_column(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _limits(counts: pd.DataFrame) -> pd.DataFrame:
-    from scipy.stats import binom
+    binom = library("scipy.stats").binom
 
     out = counts.copy()
     n = out["sent"].to_numpy()
@@ -185,7 +186,7 @@ def plot_mailbox_health(health: pd.DataFrame, metric: str = "bounce", ax: Any = 
         raise InputError(f"mailbox_health.plot: metric must be 'bounce' or 'reply'; got {metric!r}")
     F.require_columns(health, COLUMNS, "mailbox_health.plot", "the mailbox_health frame")
     if ax is None:
-        import matplotlib.pyplot as plt
+        plt = library("matplotlib.pyplot")
         _, ax = plt.subplots()
     rate = f"{metric}_rate"
     for sender, part in health.groupby("sender", sort=True):

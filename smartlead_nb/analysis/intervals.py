@@ -11,6 +11,7 @@ from numbers import Integral
 from typing import Any
 
 from ..errors import InputError
+from ._deps import library
 
 
 def check_level(level: Any) -> float:
@@ -50,7 +51,7 @@ def proportion_interval(successes: int, trials: int, level: float = 0.95) -> tup
     >>> [round(x, 4) for x in proportion_interval(0, 20)]   # inside [0, 1], unlike Wald's
     [0.0, 0.1611]
     """
-    from statsmodels.stats.proportion import proportion_confint
+    proportion_confint = library("statsmodels.stats.proportion").proportion_confint
 
     level = check_level(level)
     successes, trials = check_counts(successes, trials)
@@ -84,7 +85,8 @@ def difference_intervals(s1, n1, s2, n2, level: float = 0.95):
     [0.1705, 0.0524]
     """
     import numpy as np
-    from statsmodels.stats.proportion import confint_proportions_2indep
+    confint_proportions_2indep = library(
+        "statsmodels.stats.proportion").confint_proportions_2indep
 
     level = check_level(level)
     for i, pair in enumerate(zip(s1, n1, s2, n2)):

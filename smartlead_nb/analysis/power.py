@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from ..errors import InputError
+from ._deps import library
 
 
 def _probability(value: Any, name: str) -> float:
@@ -41,8 +42,9 @@ def sample_size(baseline: float, lift: float, *, power: float = 0.8,
     >>> sample_size(0.10, 0.05, power=0.9)
     911
     """
-    from statsmodels.stats.power import NormalIndPower
-    from statsmodels.stats.proportion import proportion_effectsize
+    NormalIndPower = library("statsmodels.stats.power").NormalIndPower
+    proportion_effectsize = library(
+        "statsmodels.stats.proportion").proportion_effectsize
 
     baseline = _probability(baseline, "baseline")
     if isinstance(lift, bool) or not isinstance(lift, (int, float)) or math.isnan(lift) or lift == 0:
@@ -68,7 +70,7 @@ def detectable_lift(sent: int, baseline: float, *, power: float = 0.8,
     >>> round(detectable_lift(2199, 0.05), 4)
     0.02
     """
-    from statsmodels.stats.power import NormalIndPower
+    NormalIndPower = library("statsmodels.stats.power").NormalIndPower
 
     if isinstance(sent, bool) or not isinstance(sent, (int, float)) or not sent >= 2:
         raise InputError(f"sent must be a number of sends per variant, at least 2; got {sent!r}")

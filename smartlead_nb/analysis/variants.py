@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..errors import InputError
 from . import _frames as F
+from ._deps import library
 from .intervals import check_level, difference_intervals
 from .power import sample_size
 
@@ -159,7 +160,7 @@ def _compare(table: pd.DataFrame, m: F.Metric, control: Any, level: float,
              window: pd.Timedelta) -> pd.DataFrame:
     """The small per-variant table -> rates, intervals, tests and verdicts (arrays, not
     row-by-row pandas: this table is small, but pandas' per-cell overhead is not)."""
-    from statsmodels.stats.proportion import proportion_confint
+    proportion_confint = library("statsmodels.stats.proportion").proportion_confint
 
     n = len(table)
     steps = table[F.STEP].tolist()
@@ -245,9 +246,9 @@ def two_proportion_test(e1: int, n1: int, e2: int, n2: int) -> tuple[float, str]
     >>> two_proportion_test(1, 10, 8, 10)[1]
     'Fisher exact'
     """
-    from scipy.stats import fisher_exact
-    from scipy.stats.contingency import expected_freq
-    from statsmodels.stats.proportion import proportions_ztest
+    fisher_exact = library("scipy.stats").fisher_exact
+    expected_freq = library("scipy.stats.contingency").expected_freq
+    proportions_ztest = library("statsmodels.stats.proportion").proportions_ztest
 
     table = np.array([[e1, n1 - e1], [e2, n2 - e2]], dtype=float)
     if (expected_freq(table) < 5).any():
@@ -258,7 +259,7 @@ def two_proportion_test(e1: int, n1: int, e2: int, n2: int) -> tuple[float, str]
 
 def _holm(steps: list[int], p_value: np.ndarray) -> np.ndarray:
     """Holm-adjusted p-values, each step's variants one family (statsmodels multipletests)."""
-    from statsmodels.stats.multitest import multipletests
+    multipletests = library("statsmodels.stats.multitest").multipletests
 
     adjusted = np.full(len(p_value), np.nan)
     step_of = np.asarray(steps)

@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 import pandas as pd
 
+from .._extras import import_extra
 from ..errors import InputError
 from .schema import SCHEMA_VERSION, TABLE, create_statements
 
@@ -25,12 +26,7 @@ FINGERPRINT_KEY = "account_fingerprint"
 
 def duckdb_module():
     """``duckdb``, imported on first use so ``import smartlead_nb`` stays light."""
-    try:
-        import duckdb
-    except ImportError:
-        raise InputError("the mirror needs DuckDB: pip install 'smartlead_nb[mirror]' "
-                         "(or pip install duckdb)") from None
-    return duckdb
+    return import_extra("duckdb", "mirror", "the mirror")
 
 
 def lock_path(path: Path) -> Path:
