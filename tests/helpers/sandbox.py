@@ -87,6 +87,16 @@ class Api:
 
 
 
+class FakeClock:
+    """A monotonic clock for the rate limiter that moves only when a test sets ``t``."""
+
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
 def when(text: str) -> datetime:
     """A sandbox timestamp (``...Z``) as an aware datetime."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))

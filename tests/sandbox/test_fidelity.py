@@ -7,6 +7,7 @@ import requests
 
 from smartlead_nb.sandbox import RateLimits, Sandbox
 from smartlead_nb.sandbox.ratelimit import RateLimiter
+from tests.helpers.sandbox import FakeClock
 
 NEWER = {
     "auto_pause_domain_leads_on_reply": True,
@@ -87,14 +88,6 @@ def test_nested_schedule_body_is_accepted(api):
     assert mixed.status_code == 400 and "beside" in mixed.json()["error"]
     bad = api.post(f"/campaigns/{cid}/schedule", json={"schedule": {"tz": "UTC"}})
     assert bad.status_code == 400 and bad.json() == {"error": '"schedule.tz" is not allowed'}
-
-
-class FakeClock:
-    def __init__(self):
-        self.t = 1000.0
-
-    def __call__(self):
-        return self.t
 
 
 def test_rate_headers_describe_the_window_that_binds():

@@ -6,14 +6,7 @@ import requests
 
 from smartlead_nb.sandbox import PRO, STANDARD, RateLimits, Sandbox
 from smartlead_nb.sandbox.ratelimit import RateLimiter, retry_after_value
-
-
-class FakeClock:
-    def __init__(self):
-        self.t = 1000.0
-
-    def __call__(self):
-        return self.t
+from tests.helpers.sandbox import FakeClock
 
 
 def test_tiers():
