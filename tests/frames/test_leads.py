@@ -1,12 +1,14 @@
-"""leads_from_frame: column mapping, wire cleaning, row checks, report and JSON batches.
+"""leads_from_frame as a whole: mapping, frame checks, row outcomes, report and the result.
 
-Expected payloads are written out by hand from the fixture files, never taken from the code.
+The rules it is built from have their own modules and tests: column-name guessing in
+test_columns.py, wire text of cells and columns in test_clean.py, the JSON bodies in
+test_lead_json.py. Expected payloads are written out by hand from the fixture files, never
+taken from the code.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
+import doctest
 import json
 import random
 
@@ -14,66 +16,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartlead_nb.frames import emails, lead_json
-from smartlead_nb.frames.leads import (
-    STANDARD_FIELDS, LeadBatchPayload, LeadFrameError, LeadsResult, guess_column_mapping,
-    leads_from_frame,
-)
+from smartlead_nb.frames import emails
+from smartlead_nb.frames import leads as frame_leads
+from smartlead_nb.frames.leads import LeadBatchPayload, LeadFrameError, leads_from_frame
+
+from .helpers import HUBSPOT_LEADS, frame
 
 
-def frame(**columns) -> pd.DataFrame:
-    return pd.DataFrame(columns)
-
-
-def lead_values(result: LeadsResult, column: str) -> list:
-    """The custom field ``column`` of every accepted lead (``None`` where it is left out)."""
-    return [lead.get("custom_fields", {}).get(column) for lead in result.leads]
-
-
-def batches_as_leads(result: LeadsResult, batch_size: int) -> list[list[dict]]:
-    return [json.loads(payload.body) for payload in result.json_batches(batch_size)]
-
-
-# --- column names -------------------------------------------------------------------------
-
-@pytest.mark.parametrize("name, field", [
-    ("Email", "email"), ("E-mail Address", "email"), ("E-MAIL ADDRESS", "email"),
-    ("Email Address", "email"), ("Work Email", "email"), ("email_address", "email"),
-    ("First Name", "first_name"), ("firstname", "first_name"), ("Given name", "first_name"),
-    ("first_name", "first_name"), ("Last Name", "last_name"), ("Surname", "last_name"),
-    ("Company", "company_name"), ("Company Name", "company_name"),
-    ("Organization", "company_name"), ("Account Name", "company_name"),
-    ("Company / Account", "company_name"), ("Phone", "phone_number"),
-    ("Phone Number", "phone_number"), ("Mobile", "phone_number"),
-    ("Mobile Phone", "phone_number"), ("Website", "website"), ("Website URL", "website"),
-    ("Company Website", "website"), ("Domain", "website"), ("Company Domain Name", "website"),
-    ("Location", "location"), ("City", "location"), ("Country", "location"),
-    ("Country/Region", "location"), ("LinkedIn", "linkedin_profile"),
-    ("LinkedIn URL", "linkedin_profile"), ("Person Linkedin Url", "linkedin_profile"),
-    ("linkedInProfileUrl", "linkedin_profile"), ("Company URL", "company_url"),
-    ("company_url", "company_url"),
-])
-def test_export_column_names_are_recognised(name, field):
-    assert guess_column_mapping([name]) == {name: field}
-
-
-@pytest.mark.parametrize("name", [
-    "Email Status", "Secondary Email", "Name", "Full Name", "Job Title", "Company Linkedin Url",
-    "URL", "State", "Company Name for Emails", "Lead Status",
-])
-def test_look_alike_names_stay_custom_fields(name):
-    assert guess_column_mapping([name]) == {name: "custom_fields"}
-
-
-def test_best_named_column_wins_a_field_even_when_it_comes_later():
-    mapping = guess_column_mapping(["Work Email", "Email", "Corporate Phone", "Phone"])
-    assert mapping == {"Work Email": "custom_fields", "Email": "email",
-                       "Corporate Phone": "custom_fields", "Phone": "phone_number"}
-
-
-def test_equally_named_columns_first_one_wins():
-    assert guess_column_mapping(["email", "EMAIL"]) == {"email": "email", "EMAIL": "custom_fields"}
-
+# --- column names in the result -----------------------------------------------------------
 
 def test_conflict_is_a_warning_and_the_loser_is_a_custom_field():
     df = frame(**{"Work Email": ["w@x.io"], "Email": ["e@x.io"]})
@@ -227,25 +177,6 @@ def test_more_than_twenty_custom_fields_is_a_warning():
 
 # --- realistic exports --------------------------------------------------------------------
 
-HUBSPOT_LEADS = [
-    {"email": "ana.silva@example.eu", "first_name": "Ana", "last_name": "Silva",
-     "company_name": "Example GmbH", "phone_number": "+351 21 000 0000",
-     "website": "https://example.eu", "location": "Lisbon",
-     "custom_fields": {"Record ID": "1001", "Country/Region": "Portugal", "Job Title": "CFO",
-                       "Lifecycle Stage": "lead", "Create Date": "2024-01-15T09:30:00"}},
-    {"email": "BOB@Acme.io", "first_name": "Bob", "last_name": "Jones", "company_name": "Acme",
-     "website": "acme.io",
-     "custom_fields": {"Record ID": "1002", "Country/Region": "United States",
-                       "Job Title": "VP Sales", "Lifecycle Stage": "customer",
-                       "Create Date": "2024-02-01T14:05:00"}},
-    {"email": "zoe@bücher.de", "first_name": "Zoë", "last_name": "O'Brien",
-     "company_name": 'Bücher "&" Co', "website": "bücher.de", "location": "Köln",
-     "custom_fields": {"Record ID": "1006", "Country/Region": "Germany",
-                       "Job Title": 'Head of "Growth"', "Lifecycle Stage": "lead",
-                       "Create Date": "2024-03-01T00:00:00"}},
-]
-
-
 def test_hubspot_export(read_data):
     df = read_data("hubspot_contacts.csv", parse_dates=["Create Date"])
     result = leads_from_frame(df)
@@ -363,122 +294,6 @@ def test_input_frame_is_left_untouched(read_data):
     before = df.copy(deep=True)
     leads_from_frame(df)
     pd.testing.assert_frame_equal(df, before)
-
-
-# --- values on the wire -------------------------------------------------------------------
-
-def test_missing_values_of_every_kind_are_left_out():
-    df = frame(Email=["a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io", "f@x.io"],
-               Note=pd.Series([None, np.nan, pd.NA, "", "   \t ", "\xa0kept\xa0"], dtype=object),
-               When=pd.to_datetime(["2024-03-01", None, "2024-03-02", None, None, None]))
-    result = leads_from_frame(df)
-    assert result.leads == [
-        {"email": "a@x.io", "custom_fields": {"When": "2024-03-01"}},
-        {"email": "b@x.io"},
-        {"email": "c@x.io", "custom_fields": {"When": "2024-03-02"}},
-        {"email": "d@x.io"}, {"email": "e@x.io"},
-        {"email": "f@x.io", "custom_fields": {"Note": "kept"}},
-    ]
-    assert b"null" not in b"".join(p.body for p in result.json_batches())
-
-
-@pytest.mark.parametrize("values, expected", [
-    ([4155550100.0, np.nan], ["4155550100", None]),
-    ([4.4207946e11, 1.0], ["442079460000", "1"]),
-    ([0.1, 2.5, -0.0], ["0.1", "2.5", "0"]),
-    ([1e20, 1.5e-7], ["100000000000000000000", "1.5e-07"]),
-    ([np.inf, -np.inf, 7.0], [None, None, "7"]),
-])
-def test_floats_become_digits_without_dot_zero_or_exponent(values, expected):
-    df = frame(Email=[f"r{i}@x.io" for i in range(len(values))], Value=values)
-    assert lead_values(leads_from_frame(df), "Value") == expected
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float16])
-def test_narrow_floats_keep_their_own_shortest_text(dtype):
-    df = frame(Email=["a@x.io", "b@x.io"], Score=np.array([0.1, 3.0], dtype=dtype))
-    assert lead_values(leads_from_frame(df), "Score") == ["0.1", "3"]
-
-
-def test_phone_number_is_always_a_string():
-    df = frame(Email=["a@x.io", "b@x.io"], Phone=np.array([4155550100, 442079460000]))
-    assert [lead["phone_number"] for lead in leads_from_frame(df).leads] == [
-        "4155550100", "442079460000"]
-
-
-def test_integers_booleans_and_nullable_dtypes():
-    df = frame(Email=["a@x.io", "b@x.io", "c@x.io"],
-               Seats=np.array([1, 250, 250], dtype=np.int32),
-               Big=np.array([2**64 - 1, 0, 7], dtype=np.uint64),
-               Opted=[True, False, True],
-               Maybe=pd.array([True, None, False], dtype="boolean"),
-               Count=pd.array([None, 3, 4], dtype="Int64"),
-               Share=pd.array([0.5, None, 2.0], dtype="Float64"))
-    result = leads_from_frame(df)
-    assert [lead["custom_fields"] for lead in result.leads] == [
-        {"Seats": "1", "Big": "18446744073709551615", "Opted": "true", "Maybe": "true",
-         "Share": "0.5"},
-        {"Seats": "250", "Big": "0", "Opted": "false", "Count": "3"},
-        {"Seats": "250", "Big": "7", "Opted": "true", "Maybe": "false", "Count": "4",
-         "Share": "2"},
-    ]
-
-
-def test_repeated_numbers_take_the_same_route_as_distinct_ones():
-    seats = [10, 20, 10, 20] * 300  # many repeats: converted once per distinct value
-    df = frame(Email=[f"r{i}@x.io" for i in range(len(seats))], Seats=seats,
-               Rev=[float(s) + 0.5 for s in seats])
-    result = leads_from_frame(df)
-    assert lead_values(result, "Seats")[:4] == ["10", "20", "10", "20"]
-    assert lead_values(result, "Rev")[:4] == ["10.5", "20.5", "10.5", "20.5"]
-
-
-def test_mixed_types_in_one_column_are_stringified_each_by_its_kind():
-    mixed = pd.Series([1, "abc", 2.5, 3.0, True, None, np.int64(5), np.float64(2.0),
-                       np.bool_(False), decimal.Decimal("1.50"), dt.date(2024, 3, 1),
-                       pd.Timestamp("2024-03-01 09:30", tz="UTC"), b"bytes", [1, 2]],
-                      dtype=object)
-    df = frame(Email=[f"r{i}@x.io" for i in range(len(mixed))], Mixed=mixed)
-    assert lead_values(leads_from_frame(df), "Mixed") == [
-        "1", "abc", "2.5", "3", "true", None, "5", "2", "false", "1.50", "2024-03-01",
-        "2024-03-01T09:30:00+00:00", "bytes", "[1, 2]"]
-
-
-def test_payload_values_are_plain_python_strings():
-    df = frame(Email=["a@x.io"], N=np.array([5]), F=np.array([2.5]), B=np.array([True]),
-               D=pd.to_datetime(["2024-03-01 10:00"]), O=pd.Series([np.int64(3)], dtype=object))
-    lead = leads_from_frame(df).leads[0]
-    values = [lead["email"], *lead["custom_fields"].values()]
-    assert [type(v) for v in values] == [str] * 6
-
-
-@pytest.mark.parametrize("stamps, expected", [
-    (pd.to_datetime(["2024-03-01", "2024-12-31", None]), ["2024-03-01", "2024-12-31", None]),
-    (pd.to_datetime(["2024-03-01 09:30", "2024-03-02 00:00"]),
-     ["2024-03-01T09:30:00", "2024-03-02T00:00:00"]),
-    (pd.to_datetime(["2024-03-01 09:30:00.250", "2024-03-02 00:00:00.000"]),
-     ["2024-03-01T09:30:00.250", "2024-03-02T00:00:00.000"]),
-    (pd.to_datetime(["2024-01-15 09:30", "2024-07-01 09:30"]).tz_localize("America/New_York"),
-     ["2024-01-15T09:30:00-05:00", "2024-07-01T09:30:00-04:00"]),
-    (pd.to_datetime(["2024-01-15 00:00"]).tz_localize("UTC"), ["2024-01-15T00:00:00+00:00"]),
-    (pd.to_datetime(["2024-01-15 00:00"]).tz_localize("Asia/Kathmandu"),
-     ["2024-01-15T00:00:00+05:45"]),
-])
-def test_timestamps_become_iso_8601(stamps, expected):
-    df = frame(Email=[f"r{i}@x.io" for i in range(len(stamps))], When=stamps)
-    assert lead_values(leads_from_frame(df), "When") == expected
-
-
-def test_timedeltas_become_iso_8601_durations():
-    df = frame(Email=["a@x.io", "b@x.io"], Wait=pd.to_timedelta(["1 days 02:00:00", None]))
-    assert lead_values(leads_from_frame(df), "Wait") == ["P1DT2H0M0S", None]
-
-
-def test_surrounding_whitespace_is_trimmed_everywhere():
-    df = frame(Email=["  Ana@Example.com\t"], **{"First Name": ["\u3000Ana "],
-                                                 "Title": ["\n CFO \r\n"]})
-    assert leads_from_frame(df).leads == [
-        {"email": "Ana@Example.com", "first_name": "Ana", "custom_fields": {"Title": "CFO"}}]
 
 
 # --- rows that are not sent ---------------------------------------------------------------
@@ -606,31 +421,6 @@ def test_email_check_agrees_with_a_slow_reference_and_always_says_why():
     assert emails.email_problems(pd.Series(values[codes == emails.OK], dtype=object)).isna().all()
 
 
-def test_value_over_the_length_limit_rejects_the_row_with_a_reason():
-    df = frame(Email=["a@x.io", "b@x.io"], Notes=["x" * 10_000, "short"], Title=["CFO", "CEO"])
-    result = leads_from_frame(df)
-    assert result.report.loc[0].tolist() == [
-        "a@x.io", "bad_value",
-        "value in column 'Notes' is 10,000 characters long (the limit is 5,000)"]
-    assert result.leads == [{"email": "b@x.io", "custom_fields": {"Notes": "short",
-                                                                  "Title": "CEO"}}]
-    assert leads_from_frame(df, max_value_length=10_000).report["outcome"].tolist() == ["ok", "ok"]
-
-
-def test_nul_and_broken_unicode_reject_the_row_naming_every_column():
-    df = frame(Email=["a@x.io", "b@x.io", "c@x.io"],
-               Notes=pd.Series(["ok", "bad\x00value", "\ud800broken"], dtype=object),
-               Title=pd.Series(["CFO", "x" * 6000, "CEO"], dtype=object))
-    result = leads_from_frame(df)
-    assert result.report["outcome"].tolist() == ["ok", "bad_value", "bad_value"]
-    assert result.report["reason"].tolist() == [
-        "",
-        "value in column 'Notes' contains a NUL character (\\x00); value in column 'Title' is "
-        "6,000 characters long (the limit is 5,000)",
-        "value in column 'Notes' is not valid Unicode (a lone surrogate; was the file read "
-        "with the right encoding?)"]
-
-
 def test_summary_repr_rejected_and_len(read_data):
     result = leads_from_frame(read_data("hubspot_contacts.csv"))
     assert result.summary().to_dict() == {"ok": 3, "empty_row": 0, "missing_email": 1,
@@ -653,72 +443,7 @@ def test_no_accepted_rows_gives_no_leads_and_no_batches():
                                    "1 invalid_email")
 
 
-# --- JSON batches -------------------------------------------------------------------------
-
-def test_json_batches_parse_to_exactly_the_leads_in_batches(read_data):
-    result = leads_from_frame(read_data("hubspot_contacts.csv", parse_dates=["Create Date"]))
-    assert batches_as_leads(result, 2) == [HUBSPOT_LEADS[:2], HUBSPOT_LEADS[2:]]
-    assert batches_as_leads(result, 400) == [HUBSPOT_LEADS]
-    assert [p.index.tolist() for p in result.json_batches(2)] == [[0, 1], [5]]
-
-
-def test_json_batches_across_chunk_edges(monkeypatch):
-    monkeypatch.setattr(lead_json, "_CHUNK_ROWS", 5)  # chunks of 4 rows with batches of 2
-    n = 11
-    df = frame(Email=[f"r{i}@x.io" for i in range(n)],
-               First=[None if i % 3 == 0 else f"N{i}" for i in range(n)],
-               A=[f"a{i}" if i % 2 else None for i in range(n)],
-               B=[f"b{i}" if i % 4 < 2 else None for i in range(n)])
-    df = df.rename(columns={"First": "First Name"})
-    result = leads_from_frame(df)
-    expected = []
-    for i in range(n):
-        lead = {"email": f"r{i}@x.io"}
-        if i % 3:
-            lead["first_name"] = f"N{i}"
-        custom = {k: v for k, v in (("A", f"a{i}" if i % 2 else None),
-                                    ("B", f"b{i}" if i % 4 < 2 else None)) if v}
-        if custom:
-            lead["custom_fields"] = custom
-        expected.append(lead)
-    assert result.leads == expected
-    batches = list(result.json_batches(2))
-    assert [json.loads(p.body) for p in batches] == [expected[i:i + 2] for i in range(0, n, 2)]
-    assert [p.index.tolist() for p in batches] == [list(range(i, min(n, i + 2)))
-                                                   for i in range(0, n, 2)]
-
-
-def test_json_escapes_quotes_backslashes_controls_and_keeps_unicode():
-    tricky = ['say "hi"', "back\\slash", "line1\nline2", "tab\there", "\x01ctrl", "emoji 🎉",
-              "ünïcödé", "sep\u2028arator", "</script>"]
-    df = frame(Email=[f"r{i}@x.io" for i in range(len(tricky))], **{
-        'Quote "col"': tricky, "Ключ": ["значение"] * len(tricky),
-        "new\nline": ["v"] * len(tricky), "First Name": tricky})
-    result = leads_from_frame(df)
-    assert [lead["first_name"] for lead in result.leads] == [t.strip() for t in tricky]
-    assert result.leads[0]["custom_fields"] == {'Quote "col"': 'say "hi"', "Ключ": "значение",
-                                                "new\nline": "v"}
-    (payload,) = result.json_batches()
-    assert json.loads(payload.body) == result.leads
-    assert "значение".encode() in payload.body  # UTF-8 as is, not \u escapes
-
-
-def test_custom_field_commas_when_the_first_custom_column_is_empty():
-    df = frame(Email=["a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io"],
-               A=["1", None, None, "4", None], B=["1", "2", None, None, None],
-               C=["1", None, "3", "4", None])
-    result = leads_from_frame(df)
-    expected = [{"email": "a@x.io", "custom_fields": {"A": "1", "B": "1", "C": "1"}},
-                {"email": "b@x.io", "custom_fields": {"B": "2"}},
-                {"email": "c@x.io", "custom_fields": {"C": "3"}},
-                {"email": "d@x.io", "custom_fields": {"A": "4", "C": "4"}},
-                {"email": "e@x.io"}]
-    assert result.leads == expected
-    assert batches_as_leads(result, 400) == [expected]
-    (payload,) = result.json_batches()
-    assert payload.body.startswith(b'[{"email":"a@x.io","custom_fields":{"A":"1","B":"1","C":"1"}}')
-    assert b'{"email":"e@x.io"}]' in payload.body
-
+# --- the batches a result hands out ------------------------------------------------------
 
 @pytest.mark.parametrize("bad", [0, 401, 2.0, True, "100"])
 def test_json_batch_size_must_be_1_to_400(bad):
@@ -740,28 +465,15 @@ def test_batch_payload_unpacks_and_wraps_a_request_body():
 
 
 def test_a_column_that_cannot_be_converted_is_named(monkeypatch):
-    from smartlead_nb.frames import leads as leads_module
-
     def broken(column):
         raise TypeError("no idea")
 
-    monkeypatch.setattr(leads_module, "column_text", broken)
+    monkeypatch.setattr(frame_leads, "column_text", broken)
     with pytest.raises(LeadFrameError, match=r"column 'Email' \((?:str|object)\) could not be turned "
                                              r"into text: TypeError: no idea"):
         leads_from_frame(frame(Email=["a@x.io"]))
 
 
-@pytest.mark.parametrize("module", ["columns", "lead_json", "leads"])
-def test_docstring_examples_hold(module):
-    import doctest
-    import importlib
-
-    mod = importlib.import_module(f"smartlead_nb.frames.{module}")
-    failures, tried = doctest.testmod(mod)
+def test_docstring_examples_hold():
+    failures, tried = doctest.testmod(frame_leads)
     assert tried > 0 and failures == 0
-
-
-def test_standard_fields_are_the_documented_ones():
-    assert STANDARD_FIELDS == ("email", "first_name", "last_name", "company_name",
-                               "phone_number", "website", "location", "linkedin_profile",
-                               "company_url")
