@@ -221,14 +221,14 @@ def scalar_text(value: object) -> str | None:
         return value
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        return _float_text(value) if np.isfinite(value) else None
-    if isinstance(value, (np.datetime64, np.timedelta64)):
-        if np.isnat(value):
+    if isinstance(value, (np.datetime64, np.timedelta64)):   # before integers: numpy counts
+        if np.isnat(value):                                   # a timedelta64 as one
             return None
         value = pd.Timestamp(value) if isinstance(value, np.datetime64) else pd.Timedelta(value)
+    elif isinstance(value, (int, np.integer)):
+        return str(int(value))
+    elif isinstance(value, (float, np.floating)):
+        return _float_text(value) if np.isfinite(value) else None
     if isinstance(value, (dt.datetime, dt.date, dt.time, pd.Timedelta)):
         return value.isoformat()
     if isinstance(value, dt.timedelta):

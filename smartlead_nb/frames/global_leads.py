@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from .columns import CUSTOM_FIELDS, STANDARD_FIELDS
-from .responses import columns_first, tidy_frame, to_int
+from .responses import columns_first, integer_column, tidy_frame, to_int
 
 #: The fields of one membership in ``campaigns[]`` (P-AK), in the order the long frame shows.
 MEMBERSHIP_FIELDS = ("campaign_id", "campaign_name", "campaign_status", "lead_status",
@@ -58,5 +58,5 @@ def global_leads_frame(rows: Iterable[Mapping[str, Any]], *,
     frame = columns_first(tidy_frame(flat), first)
     for column in ("n_campaigns", "lead_last_seq_number", "email_lead_map_id"):
         if column in frame.columns:
-            frame[column] = frame[column].astype("Int64")
+            frame[column] = integer_column(frame[column])   # numbers or their text
     return frame

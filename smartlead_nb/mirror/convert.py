@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
+from ..frames.clean import scalar_text
 from ..frames.responses import to_int
 from .schema import TABLE
 
@@ -70,11 +71,11 @@ def _boolean(value: Any) -> Any:
 
 
 def _text(value: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
+    """A text cell as the rest of the package writes values (``frames.clean``): a whole float
+    without ``.0``, booleans as ``true``/``false``, dicts and lists as JSON, missing as None."""
     if isinstance(value, (dict, list)):
         return json.dumps(value, sort_keys=True)
-    return str(value)
+    return scalar_text(value)
 
 
 # --- one builder per table -------------------------------------------------------------------

@@ -70,10 +70,6 @@ def test_no_rows_still_have_the_leading_columns(per_campaign):
     assert list(frame.columns[:len(first)]) == first
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="bug: a membership number sent as text ('9001') beside one sent as a "
-                          "number (P-AK reads them string-or-number) raises pandas' TypeError "
-                          "from .astype('Int64'); campaign_id goes through to_int and does not")
 def test_membership_numbers_sent_as_text_are_read_as_numbers():
     as_text = dict(ANA["campaigns"][0], email_lead_map_id="9001", lead_last_seq_number="2")
     frame = global_leads_frame([dict(ANA, campaigns=[as_text, ANA["campaigns"][1]])],

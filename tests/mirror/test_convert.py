@@ -10,7 +10,6 @@ import doctest
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from smartlead_nb.mirror import convert
 from smartlead_nb.mirror.convert import conform
@@ -73,9 +72,6 @@ def test_a_text_column_holding_other_types_becomes_text_and_nulls():
     assert out["type"].isna().tolist() == [False, False, True, True]
 
 
-@pytest.mark.xfail(strict=True, reason="noticed: _text uses str(), so a text column pandas "
-                                       "made float (numbers beside a null) gives '5.0'; the "
-                                       "package's one rule (frames.clean.cell_text) gives '5'")
 def test_a_whole_float_in_a_text_column_is_written_without_dot_zero():
     out = conform(accounts_frame(from_name=[5, np.nan, 2.5, 3]), "accounts")
     assert out["from_name"].tolist()[:1] + out["from_name"].tolist()[2:] == ["5", "2.5", "3"]
