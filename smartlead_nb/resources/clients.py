@@ -51,11 +51,6 @@ def client_id_of(body: Any) -> int | None:
     (20001, 7)
     """
     return id_in_answer(body, "id", "data.id", "clientId")
-    data = body.get("data") if isinstance(body.get("data"), dict) else {}
-    for value in (body.get("id"), data.get("id"), body.get("clientId")):
-        if value is not None:
-            return coerce_counts({"id": value})["id"]
-    return None
 
 
 def _check_email(email: Any) -> str:

@@ -90,11 +90,6 @@ def account_id_of(body: Any) -> int | None:
     (3007, 9)
     """
     return id_in_answer(body, "emailAccountId", "data.id", "id")
-    data = body.get("data") if isinstance(body.get("data"), dict) else {}
-    for value in (body.get("emailAccountId"), data.get("id"), body.get("id")):
-        if value is not None:
-            return to_int(value)
-    return None
 
 
 def _account(record: dict) -> dict:

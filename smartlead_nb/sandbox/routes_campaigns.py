@@ -276,8 +276,8 @@ def update_settings(req: Request):
     (cid,) = req.params
     row = req.app.store.campaign(cid)
     body = json_body(req, ("track_settings", "stop_lead_settings", "unsubscribe_text",
-                                 "send_as_plain_text", "force_plain_text", "follow_up_percentage",
-                                 "client_id", "enable_ai_esp_matching", "name", *NEWER_SETTINGS))
+                           "send_as_plain_text", "force_plain_text", "follow_up_percentage",
+                           "client_id", "enable_ai_esp_matching", "name", *NEWER_SETTINGS))
     changes: dict = {}
     if set(body) & set(NEWER_SETTINGS):
         current = json.loads(row["extra_settings"] or "{}")

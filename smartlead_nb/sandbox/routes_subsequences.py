@@ -52,7 +52,7 @@ def create_subsequence(req: Request):
 def push_to_subsequence(req: Request):
     store, db = req.app.store, req.db
     body = json_body(req, ("email_lead_map_id", "sub_sequence_id", "sub_sequence_delay_time",
-                                 "stop_lead_on_parent_campaign_reply"))
+                           "stop_lead_on_parent_campaign_reply"))
     map_id = _required_id(body, "email_lead_map_id")
     sub_id = _required_id(body, "sub_sequence_id")
     delay = body.get("sub_sequence_delay_time", 0)

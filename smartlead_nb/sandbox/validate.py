@@ -120,7 +120,8 @@ def query_choice(query: dict[str, str], key: str, allowed: Iterable[str], *,
                  upper: bool = False) -> str | None:
     """A query parameter that must be one of ``allowed``; None when absent or empty.
 
-    ``upper=True`` reads it case-blind, as the endpoints whose values are upper-case words.
+    ``upper=True`` reads it case-blind and trims it, as the endpoints whose values are
+    upper-case words do; otherwise it must match exactly.
 
     >>> query_choice({"status": "PAUSED"}, "status", ("STARTED", "PAUSED"))
     'PAUSED'
@@ -128,8 +129,8 @@ def query_choice(query: dict[str, str], key: str, allowed: Iterable[str], *,
     True
     """
     allowed = tuple(allowed)
-    raw = query.get(key, "").strip()
-    raw = raw.upper() if upper else raw
+    raw = query.get(key, "")
+    raw = raw.strip().upper() if upper else raw
     if raw and raw not in allowed:
         raise invalid_parameters(f'"{key}" must be one of [{", ".join(allowed)}]')
     return raw or None

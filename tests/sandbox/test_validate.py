@@ -21,6 +21,8 @@ def test_query_choice_names_every_allowed_value_in_a_422():
     assert query_choice({"s": " b "}, "s", ("A", "B"), upper=True) == "B"
     with pytest.raises(ApiError) as info:
         query_choice({"s": "b"}, "s", ("A", "B"))       # case counts unless upper=True
+    with pytest.raises(ApiError):
+        query_choice({"s": " B"}, "s", ("A", "B"))      # and so does white space
     assert info.value.status == 422
     assert info.value.body["details"] == '"s" must be one of [A, B]'
 
