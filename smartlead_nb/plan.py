@@ -144,11 +144,11 @@ class CampaignPlan:
         if leads is None or len(leads) == 0:
             raise InputError("the plan has no valid leads to preview")
         if isinstance(which, str) and "@" in which:
-            from .frames.emails import dedupe_key
+            from .frames.emails import email_key
 
-            wanted = dedupe_key(which.strip())
+            wanted = email_key(which)
             for lead in leads.leads:
-                if dedupe_key(lead["email"].strip()) == wanted:
+                if email_key(lead["email"]) == wanted:
                     return lead
             raise InputError(f"no accepted lead has the email {which!r}")
         if which in leads.index:

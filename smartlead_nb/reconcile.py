@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .frames.emails import email_key
 from .frames.responses import lead_upload_counts
 
 __all__ = ["ALREADY", "BLOCKED", "INVALID_SERVER", "NOT_SENT", "OTHER_CAMPAIGN", "REASONS",
@@ -41,7 +42,8 @@ REASONS = {
 
 def reconcile(emails: Iterable[Any], response: Mapping[str, Any], *, lost_before: bool = False,
               stopped: bool = False) -> dict[str, str]:
-    """Per-email outcomes (lower-cased email -> outcome) from one add-leads answer.
+    """Per-email outcomes (:func:`~smartlead_nb.frames.emails.email_key` -> outcome) from one
+    add-leads answer: SmartLead may spell an address otherwise than the batch did.
 
     Uses ``emailToLeadIdMap`` and the ``invalid_emails``/``unsubscribed_leads`` lists when
     SmartLead sends them. Emails it accounts for nowhere are blocked (when the block and
@@ -56,22 +58,22 @@ def reconcile(emails: Iterable[Any], response: Mapping[str, Any], *, lost_before
     >>> reconcile(["ana@x.io"], {"upload_count": 1})        # counters that explain every lead
     {'ana@x.io': 'uploaded'}
     """
-    keys = [str(e).strip().lower() for e in emails]
+    keys = [email_key(str(e)) for e in emails]
     outcomes: dict[str, str] = {}
     id_map = response.get("emailToLeadIdMap")
     if isinstance(id_map, dict):
         for email in (id_map.get("newlyAddedLeads") or {}):
-            outcomes[email.lower()] = UPLOADED
+            outcomes[email_key(email)] = UPLOADED
         for email in (id_map.get("existingLeads") or {}):
-            outcomes[email.lower()] = UPLOADED if lost_before else ALREADY
+            outcomes[email_key(email)] = UPLOADED if lost_before else ALREADY
         for email in (id_map.get("existingLeadsInOtherCampaigns") or {}):
-            outcomes[email.lower()] = OTHER_CAMPAIGN
+            outcomes[email_key(email)] = OTHER_CAMPAIGN
     for email in response.get("invalid_emails") or []:
-        outcomes[str(email).strip().lower()] = INVALID_SERVER
+        outcomes[email_key(str(email))] = INVALID_SERVER
     unsub = response.get("unsubscribed_leads")
     if isinstance(unsub, list):
         for email in unsub:
-            outcomes[str(email).strip().lower()] = UNSUBSCRIBED
+            outcomes[email_key(str(email))] = UNSUBSCRIBED
     rest = [k for k in keys if k not in outcomes]
     if not isinstance(id_map, dict):
         # No per-email answer: trust the counters only when they explain every lead.

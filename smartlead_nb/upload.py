@@ -28,8 +28,9 @@ from ._ratelimit import cache_dir
 from .errors import (AuthenticationError, InputError, LeadLimitExhausted, PermissionDeniedError,
                      RateLimitError, ServerError, SmartleadError, TransportError)
 from .frames.csv_reader import iter_leads_csv
-from .frames.emails import dedupe_key
+from .frames.emails import email_key
 from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
+from .frames.report_cells import report_frame, unquote_frame
 from .frames.responses import lead_upload_counts
 from ._progress import progress_bar
 from .journal import Journal, batch_digest
@@ -91,7 +92,9 @@ class UploadResult:
     ``rows``: indexed by the input's index (a CSV's data-row number), columns ``email``,
     ``outcome``, ``reason``, ``batch``. With ``report_path=`` the rows were written to that
     CSV as the upload went and ``rows`` reads it back (only do that if it fits in memory);
-    ``summary()`` never needs them. ``batches``: one row per batch with SmartLead's counters
+    ``summary()`` never needs them. In that file a text cell a spreadsheet would run as a
+    formula (``=...``, ``+...``, ``@...``) starts with a ``'`` (see
+    :mod:`smartlead_nb.frames.report_cells`); ``rows`` gives the values as they were. ``batches``: one row per batch with SmartLead's counters
     and whether it was sent now or skipped as already confirmed (``resumed``).
     """
 
@@ -105,8 +108,9 @@ class UploadResult:
     @property
     def rows(self) -> pd.DataFrame:
         if self._rows is None:
-            self._rows = pd.read_csv(self.report_path, index_col=0, keep_default_na=False,
-                                     dtype={"email": str, "outcome": str, "reason": str})
+            self._rows = unquote_frame(pd.read_csv(
+                self.report_path, index_col=0, keep_default_na=False,
+                dtype={"email": str, "outcome": str, "reason": str}))
         return self._rows
 
     @property
@@ -156,6 +160,7 @@ def upload_leads(
     max_in_flight: int = 4,
     report_path: str | os.PathLike | None = None,
     skip_contacted: Any = None,
+    include_deleted_campaigns: bool = True,
     **read_csv_kwargs: Any,
 ) -> UploadResult:
     """Upload leads to a campaign from a DataFrame, a CSV file or an iterator of DataFrames.
@@ -170,12 +175,18 @@ def upload_leads(
             lists need ``confirm_overrides=True``.
         report_path: write the per-row report to this CSV as the upload goes, keeping only
             counts in memory (for files too big for memory); it is replaced, not appended to.
+            Cells a spreadsheet would run as formulas get a leading ``'`` there (the leads
+            sent to SmartLead are never changed).
         max_in_flight: requests open at once (1 = one after another). SmartLead takes
             seconds to answer a 400-lead request, so overlapping a few is what reaches the
             key's rate budget; the client's rate limiter still paces every request.
         skip_contacted: a :class:`~smartlead_nb.Mirror`: rows whose email it holds in
             another campaign are not sent, reported as ``already_contacted`` with the
             campaign and when it was contacted (sync the mirror first; it costs no request).
+            Addresses are compared as one person whatever their spelling
+            (:func:`~smartlead_nb.frames.emails.email_key`).
+        include_deleted_campaigns: with ``skip_contacted``, campaigns deleted on the server
+            count too (their leads were emailed); ``False`` looks at live campaigns only.
 
     Returns an :class:`UploadResult`. Lead-credit exhaustion stops the upload: the result
     says so (``stopped``) and marks the rows that were not sent. Any other failure raises
@@ -201,12 +212,14 @@ def upload_leads(
         return _upload(client, cid, source, book, settings, mapping=mapping,
                        batch_size=batch_size, progress=progress, csv_chunk_rows=csv_chunk_rows,
                        max_in_flight=max_in_flight, report_path=report_path,
-                       read_csv_kwargs=read_csv_kwargs, skip_contacted=skip_contacted)
+                       read_csv_kwargs=read_csv_kwargs, skip_contacted=skip_contacted,
+                       include_deleted_campaigns=include_deleted_campaigns)
 
 
 def _upload(client, cid: int, source, book: Journal, settings: dict, *, mapping, batch_size: int,
             progress: bool, csv_chunk_rows: int, max_in_flight: int, report_path,
-            read_csv_kwargs, skip_contacted=None) -> UploadResult:
+            read_csv_kwargs, skip_contacted=None,
+            include_deleted_campaigns: bool = True) -> UploadResult:
     """The body of :func:`upload_leads`, once its arguments are checked and its journal held."""
     bar = _progress(progress, _total_rows(source))
     report_file = Path(report_path) if report_path is not None else None
@@ -218,7 +231,8 @@ def _upload(client, cid: int, source, book: Journal, settings: dict, *, mapping,
     if skip_contacted is not None:
         from .mirror.duplicates import contacted_reasons
 
-        run.known = lambda emails: contacted_reasons(skip_contacted, emails, cid)
+        run.known = lambda emails: contacted_reasons(
+            skip_contacted, emails, cid, include_deleted_campaigns=include_deleted_campaigns)
     try:
         for chunk in _chunks(source, csv_chunk_rows, read_csv_kwargs):
             if run.failure:
@@ -340,7 +354,7 @@ class _Run:
         report["outcome"] = report["outcome"].astype(str)
         report["batch"] = pd.array([pd.NA] * len(report), dtype="Int64")
         # Duplicates across chunks: the frame check only sees its own chunk.
-        accepted = report.loc[checked.index, "email"].astype(str).str.strip().map(dedupe_key)
+        accepted = report.loc[checked.index, "email"].astype(str).map(email_key)
         hashes = pd.util.hash_pandas_object(accepted, index=False).to_numpy()
         repeat = np.isin(hashes, self.seen)
         if repeat.any():
@@ -428,7 +442,7 @@ class _Run:
             raise self.failure
 
     def _apply(self, report, labels, emails: pd.Series, outcomes: Mapping[str, str]) -> None:
-        keys = emails.str.lower()
+        keys = emails.map(email_key)   # the keys reconcile() files its outcomes under
         outcome = keys.map(lambda e: outcomes.get(e, UPLOADED))
         report.loc[labels, "outcome"] = outcome.to_numpy()
         report.loc[labels, "reason"] = outcome.map(REASONS).to_numpy()
@@ -445,7 +459,9 @@ class _Run:
         for report in self.reports:
             self.counts = self.counts.add(report["outcome"].value_counts(), fill_value=0)
             first = not self.report_path.exists() or self.report_path.stat().st_size == 0
-            report.to_csv(self.report_path, mode="a", header=first, index_label="row")
+            # For people: cells a spreadsheet would run as formulas are quoted.
+            report_frame(report).to_csv(self.report_path, mode="a", header=first,
+                                        index_label="row")
         self.reports = []
 
     def settle(self) -> None:

@@ -15,9 +15,8 @@ be sent. An address is accepted when, after trimming:
 - no two dots in a row anywhere, and at most 254 characters in all.
 
 Each row keeps its own spelling on the wire (case, Unicode form, IDN or punycode domain), but
-duplicates are found on :func:`dedupe_key`, which folds the spellings of one mailbox
-together: case (as SmartLead itself does), Unicode normalisation forms (NFC and NFD), and an
-internationalised domain with its punycode form (``bücher.de`` = ``xn--bcher-kva.de``).
+whether two addresses are the same person is decided in one place, :func:`email_key`, which
+the duplicate checks here, the uploader, the mirror and the plan all compare on.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-__all__ = ["INVALID", "MISSING", "OK", "VALID_EMAIL", "check_emails", "dedupe_key",
+__all__ = ["INVALID", "MISSING", "OK", "VALID_EMAIL", "check_emails", "email_key",
            "email_problems", "find_duplicates"]
 
 OK, MISSING, INVALID = 0, 1, 2
@@ -145,47 +144,83 @@ def email_problems(values: pd.Series) -> pd.Series:
     return ("invalid email " + _quoted(shown) + ": " + reason).where(reason.notna(), None)
 
 
-def dedupe_key(email: str) -> str:
-    """What two spellings of one mailbox have in common: the key duplicates are found on.
+def email_key(email: str) -> str:
+    """The one answer to "are these two addresses the same person?": they are when their keys
+    are equal. Only the key is normalised; an address is sent as its row spells it.
 
-    Lower case; Unicode in NFC; the domain in its ASCII (punycode) form, through the
-    standard library's IDNA codec (whose nameprep also folds compatibility forms). Only the
-    key is normalised: the address is sent as the row spells it.
+    The key folds every spelling of one mailbox together:
 
-    >>> dedupe_key("Ana@Bücher.de") == dedupe_key("ana@xn--bcher-kva.de") == "ana@xn--bcher-kva.de"
+    - whitespace and invisible characters (zero-width spaces, BOM, bidi marks, controls) are
+      dropped, wherever they are;
+    - Unicode compatibility forms are folded (NFKC): fullwidth ``ａｎａ＠ｘ．ｉｏ`` is
+      ``ana@x.io``, and a letter typed as base + combining mark (NFD) equals the precomposed
+      one (NFC);
+    - upper and lower case are one (SmartLead treats addresses case-insensitively, so the part
+      before the ``@`` is folded too);
+    - the domain is in Unicode: punycode labels are decoded (``xn--bcher-kva.de`` is
+      ``bücher.de``), the ideographic full stops are dots and the root's trailing dot goes
+      (``example.com.`` is ``example.com``).
+
+    Unicode rather than punycode, because decoding punycode cannot fail on a name some IDNA
+    rule refuses, and the key stays readable in reports and in the mirror. Letters IDNA 2008
+    keeps apart stay apart (``straße.de`` is not ``strasse.de``).
+
+    >>> email_key(" Ana@Bücher.DE ") == email_key("ana@xn--bcher-kva.de") == "ana@bücher.de"
     True
-    >>> dedupe_key("ana@bu\u0308cher.de") == dedupe_key("ana@b\u00fccher.de")   # NFD and NFC
+    >>> email_key("ana@bu\u0308cher.de") == email_key("ana@b\u00fccher.de")   # NFD and NFC
     True
+    >>> email_key("ＡＮＡ＠example.com.")
+    'ana@example.com'
     """
-    lowered = email.lower()
-    if lowered.isascii() and "xn--" not in lowered:
-        return lowered  # the common case: nothing to normalise
-    local, at, domain = unicodedata.normalize("NFC", lowered).rpartition("@")
+    if email.isascii():   # the common case, in one pass of C string methods
+        key = email.strip().lower()
+        if key.isprintable() and " " not in key and "xn--" not in key and not key.endswith("."):
+            return key
+    # Dropped before NFKC too, so a hidden character cannot keep a mark from composing.
+    text = _NOT_IN_ADDRESS.sub("", unicodedata.normalize("NFKC", _NOT_IN_ADDRESS.sub("", email)))
+    local, at, domain = text.rpartition("@")
     if not at:
-        return unicodedata.normalize("NFC", lowered)
-    return f"{local}@{_ascii_domain(domain)}"
+        return _fold(text)
+    labels = domain.translate(_FULL_STOPS).rstrip(".").split(".")
+    return _fold(local) + "@" + ".".join(_fold(_from_punycode(label)) for label in labels)
 
 
-def _ascii_domain(domain: str) -> str:
-    """``domain`` in punycode (``bücher.de`` -> ``xn--bcher-kva.de``), as given if it is not a
-    name IDNA can encode (an empty or over-long label: such rows are invalid anyway)."""
+# Never part of an address: whitespace, controls and the invisible characters above.
+_NOT_IN_ADDRESS = re.compile("[\\s\x00-\x1f\x7f" + _INVISIBLE + "]+")
+# Full stops UTS #46 reads as label separators (NFKC has already turned U+FF0E into ".").
+_FULL_STOPS = str.maketrans({"\u3002": ".", "\uff61": "."})
+
+
+def _fold(text: str) -> str:
+    # NFKC again after lower(): lowering can leave a form NFKC would change.
+    return unicodedata.normalize("NFKC", text.lower())
+
+
+def _from_punycode(label: str) -> str:
+    """An ``xn--`` label decoded (``xn--bcher-kva`` -> ``bücher``); any other label, or one
+    that is not a valid A-label, as given.
+
+    A label that decodes to plain ASCII (``xn--abc-`` -> ``abc``) is no A-label (an A-label
+    always decodes to non-ASCII letters, RFC 5890), and names another domain than ``abc``.
+    """
+    if label[:4].lower() != "xn--":
+        return label
     try:
-        if domain.isascii():  # punycode labels: decode, so the re-encoding is canonical
-            domain = domain.encode("ascii").decode("idna")
-        return domain.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        return domain
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError, OverflowError, IndexError):
+        return label
+    return label if decoded.isascii() else decoded
 
 
 def find_duplicates(emails: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Later occurrences of an address already seen, compared on :func:`dedupe_key` (case,
+    """Later occurrences of an address already seen, compared on :func:`email_key` (case,
     Unicode form and IDN/punycode spellings of one mailbox count as the same address).
 
     Returns ``(duplicates, originals)``: positions of the repeated rows and, for each, the
     position of the first row with that address.
     """
     keys = np.empty(len(emails), dtype=object)
-    keys[:] = list(map(dedupe_key, emails.tolist()))
+    keys[:] = list(map(email_key, emails.tolist()))
     codes, _ = pd.factorize(keys)
     # factorize numbers addresses in order of first appearance, so a row is a first
     # occurrence exactly when its code is higher than every code before it.

@@ -12,6 +12,12 @@ folder, next to the upload journals), so the file is known once a client is give
 ``client=`` to open it at once, or call :meth:`Mirror.sync` first. A file holds one account
 only; opening it with another account's client is refused.
 
+A file the mirror cannot use (empty, cut short, damaged, a SQLite or text file, another
+DuckDB database, not writable, open in another process) raises
+:class:`~smartlead_nb.mirror.store.MirrorFileError` (an ``InputError``) naming the file and
+saying what to do, from whichever call meets it: ``Mirror(path)``, ``sync``, ``sql``,
+``table``, ``contacted``, ``to_parquet``.
+
 The tables and their columns are documented in ``docs/mirror-schema.md`` (generated from
 :mod:`smartlead_nb.mirror.schema`).
 """
@@ -26,20 +32,22 @@ import pandas as pd
 from ..errors import InputError
 from . import store
 from .schema import DATA_TABLES, TABLE
+from .store import MirrorFileError, MirrorInUseError
 from .sync import Sync, SyncSummary
 
 if TYPE_CHECKING:   # for type checkers only: making a Mirror loads no HTTP stack
     from ..client import SmartleadClient
 
-__all__ = ["Mirror", "SyncSummary"]
+__all__ = ["Mirror", "MirrorFileError", "MirrorInUseError", "SyncSummary"]
 
 
 class Mirror:
     """A DuckDB file holding an account's campaigns, leads, sends and replies.
 
     Args:
-        path: the DuckDB file (created if missing). ``None``: one file per account in the
-            cache folder, chosen by the first client given (``client=`` or :meth:`sync`).
+        path: the DuckDB file (created if missing; an existing one is checked now). ``None``:
+            one file per account in the cache folder, chosen by the first client given
+            (``client=`` or :meth:`sync`).
         client: bind the default file to this client's account now.
         lock_timeout: seconds a sync waits for another process syncing the same file
             before it refuses.
@@ -57,6 +65,8 @@ class Mirror:
         self._fingerprint: str | None = None
         if client is not None:
             self._bind(client)
+        if self.path is not None:
+            store.check_file(self.path)   # a damaged file is said now, not mid-sync
 
     def __repr__(self) -> str:
         return f"Mirror({str(self.path) if self.path else 'no file yet'!r})"
@@ -121,10 +131,14 @@ class Mirror:
         if not isinstance(query, str) or not query.strip():
             raise InputError(f"sql() takes a query text, got {query!r}")
         duckdb = store.duckdb_module()
-        with store.connect(self._file(), read_only=True) as con:
+        path = self._file()
+        with store.connect(path, read_only=True) as con:
             try:
                 return store.frame(con, query, params)
             except duckdb.Error as exc:
+                damaged = store.file_problem(path, exc)
+                if damaged is not None:
+                    raise damaged from None
                 tables = ", ".join(DATA_TABLES)
                 raise InputError(f"the mirror could not run this query: "
                                  f"{str(exc).splitlines()[0]} (tables: {tables})") from None
@@ -149,29 +163,41 @@ class Mirror:
 
         >>> mirror.to_parquet("export/")                               # doctest: +SKIP
         """
+        duckdb = store.duckdb_module()
+        path = self._file()
         out = Path(folder).expanduser()
         out.mkdir(parents=True, exist_ok=True)
         files = []
-        with store.connect(self._file(), read_only=True) as con:
+        with store.connect(path, read_only=True) as con:
             for name in DATA_TABLES:
                 target = out / f"{name}.parquet"
                 target_sql = str(target).replace("'", "''")
-                con.execute(f"COPY {name} TO '{target_sql}' (FORMAT parquet)")
+                try:
+                    con.execute(f"COPY {name} TO '{target_sql}' (FORMAT parquet)")
+                except duckdb.Error as exc:
+                    damaged = store.file_problem(path, exc)
+                    if damaged is not None:
+                        raise damaged from None
+                    raise InputError(f"could not write {target}: "
+                                     f"{str(exc).splitlines()[0]}") from None
                 files.append(target)
         return files
 
     # --- cross-campaign duplicates ------------------------------------------------------------
-    def contacted(self, emails: Iterable[str], *, exclude_campaign: int | None = None
-                  ) -> pd.DataFrame:
+    def contacted(self, emails: Iterable[str], *, exclude_campaign: int | None = None,
+                  include_deleted_campaigns: bool = True) -> pd.DataFrame:
         """Which of ``emails`` are already in a campaign here, and when they were contacted.
 
-        One row per (email, campaign): ``email``, ``campaign_id``, ``campaign_name``,
-        ``status``, ``added_at``, ``first_sent``, ``last_sent``, ``replied_at``. Campaigns
-        deleted on the server are left out; ``exclude_campaign`` leaves that one out too
-        (the campaign being uploaded to).
+        One row per (person, campaign): ``email`` (the person's
+        :func:`~smartlead_nb.frames.emails.email_key`, so every spelling of one address
+        finds them), ``campaign_id``, ``campaign_name``, ``campaign_deleted``, ``status``,
+        ``added_at``, ``first_sent``, ``last_sent``, ``replied_at``. Campaigns deleted on the
+        server count (their leads were emailed) unless ``include_deleted_campaigns=False``;
+        ``exclude_campaign`` leaves that one out (the campaign being uploaded to).
 
         >>> mirror.contacted(["ana@example.eu"])                       # doctest: +SKIP
         """
         from .duplicates import contacted
 
-        return contacted(self._file(), emails, exclude_campaign=exclude_campaign)
+        return contacted(self._file(), emails, exclude_campaign=exclude_campaign,
+                         include_deleted_campaigns=include_deleted_campaigns)

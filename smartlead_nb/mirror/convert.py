@@ -16,7 +16,8 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from ..frames.clean import scalar_text
+from ..frames.clean import is_missing, scalar_text
+from ..frames.emails import email_key
 from ..frames.responses import to_int
 from .schema import TABLE
 
@@ -107,11 +108,23 @@ def sequences(frame: pd.DataFrame, campaign_id: int) -> pd.DataFrame:
 
 
 def leads(export: pd.DataFrame, campaign_id: int) -> pd.DataFrame:
-    """From ``client.leads_export(cid)``; ``category_id``/``category`` are filled later."""
+    """From ``client.leads_export(cid)``; ``category_id``/``category`` are filled later.
+
+    ``email`` is SmartLead's spelling, lower-cased (its other answers name the lead so, and
+    the mirror joins them on it); ``email_key`` is who the lead is, as every duplicate check
+    compares (:func:`~smartlead_nb.frames.emails.email_key`).
+    """
     frame = export.rename(columns={"id": "lead_id"})
     if "email" in frame.columns:
+        frame["email_key"] = email_keys(frame["email"])
         frame["email"] = frame["email"].astype("string").str.strip().str.lower()
     return conform(frame, "leads", campaign_id=campaign_id)
+
+
+def email_keys(emails: pd.Series) -> pd.Series:
+    """:func:`~smartlead_nb.frames.emails.email_key` of each address (None where missing)."""
+    return emails.map(lambda e: None if is_missing(e) else email_key(str(e)) or None
+                      ).astype(object)
 
 
 def statistics(frame: pd.DataFrame, campaign_id: int) -> pd.DataFrame:

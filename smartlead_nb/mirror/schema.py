@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: leads.email_key
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,9 @@ TABLES: tuple[Table, ...] = (
               ("campaign_lead_map_id", "BIGINT", "the lead's membership in this campaign "
                "(the inbox's `email_lead_map_id`)"),
               ("email", "VARCHAR", "lead email, lower case"),
+              ("email_key", "VARCHAR", "the email as duplicate checks compare it: "
+               "`smartlead_nb.frames.emails.email_key` (case, spaces, Unicode forms, IDN and "
+               "punycode spellings folded)"),
               ("first_name", "VARCHAR", ""), ("last_name", "VARCHAR", ""),
               ("company_name", "VARCHAR", ""), ("phone_number", "VARCHAR", ""),
               ("website", "VARCHAR", ""), ("location", "VARCHAR", ""),

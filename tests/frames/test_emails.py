@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from smartlead_nb.frames import emails
-from smartlead_nb.frames.emails import dedupe_key, find_duplicates
+from smartlead_nb.frames.emails import email_key, find_duplicates
 from smartlead_nb.frames.leads import leads_from_frame
 from smartlead_nb.upload import upload_leads
 
@@ -25,11 +25,11 @@ PUNY = "ana@xn--bcher-kva.de"
 
 def test_the_spellings_share_one_key():
     assert NFC != NFD
-    keys = {dedupe_key(e) for e in (NFC, NFD, PUNY, "ANA@XN--BCHER-KVA.DE", "Ana@Bücher.DE")}
-    assert keys == {PUNY}
-    assert dedupe_key("ana@example.com") == "ana@example.com"
-    assert dedupe_key("ana@bucher.de") != PUNY                  # a different domain stays so
-    assert dedupe_key("a@b..c") == "a@b..c"                     # not IDNA-encodable: as given
+    keys = {email_key(e) for e in (NFC, NFD, PUNY, "ANA@XN--BCHER-KVA.DE", "Ana@Bücher.DE")}
+    assert keys == {NFC}                                        # the domain in Unicode
+    assert email_key("ana@example.com") == "ana@example.com"
+    assert email_key("ana@bucher.de") != NFC                    # a different domain stays so
+    assert email_key("a@b..c") == "a@b..c"                      # not a domain name: as given
 
 
 def test_find_duplicates_across_spellings():
@@ -56,6 +56,92 @@ def test_duplicates_across_chunks_use_the_same_key(client, sandbox):
     sent = [lead["email"] for r in sandbox.requests if r["path"].endswith("/leads")
             for lead in r["json"]["lead_list"]]
     assert sent == [NFC, "bo@x.io"]
+
+
+
+# --- one person, one key (email_key) ----------------------------------------------------
+def fullwidth(text: str) -> str:
+    """ASCII letters, digits, "@" and "." in their fullwidth forms (U+FF01-U+FF5E)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+SAME_PERSON = [
+    # an IDN domain: Unicode, punycode, case, NFD, fullwidth, ideographic full stop, FQDN dot
+    ["ana@bücher.de", "ana@xn--bcher-kva.de", "ANA@XN--BCHER-KVA.DE", "Ana@BÜCHER.DE",
+     unicodedata.normalize("NFD", "ana@bücher.de"), "  ana@bücher.de\t", "\u00a0ana@bücher.de",
+     fullwidth("ana@") + "bücher.de", "ana@b" + fullwidth("ü") + "cher.de",
+     "ana@bücher\u3002de", "ana@bücher\uff0ede", "ana@bücher.de.", "\ufeffana@bücher.de",
+     "ana\u200b@bücher.de", "ana@xn--BCHER-KVA.de"],
+    # a non-ASCII local part, as the issue had it
+    ["Müller@Bücher.de", "müller@xn--bcher-kva.de", unicodedata.normalize("NFD", "Müller@Bücher.de"),
+     " MÜLLER@BÜCHER.DE "],
+    # plain ASCII
+    ["Ana.Silva+q1@Example.com", " ana.silva+q1@example.COM ", fullwidth("Ana.Silva+q1@Example.com"),
+     "ana.silva+q1@example.com."],
+    # other scripts: Cyrillic, Chinese, Greek
+    ["ivan@пример.рф", "ivan@xn--e1afmkfd.xn--p1ai", "IVAN@ПРИМЕР.РФ"],
+    ["li@例子.中国", "li@xn--fsqu00a.xn--fiqs8s"],
+    ["eleni@παράδειγμα.gr", "ELENI@ΠΑΡΆΔΕΙΓΜΑ.GR", "eleni@xn--hxajbheg2az3al.gr"],
+]
+DIFFERENT_PEOPLE = [
+    ("ana@straße.de", "ana@strasse.de"),          # IDNA 2008 keeps ß: two domains
+    ("ana@xn--strae-oqa.de", "ana@strasse.de"),
+    ("ana@bücher.de", "ana@bucher.de"),
+    ("ana@xn--abc-.com", "ana@abc.com"),          # decodes to ASCII: no A-label, not abc.com
+    ("ana@example.com", "anna@example.com"),
+    ("ana@example.com", "ana@example.co"),
+    ("ana+a@example.com", "ana@example.com"),     # sub-addresses are separate recipients
+]
+
+
+@pytest.mark.parametrize("spellings", SAME_PERSON, ids=lambda s: s[0])
+def test_every_spelling_of_one_address_has_one_key(spellings):
+    keys = {email_key(s) for s in spellings}
+    assert len(keys) == 1, {s: email_key(s) for s in spellings}
+    key = keys.pop()
+    assert key == key.strip().lower() and key.isprintable()
+    assert "xn--" not in key                       # the domain is kept in Unicode
+
+
+@pytest.mark.parametrize("a, b", DIFFERENT_PEOPLE)
+def test_different_addresses_keep_different_keys(a, b):
+    assert email_key(a) != email_key(b)
+
+
+def test_the_key_is_stable_and_every_punycode_spelling_folds_in():
+    """Random addresses over letters that trip normalisation: the key of a key is itself,
+    and the punycode and NFD spellings of each address (made by the standard library's
+    codecs, not by the function under test) share its key."""
+    rnd = random.Random(19)
+    letters = "abcxyzABC0-" + "äöüßéñçøåÄÖÜÉİıσςΣяЖ例中ａＢ" + "\u0308\u0301"
+    checked = 0
+    for _ in range(3000):
+        labels = ["".join(rnd.choice(letters) for _ in range(rnd.randint(1, 8)))
+                  for _ in range(rnd.randint(1, 3))] + [rnd.choice(["de", "com", "рф", "ＣＯＭ"])]
+        address = "".join(rnd.choice("abcABC.+_") for _ in range(rnd.randint(1, 6))) \
+            + "@" + ".".join(labels)
+        key = email_key(address)
+        assert email_key(key) == key, address
+        assert email_key(unicodedata.normalize("NFD", address)) == key, address
+        assert email_key(address.upper()) == email_key(address.lower()) or \
+            any(c in address for c in "ßİıσςΣ"), address   # case pairs that are not 1:1
+        local, _, domain = key.partition("@")
+        try:
+            puny = ".".join(label if label.isascii() else "xn--" + label.encode("punycode")
+                            .decode("ascii") for label in domain.split("."))
+        except UnicodeError:
+            continue
+        assert email_key(f"{local}@{puny}") == key, (address, puny)
+        checked += 1
+    assert checked > 2000
+
+
+def test_duplicates_in_a_frame_are_found_across_all_spellings():
+    spellings = SAME_PERSON[0] + SAME_PERSON[2]
+    repeats, originals = find_duplicates(np.array(spellings, dtype=object))
+    n0 = len(SAME_PERSON[0])
+    assert repeats.tolist() == [i for i in range(len(spellings)) if i not in (0, n0)]
+    assert set(originals.tolist()) == {0, n0}
 
 
 # --- which addresses are valid ----------------------------------------------------------
