@@ -42,3 +42,14 @@ def test_every_outcome_has_words():
     outcomes = {UPLOADED, ALREADY, OTHER_CAMPAIGN, INVALID_SERVER, UNSUBSCRIBED, BLOCKED,
                 NOT_SENT, UNCONFIRMED}
     assert set(REASONS) == outcomes and all(REASONS[o] for o in outcomes - {UPLOADED})
+
+
+def test_an_answer_that_spells_an_address_otherwise_still_finds_its_row():
+    """SmartLead may give an address back in another spelling (punycode for a Unicode
+    domain, other case, NFD): it is the same person, so the same row (issue 19)."""
+    sent = ["Ana@Bücher.de", "bo@xn--mnchen-3ya.de", "cy@例子.中国", "di@x.io"]
+    out = reconcile(sent, {"emailToLeadIdMap": {
+        "newlyAddedLeads": {"ana@xn--bcher-kva.de": 1, "CY@XN--FSQU00A.XN--FIQS8S": 3},
+        "existingLeads": {"BO@MÜNCHEN.DE": 2}},
+        "invalid_emails": [" DI@X.IO "]})
+    assert list(out.values()) == [UPLOADED, ALREADY, UPLOADED, INVALID_SERVER]

@@ -215,3 +215,19 @@ def test_a_chunk_of_nothing_but_earlier_rows_is_reported_not_refused(client, san
     result = upload_leads(client, cid, iter(chunks), journal=False, progress=False)
     assert result.rows["outcome"].tolist() == ["uploaded", "uploaded", "duplicate", "duplicate"]
     assert len(client.list_campaign_leads(cid)) == 2
+
+
+def test_rows_answered_in_another_spelling_get_their_outcome(scripted):
+    """The add-leads answer names a Unicode-domain row in punycode (and the other way round):
+    each row still gets its outcome, not "sent, unconfirmed" (issue 19)."""
+    server, client = scripted(
+        {"json": {"id": 7, "name": "Q1", "status": "DRAFTED"}},
+        {"json": {"ok": True, "upload_count": 1, "total_leads": 2,
+                  "already_added_to_campaign": 1,
+                  "emailToLeadIdMap": {"newlyAddedLeads": {"ana@xn--bcher-kva.de": 11},
+                                       "existingLeads": {"BO@MÜNCHEN.DE": 12}}}})
+    rows = pd.DataFrame({"email": ["Ana@Bücher.de", "bo@xn--mnchen-3ya.de"]})
+    result = upload_leads(client, 7, rows, journal=False, progress=False)
+    assert result.rows["outcome"].tolist() == ["uploaded", "already_in_campaign"]
+    sent_body = json.loads(server.received[-1]["body"])
+    assert [lead["email"] for lead in sent_body["lead_list"]] == rows["email"].tolist()

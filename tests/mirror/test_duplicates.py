@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 import pytest
 
@@ -83,3 +85,134 @@ def test_mirror_contacted_lists_campaign_and_times(mirror_of_one_campaign):
     assert found["first_sent"].notna().all()
     assert mirror.contacted([], exclude_campaign=earlier).empty
     assert mirror.contacted([f"lead0.{earlier}@example.com"], exclude_campaign=earlier).empty
+
+
+# --- one person, whatever the spelling (issue 19, item 6) -----------------------------------
+def fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+# As the earlier campaign holds them: one in Unicode, one in punycode, one plain.
+HELD = ["ana@bücher.de", "bo@xn--mnchen-3ya.de", "li@例子.中国", "dee@example.com"]
+# Other spellings of the same people, each valid (so each reaches the contacted check).
+RESPELT = ["ANA@XN--BCHER-KVA.DE", "  Ana@Bücher.De ", unicodedata.normalize("NFD", "ana@bücher.de"),
+           "ana@" + fullwidth("b") + "ü" + fullwidth("cher") + ".de", "ana@xn--BCHER-kva.de",
+           "bo@münchen.de", "BO@MÜNCHEN.DE", unicodedata.normalize("NFD", "bo@münchen.de"),
+           "li@xn--fsqu00a.xn--fiqs8s", "LI@例子.中国", "DEE@EXAMPLE.COM", "\tdee@example.com"]
+# Near misses that are other people.
+OTHERS = ["ana@bucher.de", "bo@munchen.de", "ana2@bücher.de", "dee@example.co"]
+
+
+@pytest.fixture
+def mirror_of_idn_leads(client, sandbox, tmp_path):
+    cid = running_campaign(client, "Earlier wave", n_leads=3)
+    client.add_leads(cid, [{"email": e, "first_name": "X"} for e in HELD])
+    sandbox.advance(days=1)
+    mirror = sl.Mirror(tmp_path / "mirror.duckdb")
+    mirror.sync(client, progress=False)
+    return mirror, cid
+
+
+def posted_emails(sandbox, cid) -> list[str]:
+    return [lead["email"] for r in sent(sandbox, "POST", f"/campaigns/{cid}/leads")
+            for lead in r["json"]["lead_list"]]
+
+
+@pytest.mark.parametrize("spelling", RESPELT)
+def test_every_spelling_of_a_contacted_person_is_skipped(client, sandbox, mirror_of_idn_leads,
+                                                         spelling):
+    mirror, earlier = mirror_of_idn_leads
+    target = client.create_campaign("Next wave")["id"]
+    result = sl.upload_leads(client, target, pd.DataFrame({"email": [spelling]}),
+                             skip_contacted=mirror, journal=False, progress=False)
+    assert result.rows["outcome"].tolist() == ["already_contacted"], result.rows
+    assert f'in campaign {earlier} "Earlier wave"' in result.rows["reason"].iloc[0]
+    assert posted_emails(sandbox, target) == []
+    # The plan's check and the mirror's own answer say the same, without a request.
+    sandbox.clear_requests()
+    plan = sl.CampaignPlan(name="Next", sequences=STEPS,
+                           leads=pd.DataFrame({"email": [spelling]}), email_accounts=[])
+    flagged = plan.check(mirror=mirror)
+    assert flagged["problem"].str.contains(f"already in campaign {earlier}").sum() == 1
+    assert mirror.contacted([spelling])["campaign_id"].tolist() == [earlier]
+    assert sandbox.requests == []
+
+
+def test_near_misses_are_other_people_and_are_sent_as_written(client, sandbox,
+                                                              mirror_of_idn_leads):
+    mirror, _ = mirror_of_idn_leads
+    target = client.create_campaign("Next wave")["id"]
+    result = sl.upload_leads(client, target, pd.DataFrame({"email": OTHERS}),
+                             skip_contacted=mirror, journal=False, progress=False)
+    assert result.rows["outcome"].tolist() == ["uploaded"] * len(OTHERS)
+    assert posted_emails(sandbox, target) == OTHERS
+    assert mirror.contacted(OTHERS).empty
+
+
+def test_one_upload_of_mixed_spellings_sends_only_new_people_verbatim(client, sandbox,
+                                                                      mirror_of_idn_leads):
+    mirror, _ = mirror_of_idn_leads
+    target = client.create_campaign("Next wave")["id"]
+    rows = ["ANA@XN--BCHER-KVA.DE", "new@bücher.de", "bo@münchen.de", "New@Xn--Bcher-Kva.de",
+            "ana@bucher.de"]
+    result = sl.upload_leads(client, target, pd.DataFrame({"email": rows}),
+                             skip_contacted=mirror, journal=False, progress=False)
+    assert result.rows["outcome"].tolist() == ["already_contacted", "uploaded",
+                                               "already_contacted", "duplicate", "uploaded"]
+    assert posted_emails(sandbox, target) == ["new@bücher.de", "ana@bucher.de"]
+
+
+# --- campaigns deleted on the server ------------------------------------------------------
+def test_leads_of_a_campaign_deleted_on_the_server_still_count_as_contacted(
+        client, sandbox, mirror_of_one_campaign):
+    mirror, earlier = mirror_of_one_campaign
+    client.delete_campaign(earlier, confirm=True)
+    mirror.sync(client, progress=False)
+    assert mirror.sql("select deleted from campaigns where campaign_id = ?",
+                      [earlier])["deleted"].tolist() == [True]
+    target = client.create_campaign("Next wave")["id"]
+    result = sl.upload_leads(client, target, new_leads(earlier), skip_contacted=mirror,
+                             journal=False, progress=False)
+    skipped = result.rows[result.rows["outcome"] == "already_contacted"]
+    assert len(skipped) == 3
+    assert skipped["reason"].str.contains("deleted on the server since").all()
+    assert sorted(posted_emails(sandbox, target)) == [f"new{i}@example.org" for i in range(4)]
+    found = mirror.contacted([f"lead0.{earlier}@example.com"])
+    assert found["campaign_deleted"].tolist() == [True]
+    plan = sl.CampaignPlan(name="Next", sequences=STEPS, leads=new_leads(earlier),
+                           email_accounts=[])
+    assert plan.check(mirror=mirror)["problem"].str.contains("already in campaign").sum() == 3
+    # Only when the caller says so are they left out.
+    assert mirror.contacted([f"lead0.{earlier}@example.com"],
+                            include_deleted_campaigns=False).empty
+    other = client.create_campaign("Third wave")["id"]
+    again = sl.upload_leads(client, other, new_leads(earlier), skip_contacted=mirror,
+                            include_deleted_campaigns=False, journal=False, progress=False)
+    assert "already_contacted" not in set(again.rows["outcome"])
+
+
+# --- a mirror written before the email keys ------------------------------------------------
+def test_a_version_1_mirror_is_upgraded_by_its_next_sync(client, sandbox, mirror_of_idn_leads):
+    import duckdb
+
+    from smartlead_nb.mirror.schema import SCHEMA_VERSION, TABLE
+
+    from .helpers import assert_exact
+
+    mirror, earlier = mirror_of_idn_leads
+    before = mirror.table("leads").drop(columns="email_key")
+    con = duckdb.connect(str(mirror.path))           # the layout version 1 wrote
+    con.execute("ALTER TABLE leads DROP COLUMN email_key")
+    con.execute("UPDATE mirror_meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(sl.InputError, match="earlier smartlead_nb.*run mirror.sync"):
+        mirror.contacted(["ana@bücher.de"])
+    mirror.sync(client, progress=False)
+    leads = mirror.table("leads")
+    assert list(leads.columns) == TABLE["leads"].names
+    assert mirror.sql("select value from mirror_meta where key = 'schema_version'"
+                      )["value"].tolist() == [str(SCHEMA_VERSION)]
+    pd.testing.assert_frame_equal(leads.drop(columns="email_key"), before)
+    assert leads["email_key"].notna().all()
+    assert set(mirror.contacted(RESPELT)["campaign_id"]) == {earlier}
+    assert_exact(mirror, client, earlier)
