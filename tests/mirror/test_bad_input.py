@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -10,7 +11,7 @@ import pytest
 
 import smartlead_nb as sl
 from smartlead_nb import InputError, SmartleadClient, UnexpectedResponse
-from smartlead_nb.mirror import store
+from smartlead_nb.mirror import MirrorFileError, MirrorInUseError, store
 
 from ..helpers import FAST_RETRIES, REPO
 from .helpers import CorruptingProxy, assert_exact, running_campaign
@@ -201,3 +202,193 @@ def test_a_killed_sync_leaves_whole_campaigns_and_the_next_sync_completes(client
     mirror.sync(client, progress=False)
     for cid in ids:
         assert_exact(mirror, client, cid)
+
+
+# --- files the mirror cannot use (issue 19, item 8) -----------------------------------------
+def _sqlite_file(path):
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE leads (email TEXT)")
+    con.execute("INSERT INTO leads VALUES ('ana@example.com')")
+    con.commit()
+    con.close()
+
+
+def _other_duckdb_file(path):
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE customers AS SELECT range AS id FROM range(1000)")
+    con.close()
+
+
+def _parquet_file(path):
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT range AS id FROM range(1000)) TO '{path}' (FORMAT parquet)")
+    con.close()
+
+
+# Each turns the healthy mirror's bytes into an unusable file (or writes one at the path).
+DAMAGE = {
+    "cut in half": lambda data, path: path.write_bytes(data[:len(data) // 2]),
+    "cut to a tenth": lambda data, path: path.write_bytes(data[:len(data) // 10]),
+    "cut to 4 KB": lambda data, path: path.write_bytes(data[:4096]),
+    "empty": lambda data, path: path.write_bytes(b""),
+    "random bytes": lambda data, path: path.write_bytes(
+        __import__("random").Random(5).randbytes(len(data))),
+    "a CSV file": lambda data, path: path.write_text("email,first_name\nana@example.com,Ana\n"
+                                                     * 200),
+    "a SQLite database": lambda data, path: (path.unlink(), _sqlite_file(path)),
+    "another DuckDB database": lambda data, path: (path.unlink(), _other_duckdb_file(path)),
+    "a Parquet file": lambda data, path: (path.unlink(), _parquet_file(path)),
+}
+
+
+def entry_points(mirror_path, client, tmp_path):
+    """Every public way into a mirror file, each a callable."""
+    return {
+        "Mirror()": lambda: sl.Mirror(mirror_path),
+        "sql": lambda: _unchecked(mirror_path).sql("select count(*) from leads"),
+        "table": lambda: _unchecked(mirror_path).table("leads"),
+        "contacted": lambda: _unchecked(mirror_path).contacted(["lead0@example.com"]),
+        "to_parquet": lambda: _unchecked(mirror_path).to_parquet(tmp_path / "export"),
+        "sync": lambda: _unchecked(mirror_path).sync(client, progress=False),
+    }
+
+
+def _unchecked(path):
+    """A Mirror on ``path`` made before the file went bad (so the constructor's own check
+    is not what answers: each method must)."""
+    mirror = sl.Mirror(None)
+    mirror.path = path
+    return mirror
+
+
+def assert_the_mirrors_own_error(caught, path):
+    error = caught.value
+    assert type(error) in (MirrorFileError, MirrorInUseError), type(error)
+    text = str(error)
+    assert str(path) in text
+    # No DuckDB traceback under ours: nothing chained, nothing shown as "during handling".
+    assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
+    assert not [a for a in error.args if "duckdb" in type(a).__module__]
+    return text
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_an_unusable_file_gets_the_mirrors_own_error_from_every_entry_point(
+        synced, client, tmp_path, damage):
+    mirror, _ = synced
+    healthy = mirror.path.read_bytes()
+    bad = tmp_path / "bad.duckdb"
+    bad.write_bytes(healthy)
+    DAMAGE[damage](healthy, bad)
+    before = bad.read_bytes()
+    for name, call in entry_points(bad, client, tmp_path).items():
+        with pytest.raises(MirrorFileError) as caught:
+            call()
+        text = assert_the_mirrors_own_error(caught, bad)
+        assert re.search(r"move .* away", text, re.I), (name, text)
+        assert "damaged" in text or "not a mirror" in text, (name, text)
+        assert bad.read_bytes() == before, f"{name} changed the file"
+
+
+def test_damage_inside_the_file_is_reported_when_it_is_read(synced, client, tmp_path):
+    """Blocks overwritten in the middle: DuckDB finds them by their checksums when it reads
+    them. Whatever reads them says the mirror is damaged; nothing raises DuckDB's error."""
+    mirror, _ = synced
+    data = bytearray(mirror.path.read_bytes())
+    bad = tmp_path / "bad.duckdb"
+    third = len(data) // 3
+    data[third:2 * third] = bytes(third)
+    bad.write_bytes(bytes(data))
+    outcomes = {}
+    for name, call in entry_points(bad, client, tmp_path).items():
+        try:
+            call()
+        except MirrorFileError as exc:
+            assert str(bad) in str(exc) and exc.__cause__ is None
+            assert exc.__context__ is None or exc.__suppress_context__
+            assert "damaged" in str(exc) and re.search(r"move .* away", str(exc), re.I)
+            outcomes[name] = "refused"
+        else:
+            outcomes[name] = "fine"
+    assert outcomes["to_parquet"] == "refused"     # it reads every table
+
+
+def test_a_file_written_by_a_newer_schema_is_refused_for_writing_not_reading(synced, client):
+    import duckdb
+
+    mirror, _ = synced
+    con = duckdb.connect(str(mirror.path))
+    con.execute("UPDATE mirror_meta SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    before = snapshot(mirror)
+    with pytest.raises(MirrorFileError, match="schema version 99") as caught:
+        mirror.sync(client, progress=False)
+    assert_the_mirrors_own_error(caught, mirror.path)
+    assert snapshot(mirror) == before
+
+
+WRITER = ("import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+          "print('open', flush=True); time.sleep(30)")
+
+
+def test_a_file_open_for_writing_elsewhere_is_said_so_by_every_entry_point(synced, client,
+                                                                           tmp_path):
+    mirror, _ = synced
+    holder = subprocess.Popen([sys.executable, "-c", WRITER, str(mirror.path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        calls = entry_points(mirror.path, client, tmp_path)
+        calls.pop("Mirror()")()           # in use is not unusable: making a Mirror is fine
+        for name, call in calls.items():
+            with pytest.raises(MirrorInUseError, match="open in another process") as caught:
+                call()
+            assert_the_mirrors_own_error(caught, mirror.path)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def _make_read_only(path) -> bool:
+    """chmod a-w, and for root (whom permissions do not stop) the immutable attribute.
+    True when writing to the file now really fails."""
+    path.chmod(0o444)
+    try:
+        with open(path, "r+b"):
+            pass
+    except PermissionError:
+        return True
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        return False
+    try:
+        with open(path, "r+b"):
+            pass
+    except PermissionError:
+        return True
+    return False
+
+
+def test_a_read_only_file_can_be_read_but_not_synced(synced, client, tmp_path):
+    mirror, ids = synced
+    before = snapshot(mirror)
+    try:
+        if not _make_read_only(mirror.path):
+            pytest.skip("this user can write any file (root without the immutable attribute): "
+                        "a read-only mirror file cannot be made here")
+        assert len(sl.Mirror(mirror.path).table("leads")) == 80
+        assert set(sl.Mirror(mirror.path).contacted(
+            [f"lead0.{ids[0]}@example.com"])["campaign_id"]) == {ids[0]}
+        with pytest.raises(MirrorFileError, match="cannot be written here") as caught:
+            mirror.sync(client, progress=False)
+        text = assert_the_mirrors_own_error(caught, mirror.path)
+        assert "move it away" in text
+    finally:
+        subprocess.run(["chattr", "-i", str(mirror.path)], capture_output=True)
+        mirror.path.chmod(0o644)
+    assert snapshot(mirror) == before
