@@ -459,9 +459,11 @@ class _Run:
         for report in self.reports:
             self.counts = self.counts.add(report["outcome"].value_counts(), fill_value=0)
             first = not self.report_path.exists() or self.report_path.stat().st_size == 0
-            # For people: cells a spreadsheet would run as formulas are quoted.
+            # For people: cells a spreadsheet would run as formulas are quoted, and CRLF line
+            # ends (RFC 4180) make the writer quote a value holding a lone CR, which
+            # spreadsheets and csv readers would otherwise take for the end of the row.
             report_frame(report).to_csv(self.report_path, mode="a", header=first,
-                                        index_label="row")
+                                        index_label="row", lineterminator="\r\n")
         self.reports = []
 
     def settle(self) -> None:
