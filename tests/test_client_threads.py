@@ -132,6 +132,15 @@ def test_pushing_warm_leads_keeps_their_history(client, sandbox, replied):
         client.push_to_subsequence(sub, map_id_of(client, cid, lid))
 
 
+
+def test_a_lead_named_in_another_spelling_is_the_same_lead(client, sandbox, replied):
+    """Leads are found by email_key, the package's one rule for the same person (issue 19)."""
+    cid, lid, _ = replied
+    sub = client.create_subsequence(cid, "Warm replies")["id"]
+    email = client.campaign_leads_frame(cid).set_index("lead_id").loc[lid, "email"]
+    pushed = client.push_leads_to_subsequence(cid, sub, [f"  {email.upper()}. "])
+    assert pushed["lead_id"].tolist() == [lid] and pushed["pushed"].tolist() == [True]
+
 def test_subsequence_and_lead_ids_are_checked_before_pushing(client, sandbox, replied):
     cid, lid, _ = replied
     stranger = client.create_campaign("Not a child")["id"]

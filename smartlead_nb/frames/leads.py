@@ -13,16 +13,18 @@ Rows are judged in this order, and each gets exactly one outcome in ``result.rep
 ``invalid_email``   the email fails the syntax check (see ``emails``)
 ``bad_value``       a value SmartLead should not get: longer than ``max_value_length``
                     characters, a NUL character, or broken Unicode
-``duplicate``       the same email (trimmed, any case) as an earlier ``ok`` row, which is
-                    the one kept; so a bad first copy never costs the lead
+``duplicate``       the same person as an earlier ``ok`` row (``emails.email_key``: any
+                    case, spaces, Unicode or IDN spelling), which is the one kept; so a
+                    bad first copy never costs the lead
 ==================  ====================================================================
 
 "Row N" in reasons is the row's index label (``df.loc[N]``).
 
 Decisions worth knowing (the reasons are in the modules named):
 
-- Emails are sent trimmed but in their own case; duplicates are found case-insensitively, as
-  SmartLead does (``emails``). The report's ``email`` column is the value as given.
+- Emails are sent trimmed but in their own spelling; duplicates are found on
+  ``emails.email_key``, the one rule for "same person" that the uploader, the mirror and the
+  plan use too. The report's ``email`` column is the value as given.
 - Every value is sent as a string: booleans as ``"true"``/``"false"``, whole floats without
   ``.0``, timestamps as ISO 8601; missing values drop the key, never ``null`` (``clean``).
 - ``Domain`` columns fill ``website`` unless there is a Website column (``columns``).

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import ApiFailure, InputError, NotFoundError, UnexpectedResponse
 from ..frames.columns import CUSTOM_FIELDS, STANDARD_FIELDS
+from ..frames.emails import email_key
 from ..frames.leads import MAX_BATCH_SIZE
 from ..frames.responses import to_int
 from ._base import Resource, check_id, id_in_answer
@@ -108,11 +109,11 @@ class SubsequencesMixin(Resource):
         any not in the campaign is refused, naming them, before anything is sent."""
         wanted = _as_values(leads)
         rows = list(self.iter_campaign_leads(campaign_id))
-        by_email = {str(r["lead"].get("email", "")).lower(): r for r in rows}
+        by_email = {email_key(str(r["lead"].get("email", ""))): r for r in rows}
         by_id = {to_int(r["lead"].get("id")): r for r in rows}
         found, missing = [], []
         for value in wanted:
-            row = by_email.get(value.strip().lower()) if isinstance(value, str) and "@" in value \
+            row = by_email.get(email_key(value)) if isinstance(value, str) and "@" in value \
                 else by_id.get(to_int(value))
             (found.append(row) if row is not None else missing.append(value))
         if missing:
