@@ -98,10 +98,15 @@ def writer_lock(path: Path, timeout: float) -> Iterator[None]:
     try:
         lock.acquire(timeout=timeout)
     except Timeout:
-        raise InputError(
+        raise MirrorInUseError(
             f"another process is syncing the mirror {path} (it holds {lock_path(path)}); "
             f"waited {timeout:g} s. Let it finish and sync again, or pass a longer "
             f"lock_timeout=") from None
+    except OSError as exc:    # (after Timeout, an OSError too) a read-only folder: no lock
+        raise MirrorFileError(
+            f"the mirror {path} cannot be synced here: its lock file {lock_path(path)} cannot "
+            f"be created ({exc.strerror}). Move the mirror away to a folder you can write to "
+            f"and pass that path=") from None
     try:
         yield
     finally:

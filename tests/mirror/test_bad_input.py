@@ -355,23 +355,32 @@ def test_a_file_open_for_writing_elsewhere_is_said_so_by_every_entry_point(synce
         holder.wait()
 
 
+def _writable(path) -> bool:
+    try:
+        if path.is_dir():
+            (path / "probe").touch()
+            (path / "probe").unlink()
+        else:
+            with open(path, "r+b"):
+                pass
+    except PermissionError:
+        return False
+    return True
+
+
 def _make_read_only(path) -> bool:
     """chmod a-w, and for root (whom permissions do not stop) the immutable attribute.
-    True when writing to the file now really fails."""
-    path.chmod(0o444)
-    try:
-        with open(path, "r+b"):
-            pass
-    except PermissionError:
+    True when writing to the file (or into the folder) now really fails."""
+    path.chmod(0o555 if path.is_dir() else 0o444)
+    if not _writable(path):
         return True
-    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
-        return False
-    try:
-        with open(path, "r+b"):
-            pass
-    except PermissionError:
-        return True
-    return False
+    subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+    return not _writable(path)
+
+
+def _make_writable(path) -> None:
+    subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+    path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def test_a_read_only_file_can_be_read_but_not_synced(synced, client, tmp_path):
@@ -389,6 +398,25 @@ def test_a_read_only_file_can_be_read_but_not_synced(synced, client, tmp_path):
         text = assert_the_mirrors_own_error(caught, mirror.path)
         assert "move it away" in text
     finally:
-        subprocess.run(["chattr", "-i", str(mirror.path)], capture_output=True)
-        mirror.path.chmod(0o644)
+        _make_writable(mirror.path)
     assert snapshot(mirror) == before
+
+
+def test_a_mirror_in_a_read_only_folder_can_be_read_but_not_synced(synced, client, tmp_path):
+    mirror, _ = synced
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    path = folder / "mirror.duckdb"
+    path.write_bytes(mirror.path.read_bytes())
+    try:
+        if not _make_read_only(folder):
+            pytest.skip("this user can write in any folder (root without the immutable "
+                        "attribute): a read-only folder cannot be made here")
+        copy = sl.Mirror(path)
+        assert len(copy.table("leads")) == 80
+        with pytest.raises(MirrorFileError, match="cannot be synced here") as caught:
+            copy.sync(client, progress=False)
+        assert "Move the mirror away" in assert_the_mirrors_own_error(caught, path)
+    finally:
+        _make_writable(folder)
+    assert path.read_bytes() == mirror.path.read_bytes()
