@@ -278,22 +278,22 @@ def assert_the_mirrors_own_error(caught, path):
     return text
 
 
-@pytest.mark.parametrize("damage", DAMAGE)
 def test_an_unusable_file_gets_the_mirrors_own_error_from_every_entry_point(
-        synced, client, tmp_path, damage):
+        synced, client, tmp_path):
     mirror, _ = synced
     healthy = mirror.path.read_bytes()
-    bad = tmp_path / "bad.duckdb"
-    bad.write_bytes(healthy)
-    DAMAGE[damage](healthy, bad)
-    before = bad.read_bytes()
-    for name, call in entry_points(bad, client, tmp_path).items():
-        with pytest.raises(MirrorFileError) as caught:
-            call()
-        text = assert_the_mirrors_own_error(caught, bad)
-        assert re.search(r"move .* away", text, re.I), (name, text)
-        assert "damaged" in text or "not a mirror" in text, (name, text)
-        assert bad.read_bytes() == before, f"{name} changed the file"
+    for damage, make in DAMAGE.items():       # one sync for all: each kind on its own file
+        bad = tmp_path / f"bad-{damage.replace(' ', '-')}.duckdb"
+        bad.write_bytes(healthy)
+        make(healthy, bad)
+        before = bad.read_bytes()
+        for name, call in entry_points(bad, client, tmp_path).items():
+            with pytest.raises(MirrorFileError) as caught:
+                call()
+            text = assert_the_mirrors_own_error(caught, bad)
+            assert re.search(r"move .* away", text, re.I), (damage, name, text)
+            assert "damaged" in text or "not a mirror" in text, (damage, name, text)
+            assert bad.read_bytes() == before, f"{name} changed the file ({damage})"
 
 
 def test_damage_inside_the_file_is_reported_when_it_is_read(synced, client, tmp_path):
