@@ -9,8 +9,9 @@ spreadsheet reads it as text.
 What this module adds to that rule, and why:
 
 - the same characters after leading blanks (spaces, no-break and zero-width spaces), since
-  some spreadsheets trim a cell before reading it, and their fullwidth forms (``＝``,
-  ``＋``, ``－``, ``＠``), which East Asian spreadsheet settings read as the ASCII ones;
+  some spreadsheets trim a cell before reading it, and, as a precaution, their fullwidth
+  forms (``＝``, ``＋``, ``－``, ``＠``), which an import step that folds fullwidth text to
+  ASCII would turn into a formula;
 - line feed and NUL as first characters, like tab and carriage return (OWASP ASVS 5,
   requirement 1.2.10, adds NUL);
 - a cell that already begins with a quote followed by one of these gets one more quote, so
