@@ -34,6 +34,7 @@ from .frames.responses import lead_upload_counts
 from ._progress import progress_bar
 from .journal import Journal, batch_digest
 from .reconcile import NOT_SENT, REASONS, UPLOADED, reconcile
+from .resources.confirm import refuse_unless_draft
 from .resources.leads import lead_upload_settings, pick_upload_flags
 
 ALREADY_CONTACTED = "already_contacted"   # skip_contacted=mirror: in another campaign there
@@ -156,6 +157,7 @@ def upload_leads(
     max_in_flight: int = 4,
     report_path: str | os.PathLike | None = None,
     skip_contacted: Any = None,
+    confirm: bool = False,
     **read_csv_kwargs: Any,
 ) -> UploadResult:
     """Upload leads to a campaign from a DataFrame, a CSV file or an iterator of DataFrames.
@@ -176,6 +178,8 @@ def upload_leads(
         skip_contacted: a :class:`~smartlead_nb.Mirror`: rows whose email it holds in
             another campaign are not sent, reported as ``already_contacted`` with the
             campaign and when it was contacted (sync the mirror first; it costs no request).
+        confirm: needed (``True``) when the campaign is no longer DRAFTED: SmartLead may
+            email the leads added to a campaign that was started, as the refusal says.
 
     Returns an :class:`UploadResult`. Lead-credit exhaustion stops the upload: the result
     says so (``stopped``) and marks the rows that were not sent. Any other failure raises
@@ -188,7 +192,10 @@ def upload_leads(
         raise InputError(f"max_in_flight must be 1-16, got {max_in_flight!r}")
     settings = lead_upload_settings(**pick_upload_flags(locals()), return_lead_ids=True,
                                     confirm_overrides=confirm_overrides)
-    cid = int(client.get_campaign(campaign_id)["id"])  # a clear "not found" before any work
+    campaign = client.get_campaign(campaign_id)  # a clear "not found" before any work
+    cid = int(campaign["id"])
+    # Leads added to a started campaign get emailed: its status, as SmartLead says it now.
+    refuse_unless_draft(campaign, confirm, "call upload_leads again with confirm=True")
     if journal is True:
         journal_path = default_journal_path(client, cid)
     elif journal in (False, None):
