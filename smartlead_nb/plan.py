@@ -200,9 +200,13 @@ class CampaignPlan:
             except (InputError, ValueError) as exc:
                 rows[item] = f"not ready: {exc}"
 
+        unreadable = None
         if client is not None:
-            preview, forecast = self._ask(client, state, preview, forecast)
-        part("campaign", lambda: _describe_campaign(self.name, preview))
+            try:
+                preview, forecast = self._ask(client, state, preview, forecast)
+            except InputError as exc:   # e.g. a launch state file that cannot be read
+                unreadable = exc
+        part("campaign", lambda: _describe_campaign(self.name, preview, unreadable))
         part("sequence", lambda: _describe_steps(self.steps()))
         part("leads", lambda: self._describe_leads(forecast, preview))
         part("senders", lambda: _describe_senders(client, self.email_accounts))
@@ -213,23 +217,33 @@ class CampaignPlan:
         part("first email", self._describe_first_send)
         return pd.DataFrame({"detail": rows}).rename_axis("item")
 
-    def _ask(self, client, state, preview: LaunchPreview | None,
-             forecast: LeadForecast | None) -> tuple[LaunchPreview | None, LeadForecast | None]:
-        """What SmartLead says, for :meth:`summary` and :meth:`check`: the launch preview and
-        the leads forecast (each read unless given; ``None`` while the plan cannot be read)."""
-        if preview is None:
-            try:
-                preview = self.launch_preview(client, state=state)
-            except (InputError, ValueError):
-                preview = None   # the plan's own problem, which check() names
-        if forecast is None:
-            try:
-                checked = self.checked_leads()
-            except (InputError, ValueError):
-                checked = None
-            if checked is not None and len(checked):
-                forecast = self.forecast_leads(
-                    client, campaign_id=preview.campaign_id if preview is not None else None)
+    def read_smartlead(self, client: SmartleadClient, *,
+                       state: str | os.PathLike | None | bool = True,
+                       max_requests: int = MAX_FORECAST_REQUESTS
+                       ) -> tuple[LaunchPreview, LeadForecast | None]:
+        """What SmartLead says, as :meth:`summary` and :meth:`check` use it: the
+        :meth:`launch_preview` and the :meth:`forecast_leads` for the campaign launch would
+        use (``None`` while the plan has no valid leads). Read once, pass both on.
+
+        >>> preview, forecast = plan.read_smartlead(client)                  # doctest: +SKIP
+        >>> plan.check(client, preview=preview, forecast=forecast)           # doctest: +SKIP
+        """
+        preview = self.launch_preview(client, state=state)
+        try:
+            checked = self.checked_leads()
+        except (InputError, ValueError):
+            checked = None   # the plan's own problem, which check() names
+        forecast = None
+        if checked is not None and len(checked):
+            forecast = self.forecast_leads(client, campaign_id=preview.campaign_id,
+                                           max_requests=max_requests)
+        return preview, forecast
+
+    def _ask(self, client, state, preview: LaunchPreview | None, forecast: LeadForecast | None
+             ) -> tuple[LaunchPreview | None, LeadForecast | None]:
+        """:meth:`read_smartlead`, unless both answers were given."""
+        if preview is None and forecast is None:
+            return self.read_smartlead(client, state=state)
         return preview, forecast
 
     def _describe_leads(self, forecast: LeadForecast | None = None,
@@ -334,9 +348,13 @@ class CampaignPlan:
             for problem in _contacted_problems(leads, client, mirror, lookup_contacted):
                 add(*problem)
         if client is not None:
-            preview, forecast = self._ask(client, state, preview, forecast)
-            for problem in _preview_problems(preview) + _forecast_problems(forecast):
-                add(*problem)
+            try:
+                preview, forecast = self._ask(client, state, preview, forecast)
+            except InputError as exc:   # e.g. a launch state file that cannot be read
+                add("error", "campaign", "launch state", str(exc))
+            else:
+                for problem in _preview_problems(preview) + _forecast_problems(forecast):
+                    add(*problem)
         if not self.email_accounts:
             add("error", "email_accounts", "", "no sender accounts: SmartLead will not start without one")
         elif client is not None:
@@ -388,14 +406,23 @@ class CampaignPlan:
     def sent_digests(self) -> dict[str, str]:
         """Per part of the plan, a fingerprint of exactly what :meth:`launch` sends for it
         (see :mod:`smartlead_nb.launch_state`): a re-run compares them with what it saved."""
-        frame = self._leads_frame()
-        leads = None if frame is None else [_content_key(frame, self.lead_mapping),
-                                            pick_upload_flags(vars(self))]
-        return {"sequences": digest(self.steps()),
-                "email_accounts": digest(sorted(int(a) for a in self.email_accounts)),
-                "leads": digest(leads),
-                "schedule": digest(self.schedule.to_payload() if self.schedule else None),
-                "settings": digest(self.settings.to_payload() if self.settings else None)}
+        def leads():
+            frame = self._leads_frame()
+            return None if frame is None else [_content_key(frame, self.lead_mapping),
+                                               pick_upload_flags(vars(self))]
+
+        parts = {"sequences": self.steps,
+                 "email_accounts": lambda: sorted(int(a) for a in self.email_accounts),
+                 "leads": leads,
+                 "schedule": lambda: self.schedule.to_payload() if self.schedule else None,
+                 "settings": lambda: self.settings.to_payload() if self.settings else None}
+        out = {}
+        for part, read in parts.items():
+            try:
+                out[part] = digest(read())
+            except (InputError, ValueError, TypeError) as exc:   # check() names the problem
+                out[part] = digest(f"unreadable: {exc}")
+        return out
 
     def launch_preview(self, client: SmartleadClient, *,
                        state: str | os.PathLike | None | bool = True,
@@ -637,9 +664,12 @@ class LaunchResult:
         return text
 
 
-def _describe_campaign(name: str, preview: LaunchPreview | None) -> str:
+def _describe_campaign(name: str, preview: LaunchPreview | None,
+                       unreadable: Exception | None = None) -> str:
     """The summary's first line: a new draft, or the campaign a re-run resumes as SmartLead
     describes it (what :meth:`CampaignPlan.launch` would do to it)."""
+    if unreadable is not None:
+        raise unreadable
     if preview is None or preview.campaign_id is None:
         return f'"{name}", created as a draft: nothing is sent until you start it'
     cid, status = preview.campaign_id, preview.status or "in a state SmartLead did not say"
