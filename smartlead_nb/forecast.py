@@ -38,10 +38,10 @@ _BLOCK_PAGE = 1000  # entries per block-list request (the endpoint's largest pag
 
 # Each outcome a forecast predicts, in words, with the flag that changes it (if any).
 _SKIPS = {
-    BLOCKED: ("on the block list", "SmartLead refuses them", "ignore_global_block_list"),
-    UNSUBSCRIBED: ("unsubscribed earlier", "SmartLead refuses them", "ignore_unsubscribe_list"),
+    BLOCKED: ("on the block list", "SmartLead refuses", "ignore_global_block_list"),
+    UNSUBSCRIBED: ("unsubscribed earlier", "SmartLead refuses", "ignore_unsubscribe_list"),
     ALREADY: ("already in this campaign", "not added twice", None),
-    OTHER_CAMPAIGN: ("already in another campaign", "SmartLead skips them",
+    OTHER_CAMPAIGN: ("already in another campaign", "SmartLead skips",
                      "ignore_duplicate_leads_in_other_campaign"),
 }
 
@@ -94,8 +94,19 @@ class LeadForecast:
             n = counts.get(outcome, 0)
             if n:
                 fix = f"; {flag}=True lets them in" if flag else ""
-                out.append((outcome, n, f"{n:,} {what} ({effect}{fix})"))
+                them = " them" if flag else ""
+                out.append((outcome, n, f"{n:,} {what} ({effect}{them}{fix})"))
         return out
+
+    def why(self, label: Any) -> str:
+        """Why SmartLead will leave out the lead at ``label``, in words ('' if it adds it)."""
+        outcome = self.outcomes.get(label)
+        if outcome not in _SKIPS:
+            return ""
+        what, effect, flag = _SKIPS[outcome]
+        where = self.where.get(smartlead_key(self.emails[label]))
+        fix = f"; {flag}=True lets it in" if flag else ""
+        return f"{what}" + (f", in {where}" if where else "") + f" ({effect} it{fix})"
 
     def describe(self) -> str:
         """One line: how many leads will be added, and why the others will not.

@@ -33,7 +33,7 @@ import pandas as pd
 
 from .errors import CampaignNotDrafted, InputError
 from .forecast import MAX_FORECAST_REQUESTS, LeadForecast, forecast_leads, smartlead_key
-from .reconcile import ALREADY
+from .reconcile import ALREADY, UPLOADED
 from .frames.accounts import sender_problems
 from .frames.clean import is_missing
 from .frames.csv_reader import read_leads_csv
@@ -709,14 +709,9 @@ def _forecast_problems(forecast: LeadForecast | None) -> list[tuple[str, str, st
     if forecast.in_campaign == 0:
         rows.append(("error", "leads", "", "no lead would be added: " + "; ".join(
             words for _, _, words in forecast.skipped())))
-    for outcome, _, words in forecast.skipped():
-        if outcome == ALREADY:
-            continue   # already in the campaign a re-run resumes: nothing is lost
-        what = words.split(" ", 1)[1]
-        for label, email in forecast.emails[forecast.outcomes == outcome].items():
-            where = forecast.where.get(smartlead_key(email))
-            rows.append(("warning", "leads", f"row {label}",
-                         f"{email}: {what}" + (f"; in {where}" if where else "")))
+    for label, email in forecast.emails.items():
+        if forecast.outcomes[label] not in (UPLOADED, ALREADY):  # ALREADY: in it, nothing lost
+            rows.append(("warning", "leads", f"row {label}", f"{email}: {forecast.why(label)}"))
     return rows
 
 
