@@ -64,6 +64,7 @@ class LaunchPanel(w.VBox):
         self.forecast = None    # what SmartLead would do with the leads (LeadForecast)
         self.ready: Readiness | None = None   # what SmartLead says the campaign holds
         self.created_name = ""  # the name the campaign was created with (set by create())
+        self.created_digests: dict[str, str] = {}   # what Create gave it (plan.sent_digests())
         self.last_error: BaseException | None = None
         self.started = False
         self.check_button = w.Button(description=CHECK, icon="check").add_class("sl-check")
@@ -179,6 +180,8 @@ class LaunchPanel(w.VBox):
         # What a confirmation must match: the name the campaign was created with, kept now,
         # never the form's name field (which may be cleared or renamed after Create).
         self.created_name = result.name or ""
+        # What the campaign was given: Start refuses once the form says something else.
+        self.created_digests = plan.sent_digests()
         self.started = False
         self.status.value = self._created_html(result)
         self.status.value = self.status.value.replace(
@@ -272,6 +275,15 @@ class LaunchPanel(w.VBox):
         cid = self.result.campaign_id
         client = self._get_client()
         try:
+            now = self._get_plan().sent_digests()
+            unsaved = [p for p, d in self.created_digests.items() if now.get(p) != d]
+            if unsaved:
+                self.start_status.value = _say(
+                    f"Not started: the form has changed since “{CREATE}” "
+                    f"({', '.join(PART_WORDS[p] for p in unsaved)}), and the campaign would "
+                    f"send what it holds, not what the form says. Click “{CREATE}” to save the "
+                    f"changes first, or undo them.", "error")
+                return
             ready = readiness(client, cid)   # asked again: the campaign may have changed since
             if ready.missing or ready.status != DRAFT:
                 self._lock_start()

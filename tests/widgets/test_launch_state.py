@@ -291,6 +291,34 @@ def test_start_asks_smartlead_again_before_sending(builder, leads, sandbox, clie
     assert panel.start_button.disabled and client.get_campaign(cid)["status"] == "DRAFTED"
 
 
+@pytest.mark.parametrize("edit", ["wording", "rows", "schedule", "senders"])
+def test_start_refuses_while_the_form_holds_changes_create_has_not_saved(builder, leads, sandbox,
+                                                                         client, edit):
+    fill(builder, leads)
+    panel = builder.launch_panel
+    panel.create_button.click()
+    cid = builder.result.campaign_id
+    if edit == "wording":
+        builder.sequence.steps[0].variants[0].subject.value = "Corrected after Create"
+    elif edit == "rows":
+        builder.set_leads(pd.concat([leads, frame(["dee@example.com"])], ignore_index=True))
+    elif edit == "schedule":
+        builder.schedule.timezone.value = "Asia/Tokyo"
+    else:
+        builder.accounts._boxes[3002].value = False
+    panel.confirm.value = "Q1 outreach"
+    sandbox.clear_requests()
+    panel.start_button.click()
+    assert "Not started: the form has changed since" in panel.start_status.value
+    assert not sent(sandbox, "POST") and client.get_campaign(cid)["status"] == "DRAFTED"
+    panel.create_button.click()                                  # saves the change
+    panel.confirm.value = "Q1 outreach"
+    panel.start_button.click()
+    assert client.get_campaign(cid)["status"] == "ACTIVE"
+    if edit == "wording":
+        assert client.get_sequences(cid)[0]["subject"] == "Corrected after Create"
+
+
 def test_start_says_what_smartlead_says_after_it(builder, leads, client):
     fill(builder, leads)
     cid = started(builder, client)
