@@ -108,6 +108,20 @@ class LeadForecast:
         fix = f"; {flag}=True lets it in" if flag else ""
         return f"{what}" + (f", in {where}" if where else "") + f" ({effect} it{fix})"
 
+    def problems(self) -> list[tuple[str, str, str, str]]:
+        """``(severity, area, item, problem)`` rows for a check: each lead SmartLead would
+        leave out, and an error when the campaign would hold no lead at all."""
+        if not self.looked_up:
+            return [("warning", "leads", "", self.describe())]
+        rows = []
+        if self.in_campaign == 0:
+            rows.append(("error", "leads", "", "no lead would be added: " + "; ".join(
+                words for _, _, words in self.skipped())))
+        for label, email in self.emails.items():
+            if self.outcomes[label] not in (UPLOADED, ALREADY):  # ALREADY: in it, nothing lost
+                rows.append(("warning", "leads", f"row {label}", f"{email}: {self.why(label)}"))
+        return rows
+
     def describe(self) -> str:
         """One line: how many leads will be added, and why the others will not.
 

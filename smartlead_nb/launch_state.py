@@ -228,6 +228,30 @@ class LaunchPreview:
             return None
         return not_draft_message(self.campaign_id, self.name, self.status, self.differs)
 
+    def describe(self) -> str:
+        """What launch would do to the campaign it resumes, in words (for a summary)."""
+        cid, status = self.campaign_id, self.status or "in a state SmartLead did not say"
+        saved = ", ".join(PART_WORDS[p] for p in self.differs)
+        if not self.draft:
+            return (f'nothing: SmartLead says campaign {cid} "{self.name}" is {status}, not '
+                    f"{DRAFT}, so it is not changed" + (f" (it differs from the plan in {saved})"
+                                                        if saved else " (it already holds the plan)"))
+        return (f'campaign {cid} "{self.name}" again, which SmartLead says is {status}: nothing '
+                f"is sent until you start it; " + (f"to save: {saved}" if saved
+                                                   else "everything is saved already"))
+
+    def problems(self) -> list[tuple[str, str, str, str]]:
+        """``(severity, area, item, problem)`` rows for a check: a refusal is an error."""
+        if self.refusal():
+            return [("error", "campaign", f"campaign {self.campaign_id}", self.refusal())]
+        if not self.draft:
+            return [("warning", "campaign", f"campaign {self.campaign_id}",
+                     f"SmartLead says it is {self.status}, not {DRAFT}: launch changes nothing "
+                     f"(it already holds the plan)")]
+        if self.note:
+            return [("warning", "campaign", "", self.note)]
+        return []
+
 
 def not_draft_message(campaign_id: int, name: str, status: str | None,
                       differs: list[str]) -> str:
@@ -283,6 +307,14 @@ def readiness(client: SmartleadClient, campaign_id: int) -> Readiness:
     return Readiness(int(campaign_id), campaign_status(facts) or None,
                      _count(facts.get("total_count")), len(senders),
                      _count(facts.get("sequence_count")))
+
+
+def refuse_unready(client: SmartleadClient, campaign_id: int) -> None:
+    """Refuse (``InputError``) to start a campaign SmartLead would refuse to start."""
+    facts = readiness(client, campaign_id)
+    if facts.missing:
+        raise InputError(f"campaign {campaign_id} was not started: SmartLead says it has "
+                         f"{' and '.join(facts.missing)}; it stays {facts.status or DRAFT}")
 
 
 def _count(value: Any) -> int:

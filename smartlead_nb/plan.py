@@ -18,7 +18,10 @@
 ``launch`` follows SmartLead's order (create, sequences, sender accounts, leads, schedule,
 settings, and start only when asked with ``start=True, confirm=True``). It records its
 progress in a small state file, so running it again after a failure picks up where it stopped
-and never creates a second campaign.
+and never creates a second campaign; it asks SmartLead for the campaign's status first and
+never changes one that is no longer DRAFTED (:mod:`smartlead_nb.launch_state`).
+``check(client)`` and ``summary(client)`` ask SmartLead what the upload will really add
+(:mod:`smartlead_nb.forecast`), so a check promises only what launch will do.
 """
 
 from __future__ import annotations
@@ -33,14 +36,13 @@ import pandas as pd
 
 from .errors import CampaignNotDrafted, InputError
 from .forecast import MAX_FORECAST_REQUESTS, LeadForecast, forecast_leads, smartlead_key
-from .reconcile import ALREADY, UPLOADED
 from .frames.accounts import sender_problems
 from .frames.clean import is_missing
 from .frames.csv_reader import read_leads_csv
 from .frames.leads import MAX_BATCH_SIZE, LeadsResult, leads_from_frame
 from .frames.sequences import sequences_from_frame
-from .launch_state import (PART_WORDS, PARTS, STEPS, LaunchPreview, LaunchState, create_once, digest,
-                           find_campaign, not_draft_message, pending, preview, readiness,
+from .launch_state import (PARTS, STEPS, LaunchPreview, LaunchState, create_once, digest,
+                           find_campaign, not_draft_message, pending, preview, refuse_unready,
                            state_path)
 from .resources.confirm import DRAFT, campaign_status, refuse_unless_draft
 from .resources.leads import lead_upload_settings, pick_upload_flags
@@ -206,7 +208,14 @@ class CampaignPlan:
                 preview, forecast = self._ask(client, state, preview, forecast)
             except InputError as exc:   # e.g. a launch state file that cannot be read
                 unreadable = exc
-        part("campaign", lambda: _describe_campaign(self.name, preview, unreadable))
+        def campaign() -> str:
+            if unreadable is not None:
+                raise unreadable
+            if preview is None or preview.campaign_id is None:
+                return f'"{self.name}", created as a draft: nothing is sent until you start it'
+            return preview.describe()
+
+        part("campaign", campaign)
         part("sequence", lambda: _describe_steps(self.steps()))
         part("leads", lambda: self._describe_leads(forecast, preview))
         part("senders", lambda: _describe_senders(client, self.email_accounts))
@@ -353,7 +362,8 @@ class CampaignPlan:
             except InputError as exc:   # e.g. a launch state file that cannot be read
                 add("error", "campaign", "launch state", str(exc))
             else:
-                for problem in _preview_problems(preview) + _forecast_problems(forecast):
+                for problem in ((preview.problems() if preview is not None else [])
+                                + (forecast.problems() if forecast is not None else [])):
                     add(*problem)
         if not self.email_accounts:
             add("error", "email_accounts", "", "no sender accounts: SmartLead will not start without one")
@@ -518,7 +528,7 @@ class CampaignPlan:
                 if step in changed:
                     problems += _leads_not_in_plan(client, cid, self)
             if step == "start":
-                _refuse_unready(client, cid)
+                refuse_unready(client, cid)
                 client.start_campaign(cid, confirm=True)
             if sent:
                 now.append(step)
@@ -662,65 +672,6 @@ class LaunchResult:
         if self.stopped:
             text += f"\nSTOPPED: {self.stopped}"
         return text
-
-
-def _describe_campaign(name: str, preview: LaunchPreview | None,
-                       unreadable: Exception | None = None) -> str:
-    """The summary's first line: a new draft, or the campaign a re-run resumes as SmartLead
-    describes it (what :meth:`CampaignPlan.launch` would do to it)."""
-    if unreadable is not None:
-        raise unreadable
-    if preview is None or preview.campaign_id is None:
-        return f'"{name}", created as a draft: nothing is sent until you start it'
-    cid, status = preview.campaign_id, preview.status or "in a state SmartLead did not say"
-    saved = ", ".join(PART_WORDS[p] for p in preview.differs)
-    if not preview.draft:
-        return (f'nothing: SmartLead says campaign {cid} "{preview.name}" is {status}, not '
-                f"{DRAFT}, so it is not changed" + (f" (it differs from the plan in {saved})"
-                                                    if saved else " (it already holds the plan)"))
-    return (f'campaign {cid} "{preview.name}" again, which SmartLead says is {status}: nothing '
-            f"is sent until you start it; " + (f"to save: {saved}" if saved
-                                               else "everything is saved already"))
-
-
-def _preview_problems(preview: LaunchPreview | None) -> list[tuple[str, str, str, str]]:
-    """Problems with the campaign a launch would resume, from SmartLead's answer."""
-    if preview is None:
-        return []
-    if preview.refusal():
-        return [("error", "campaign", f"campaign {preview.campaign_id}", preview.refusal())]
-    if not preview.draft:
-        return [("warning", "campaign", f"campaign {preview.campaign_id}",
-                 f"SmartLead says it is {preview.status}, not {DRAFT}: launch changes nothing "
-                 f"(it already holds the plan)")]
-    if preview.note:
-        return [("warning", "campaign", "", preview.note)]
-    return []
-
-
-def _forecast_problems(forecast: LeadForecast | None) -> list[tuple[str, str, str, str]]:
-    """What SmartLead would leave out of the upload, lead by lead, and an error when the
-    campaign would end up holding no lead at all."""
-    if forecast is None:
-        return []
-    if not forecast.looked_up:
-        return [("warning", "leads", "", forecast.describe())]
-    rows = []
-    if forecast.in_campaign == 0:
-        rows.append(("error", "leads", "", "no lead would be added: " + "; ".join(
-            words for _, _, words in forecast.skipped())))
-    for label, email in forecast.emails.items():
-        if forecast.outcomes[label] not in (UPLOADED, ALREADY):  # ALREADY: in it, nothing lost
-            rows.append(("warning", "leads", f"row {label}", f"{email}: {forecast.why(label)}"))
-    return rows
-
-
-def _refuse_unready(client, cid: int) -> None:
-    """Refuse to start a campaign SmartLead would refuse: no leads, senders or sequence."""
-    facts = readiness(client, cid)
-    if facts.missing:
-        raise InputError(f"campaign {cid} was not started: SmartLead says it has "
-                         f"{' and '.join(facts.missing)}; it stays {facts.status or DRAFT}")
 
 
 def _leads_not_in_plan(client, cid: int, plan: "CampaignPlan") -> list[str]:
