@@ -235,10 +235,10 @@ class LaunchPreview:
         if not self.draft:
             return (f'nothing: SmartLead says campaign {cid} "{self.name}" is {status}, not '
                     f"{DRAFT}, so it is not changed" + (f" (it differs from the plan in {saved})"
-                                                        if saved else " (it already holds the plan)"))
+                                                        if saved else " (the plan has not changed since it was saved to it)"))
         return (f'campaign {cid} "{self.name}" again, which SmartLead says is {status}: nothing '
                 f"is sent until you start it; " + (f"to save: {saved}" if saved
-                                                   else "everything is saved already"))
+                                                   else "nothing to save: the plan has not changed since it was saved"))
 
     def problems(self) -> list[tuple[str, str, str, str]]:
         """``(severity, area, item, problem)`` rows for a check: a refusal is an error."""
@@ -247,7 +247,7 @@ class LaunchPreview:
         if not self.draft:
             return [("warning", "campaign", f"campaign {self.campaign_id}",
                      f"SmartLead says it is {self.status}, not {DRAFT}: launch changes nothing "
-                     f"(it already holds the plan)")]
+                     f"(the plan has not changed since it was saved to it)")]
         if self.note:
             return [("warning", "campaign", "", self.note)]
         return []

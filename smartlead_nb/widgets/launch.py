@@ -205,15 +205,15 @@ class LaunchPanel(w.VBox):
         cid, status = result.campaign_id, result.status or "in a state SmartLead did not say"
         if result.status != DRAFT:
             return _say(f"Create changed nothing: SmartLead says campaign {cid} is {status} "
-                        f"({_STATUS_WORDS.get(result.status, 'not a draft')}), and it already "
-                        f"holds what the form says.", "warning")
+                        f"({_STATUS_WORDS.get(result.status, 'not a draft')}), and the form has "
+                        f"not changed since it was saved to it.", "warning")
         sent = [s for s in result.sent_now if s != "create"]
         if "create" in result.sent_now:
             head = f"Campaign {cid} created"
         else:
             head = f"Campaign {cid} (created earlier)"
         done = (f"saved now: {', '.join(PART_WORDS.get(s, s) for s in sent)}" if sent
-                else "nothing needed saving: it already holds what the form says")
+                else "nothing needed saving: the form has not changed since it was saved")
         summary = ""
         if result.leads_report is not None and "leads" in result.sent_now:
             counts = result.leads_report["outcome"].value_counts()
@@ -337,8 +337,8 @@ def _dry_run_html(requests: pd.DataFrame, preview) -> str:
     if preview is not None and preview.campaign_id is not None:
         requests = requests[requests["step"].isin(preview.todo)]
         if requests.empty:
-            return message(f"Create sends nothing: campaign {preview.campaign_id} already holds "
-                           f"everything.")
+            return message(f"Create sends nothing: the form has not changed since it was saved to "
+                           f"campaign {preview.campaign_id}.")
     return ("<b>Dry run: the requests Create will send</b> (lead batches an earlier run "
             "confirmed are skipped)" + table(_summarise(requests), index=False))
 
