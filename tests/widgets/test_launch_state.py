@@ -80,6 +80,25 @@ def test_create_after_start_with_more_rows_and_new_wording_changes_nothing(build
     no_python(panel)
 
 
+def test_create_again_after_start_with_nothing_changed_says_smartlead_s_status(builder, leads,
+                                                                               sandbox, client):
+    fill(builder, leads)
+    cid = started(builder, client)
+    panel = builder.launch_panel
+    sandbox.clear_requests()
+    panel.create_button.click()
+    assert posts(sandbox) == []
+    assert f"Create changed nothing: SmartLead says campaign {cid} is ACTIVE (it is sending)" \
+        in panel.status.value
+    assert "Nothing to add" in panel.running.text.value and panel.running.add_button.disabled
+    assert panel.start_button.disabled and "is ACTIVE, not DRAFTED" in panel.start_status.value
+    client.pause_campaign(cid)                                     # paused in SmartLead since
+    panel.create_button.click()
+    assert "is PAUSED (it is paused)" in panel.status.value and posts(sandbox) == [
+        f"/campaigns/{cid}/status"]                                # the pause only
+    no_python(panel)
+
+
 def test_adding_leads_to_the_running_campaign_shows_how_many_and_waits_for_the_box(
         builder, leads, sandbox, client):
     fill(builder, leads)
