@@ -28,7 +28,7 @@ _EXPORTS = {
     "leads_from_frame": ".frames.leads", "sequences_from_frame": ".frames.sequences",
     "LeadsResult": ".frames.leads", "LeadFrameError": ".frames.leads",
     # every error a user may catch
-    "SmartleadError": ".errors", "InputError": ".errors", "BadRequestError": ".errors",
+    "SmartleadError": ".errors", "InputError": ".errors", "CampaignNotDrafted": ".errors", "BadRequestError": ".errors",
     "ValidationError": ".errors", "AuthenticationError": ".errors",
     "PermissionDeniedError": ".errors", "NotFoundError": ".errors", "ConflictError": ".errors",
     "RateLimitError": ".errors", "ServerError": ".errors", "TransportError": ".errors",
@@ -63,10 +63,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed
     from ._ratelimit import PRO, STANDARD, RateLimit
     from ._transport import RetryPolicy
     from .client import SmartleadClient
-    from .errors import (ApiFailure, AuthenticationError, BadRequestError, ConflictError,
-                         InputError, LeadLimitExhausted, NotFoundError, PermissionDeniedError,
-                         RateLimitError, RedirectError, ServerError, SmartleadError,
-                         TransportError, UnexpectedResponse, ValidationError)
+    from .errors import (ApiFailure, AuthenticationError, BadRequestError, CampaignNotDrafted,
+                         ConflictError, InputError, LeadLimitExhausted, NotFoundError,
+                         PermissionDeniedError, RateLimitError, RedirectError, ServerError,
+                         SmartleadError, TransportError, UnexpectedResponse, ValidationError)
     from .frames.leads import LeadFrameError, LeadsResult, leads_from_frame
     from .frames.sequences import sequences_from_frame
     from .mirror import Mirror

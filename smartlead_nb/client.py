@@ -20,7 +20,8 @@ from .resources.accounts import EmailAccountsMixin
 from .resources.analytics import AnalyticsMixin
 from .resources.analytics_detail import AnalyticsDetailMixin
 from .resources.campaigns import CampaignsMixin
-from .resources.confirm import needs_confirmation, refusal
+from .resources.confirm import (lead_upload_campaign, needs_confirmation, refusal,
+                                refuse_unless_draft)
 from .resources.inbox import InboxMixin
 from .resources.leads import LeadsMixin
 from .resources.sequences import SequencesMixin
@@ -135,7 +136,8 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         START/ACTIVE/STOPPED, deleting a campaign, an upload overriding the block or
         unsubscribe list, unsubscribing a lead everywhere, replying in a thread, removing a
         campaign's senders, deleting a block-list entry; the list lives in
-        :func:`smartlead_nb.resources.confirm.needs_confirmation`) is refused without
+        :func:`smartlead_nb.resources.confirm.needs_confirmation`; adding leads to a campaign
+        that is no longer DRAFTED, whose status is asked first) is refused without
         ``confirm=True``, by the very rule the wrapped methods use.
 
         >>> client.request("GET", "campaigns/7/mailbox-statistics", params={"limit": 20})  # doctest: +SKIP
@@ -144,6 +146,10 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         reason = needs_confirmation(method, self._transport.relative_path(path), json)
         if reason and confirm is not True:
             raise InputError(refusal(reason, "call request() again with confirm=True"))
+        upload_to = lead_upload_campaign(method, self._transport.relative_path(path))
+        if upload_to is not None and confirm is not True:
+            refuse_unless_draft(self._call("GET", f"campaigns/{upload_to}", shape=dict),
+                                confirm, "call request() again with confirm=True")
         return self._transport.request(method, path, params=params, json=json,
                                        check_ok=check_ok, expect=expect).body
 

@@ -37,6 +37,7 @@ __all__ = [
     "LeadLimitExhausted",
     "error_message_from_body",
     "InputError",
+    "CampaignNotDrafted",
 ]
 
 
@@ -45,6 +46,22 @@ class InputError(ValueError):
 
     Nothing was sent, so nothing needs undoing. The message names the value and what is allowed.
     """
+
+
+class CampaignNotDrafted(InputError):
+    """The campaign is no longer a draft (SmartLead says ACTIVE, PAUSED, STOPPED, ...), so the
+    call changed nothing: launching again, or adding leads without ``confirm=True``.
+
+    ``campaign_id`` and ``status`` are what SmartLead answered when asked just before.
+    """
+
+    def __init__(self, message: str, campaign_id: int | None = None,
+                 status: str | None = None) -> None:
+        super().__init__(message)
+        self.campaign_id, self.status = campaign_id, status
+
+    def __reduce__(self):  # the fields survive a pickle (InputError pickles by its message)
+        return (type(self), (str(self), self.campaign_id, self.status))
 
 
 class SmartleadError(Exception):

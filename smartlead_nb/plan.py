@@ -18,28 +18,33 @@
 ``launch`` follows SmartLead's order (create, sequences, sender accounts, leads, schedule,
 settings, and start only when asked with ``start=True, confirm=True``). It records its
 progress in a small state file, so running it again after a failure picks up where it stopped
-and never creates a second campaign.
+and never creates a second campaign; it asks SmartLead for the campaign's status first and
+never changes one that is no longer DRAFTED (:mod:`smartlead_nb.launch_state`).
+``check(client)`` and ``summary(client)`` ask SmartLead what the upload will really add
+(:mod:`smartlead_nb.forecast`), so a check promises only what launch will do.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import pandas as pd
 
-from ._ratelimit import cache_dir
-from .errors import InputError, NotFoundError
+from .errors import CampaignNotDrafted, InputError
+from .forecast import MAX_FORECAST_REQUESTS, LeadForecast, forecast_leads, smartlead_key
 from .frames.accounts import sender_problems
 from .frames.clean import is_missing
 from .frames.csv_reader import read_leads_csv
 from .frames.leads import MAX_BATCH_SIZE, LeadsResult, leads_from_frame
 from .frames.sequences import sequences_from_frame
+from .launch_state import (PARTS, STEPS, LaunchPreview, LaunchState, create_once, digest,
+                           find_campaign, not_draft_message, pending, preview, refuse_unready,
+                           state_path)
+from .resources.confirm import DRAFT, campaign_status, refuse_unless_draft
 from .resources.leads import lead_upload_settings, pick_upload_flags
 from .resources.sequences import check_step
 from .schedule import Schedule
@@ -49,7 +54,6 @@ if TYPE_CHECKING:  # annotations only: importing the plan loads no HTTP stack
     from .client import SmartleadClient
 
 PROBLEM_COLUMNS = ["severity", "area", "item", "problem"]
-STEPS = ("create", "sequences", "email_accounts", "leads", "schedule", "settings", "start")
 
 
 @dataclass
@@ -173,11 +177,18 @@ class CampaignPlan:
         return send_timeline(self.steps(), schedule, start=start,
                              leads=leads.leads if leads is not None else None)
 
-    def summary(self, client: SmartleadClient | None = None) -> pd.DataFrame:
-        """What :meth:`launch` will create, in plain words: one row per part of the campaign.
+    def summary(self, client: SmartleadClient | None = None, *,
+                state: str | os.PathLike | None | bool = True,
+                preview: LaunchPreview | None = None,
+                forecast: LeadForecast | None = None) -> pd.DataFrame:
+        """What :meth:`launch` will do, in plain words: one row per part of the campaign.
 
-        With a ``client`` the sender accounts are named by their addresses (one request).
-        A part that cannot be read yet says why; :meth:`check` lists every problem.
+        With a ``client`` it asks SmartLead, so that the words hold: the sender accounts are
+        named by their addresses, the campaign a re-run would resume is described as
+        SmartLead says it is (``state`` as :meth:`launch` takes it), and the leads line says
+        how many SmartLead will really add (:meth:`forecast_leads`). ``preview`` and
+        ``forecast`` reuse answers already read. A part that cannot be read yet says why;
+        :meth:`check` lists every problem.
 
         >>> CampaignPlan("Q1", sequences=[{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
         ...     "subject": "Hi", "email_body": "Hello"}]).summary().loc["sequence", "detail"]
@@ -191,10 +202,22 @@ class CampaignPlan:
             except (InputError, ValueError) as exc:
                 rows[item] = f"not ready: {exc}"
 
-        part("campaign", lambda: f'"{self.name}", created as a draft: nothing is sent until '
-                                 f"you start it")
+        unreadable = None
+        if client is not None:
+            try:
+                preview, forecast = self._ask(client, state, preview, forecast)
+            except InputError as exc:   # e.g. a launch state file that cannot be read
+                unreadable = exc
+        def campaign() -> str:
+            if unreadable is not None:
+                raise unreadable
+            if preview is None or preview.campaign_id is None:
+                return f'"{self.name}", created as a draft: nothing is sent until you start it'
+            return preview.describe()
+
+        part("campaign", campaign)
         part("sequence", lambda: _describe_steps(self.steps()))
-        part("leads", self._describe_leads)
+        part("leads", lambda: self._describe_leads(forecast, preview))
         part("senders", lambda: _describe_senders(client, self.email_accounts))
         part("schedule", lambda: str(self.schedule) if self.schedule is not None
              else "SmartLead's default (check the timezone)")
@@ -203,7 +226,37 @@ class CampaignPlan:
         part("first email", self._describe_first_send)
         return pd.DataFrame({"detail": rows}).rename_axis("item")
 
-    def _describe_leads(self) -> str:
+    def read_smartlead(self, client: SmartleadClient, *,
+                       state: str | os.PathLike | None | bool = True,
+                       max_requests: int = MAX_FORECAST_REQUESTS
+                       ) -> tuple[LaunchPreview, LeadForecast | None]:
+        """What SmartLead says, as :meth:`summary` and :meth:`check` use it: the
+        :meth:`launch_preview` and the :meth:`forecast_leads` for the campaign launch would
+        use (``None`` while the plan has no valid leads). Read once, pass both on.
+
+        >>> preview, forecast = plan.read_smartlead(client)                  # doctest: +SKIP
+        >>> plan.check(client, preview=preview, forecast=forecast)           # doctest: +SKIP
+        """
+        preview = self.launch_preview(client, state=state)
+        try:
+            checked = self.checked_leads()
+        except (InputError, ValueError):
+            checked = None   # the plan's own problem, which check() names
+        forecast = None
+        if checked is not None and len(checked):
+            forecast = self.forecast_leads(client, campaign_id=preview.campaign_id,
+                                           max_requests=max_requests)
+        return preview, forecast
+
+    def _ask(self, client, state, preview: LaunchPreview | None, forecast: LeadForecast | None
+             ) -> tuple[LaunchPreview | None, LeadForecast | None]:
+        """:meth:`read_smartlead`, unless both answers were given."""
+        if preview is None and forecast is None:
+            return self.read_smartlead(client, state=state)
+        return preview, forecast
+
+    def _describe_leads(self, forecast: LeadForecast | None = None,
+                        preview: LaunchPreview | None = None) -> str:
         checked = self.checked_leads()
         if checked is None:
             return "none yet"
@@ -211,13 +264,24 @@ class CampaignPlan:
         total, valid = int(counts.sum()), int(counts.get("ok", 0))
         duplicates = int(counts.get("duplicate", 0))
         left = total - valid
-        added = f"{valid:,} lead{'s' if valid != 1 else ''} will be added"
+        if forecast is not None and preview is not None and not preview.draft:
+            new = forecast.added
+            head = (f"none: the campaign is {preview.status}, so launch adds no lead. "
+                    f"{new:,} of {len(forecast.emails):,} are not in it yet; adding them is a "
+                    f"separate, confirmed step, and SmartLead emails them"
+                    if forecast.looked_up else
+                    f"none: the campaign is {preview.status}, so launch adds no lead")
+        elif forecast is not None:
+            head = forecast.describe()
+        else:   # nothing asked of SmartLead: a count of rows, not a promise
+            head = (f"{valid:,} valid lead{'s' if valid != 1 else ''} to send; SmartLead leaves "
+                    f"out any already in another campaign, blocked or unsubscribed")
         if not left:
-            return added
+            return head
         why = [f"{duplicates:,} duplicate{'s' if duplicates != 1 else ''}"] if duplicates else []
         if left - duplicates:
             why.append(f"{left - duplicates:,} with a problem")
-        return f"{added} ({left:,} of {total:,} rows left out: {', '.join(why)})"
+        return f"{head} ({left:,} of {total:,} rows left out: {', '.join(why)})"
 
     def _describe_first_send(self) -> str:
         steps = self.steps()
@@ -230,12 +294,18 @@ class CampaignPlan:
 
     # -- check ----------------------------------------------------------------------------------
     def check(self, client: SmartleadClient | None = None, *, mirror: Any = None,
-              lookup_contacted: bool = False) -> pd.DataFrame:
+              lookup_contacted: bool = False, state: str | os.PathLike | None | bool = True,
+              preview: LaunchPreview | None = None,
+              forecast: LeadForecast | None = None) -> pd.DataFrame:
         """Every problem that would stop or spoil the campaign, as a DataFrame.
 
         ``severity`` is ``error`` (launch would fail or send something wrong) or
         ``warning`` (worth a look). With a ``client``, sender accounts are checked against
-        the account list (exist, connected, warm-up).
+        the account list (exist, connected, warm-up), and the check asks SmartLead what a
+        launch with this ``state`` would meet, by the rules launch follows: a campaign it
+        would resume that is no longer a draft (launch would change nothing), and how many
+        leads SmartLead would really add with the plan's upload flags (:meth:`forecast_leads`:
+        none at all is an error). ``preview`` and ``forecast`` reuse answers already read.
 
         Leads already in another campaign (or already contacted) are flagged with the
         campaign and when: from ``mirror`` (a synced :class:`~smartlead_nb.Mirror`, no
@@ -286,6 +356,15 @@ class CampaignPlan:
         if leads is not None and len(leads):
             for problem in _contacted_problems(leads, client, mirror, lookup_contacted):
                 add(*problem)
+        if client is not None:
+            try:
+                preview, forecast = self._ask(client, state, preview, forecast)
+            except InputError as exc:   # e.g. a launch state file that cannot be read
+                add("error", "campaign", "launch state", str(exc))
+            else:
+                for problem in ((preview.problems() if preview is not None else [])
+                                + (forecast.problems() if forecast is not None else [])):
+                    add(*problem)
         if not self.email_accounts:
             add("error", "email_accounts", "", "no sender accounts: SmartLead will not start without one")
         elif client is not None:
@@ -334,6 +413,39 @@ class CampaignPlan:
         return pd.DataFrame(rows, columns=["step", "method", "url", "json"])
 
     # -- launch ----------------------------------------------------------------------------------
+    def sent_digests(self) -> dict[str, str]:
+        """Per part of the plan, a fingerprint of exactly what :meth:`launch` sends for it
+        (see :mod:`smartlead_nb.launch_state`): a re-run compares them with what it saved."""
+        def leads():
+            frame = self._leads_frame()
+            return None if frame is None else [_content_key(frame, self.lead_mapping),
+                                               pick_upload_flags(vars(self))]
+
+        parts = {"sequences": self.steps,
+                 "email_accounts": lambda: sorted(int(a) for a in self.email_accounts),
+                 "leads": leads,
+                 "schedule": lambda: self.schedule.to_payload() if self.schedule else None,
+                 "settings": lambda: self.settings.to_payload() if self.settings else None}
+        out = {}
+        for part, read in parts.items():
+            try:
+                out[part] = digest(read())
+            except (InputError, ValueError, TypeError) as exc:   # check() names the problem
+                out[part] = digest(f"unreadable: {exc}")
+        return out
+
+    def launch_preview(self, client: SmartleadClient, *,
+                       state: str | os.PathLike | None | bool = True,
+                       start: bool = False) -> LaunchPreview:
+        """What :meth:`launch` would do now, with the same ``state``: which campaign it
+        resumes and what SmartLead says of it (one request), which steps it would send, and
+        which saved parts the plan has changed since. Nothing is sent or written.
+
+        >>> plan.launch_preview(client).refusal()     # None, or why launch would refuse   # doctest: +SKIP
+        """
+        book = LaunchState(state_path(client, self.name, state))
+        return preview(client, book, self.name, self.sent_digests(), start=start)
+
     def launch(self, client: SmartleadClient, *, start: bool = False, confirm: bool = False,
                state: str | os.PathLike | None | bool = True, journal: Any = True,
                progress: bool = True, confirm_overrides: bool = False,
@@ -347,10 +459,18 @@ class CampaignPlan:
         finished launch again returns the same campaign; to launch a second campaign from
         the same plan, give it another name or pass ``state=False``.
 
+        A re-run asks SmartLead for the campaign's status first. While it is ``DRAFTED``,
+        every part the plan has changed since it was saved (the wording, the leads, the
+        schedule, ...) is saved again. Once it is not (started, paused, stopped, finished),
+        launch changes nothing: if the plan differs from what was saved it raises
+        :class:`~smartlead_nb.CampaignNotDrafted` naming the difference, and
+        :meth:`add_leads` with ``confirm=True`` is the way to add new leads to it.
+
         The plan's ``ignore_*`` upload flags go to every lead batch; the block and
         unsubscribe overrides need ``confirm_overrides=True``. A launch that adds no lead at
         all says so first in ``LaunchResult.problems``. ``skip_contacted=mirror`` leaves out
-        leads a synced mirror holds in another campaign (see ``upload_leads``).
+        leads a synced mirror holds in another campaign (see ``upload_leads``). The result's
+        ``status`` is SmartLead's answer, read after the last step.
         """
         from .upload import upload_leads
 
@@ -364,18 +484,29 @@ class CampaignPlan:
         if len(errors):
             raise InputError("the plan has problems; fix them first (plan.check() lists them):\n"
                              + "\n".join(f"- {r.area} {r.item}: {r.problem}" for r in errors.itertuples()))
-        book = _PlanState(_state_path(client, self, state))
+        book = LaunchState(state_path(client, self.name, state))
+        sent_now = self.sent_digests()
+        campaign, gone = find_campaign(client, book, self.name)
+        if gone is not None:
+            warnings.warn(gone, stacklevel=2)
+            book.reset()
+        now: list[str] = []
+        if campaign is None:
+            campaign = create_once(client, book, self.name, self.client_id)
+            now.append("create")
+        cid, name = int(campaign["id"]), book.data.get("name", self.name)
+        todo, changed = pending(book, sent_now, start=start)
+        status = campaign_status(campaign) or None
+        if status != DRAFT:
+            return self._not_a_draft(book, cid, name, status, todo)
         bar = _step_bar(progress, len(STEPS) if start else len(STEPS) - 1)
-        cid = _resumable_campaign(client, self, book)
-        if cid is None:
-            cid = _create_once(client, self, book)
-        name = book.data.get("name", self.name)
         bar.update(1)
         upload = None
+        problems: list[str] = []
         for step in STEPS[1:]:
             if step == "start" and not start:
                 break
-            if step in book.done:
+            if step not in todo:
                 if step == "leads" and journal not in (False, None):
                     # Done on an earlier run: rebuild the per-row report from the journal
                     # (every batch is confirmed there, so nothing is sent again).
@@ -385,28 +516,118 @@ class CampaignPlan:
                 bar.update(1)
                 continue
             bar.set_description(f"campaign {cid}: {step.replace('_', ' ')}")
-            if step == "sequences":
-                client.save_sequences(cid, self.steps())
-            elif step == "email_accounts":
-                client.add_email_accounts(cid, [int(a) for a in self.email_accounts])
-            elif step == "leads":
+            sent = self._send_step(client, cid, step, step in changed, problems)
+            if step == "leads":
                 upload = upload_leads(client, cid, self._leads_frame(), mapping=self.lead_mapping,
                                       journal=journal, progress=progress, **options)
                 if not upload.complete:
                     bar.close()
-                    return LaunchResult(cid, book.done_frame(), upload, stopped=upload.stopped,
-                                        name=name, problems=_lead_problems(cid, upload))
-            elif step == "schedule" and self.schedule is not None:
-                client.update_schedule(cid, self.schedule)
-            elif step == "settings" and self.settings is not None and self.settings.to_payload():
-                client.update_settings(cid, self.settings)
-            elif step == "start":
+                    return LaunchResult(cid, book.done_frame(now), upload, stopped=upload.stopped,
+                                        name=name, problems=_lead_problems(cid, upload),
+                                        status=status)
+                if step in changed:
+                    problems += _leads_not_in_plan(client, cid, self)
+            if step == "start":
+                refuse_unready(client, cid)
                 client.start_campaign(cid, confirm=True)
-            book.mark(step)
+            if sent:
+                now.append(step)
+            book.mark(step, sent_now.get(step))
             bar.update(1)
         bar.close()
-        return LaunchResult(cid, book.done_frame(), upload, name=name,
-                            problems=_lead_problems(cid, upload))
+        status = campaign_status(client.get_campaign(cid)) or None  # SmartLead's word, not ours
+        return LaunchResult(cid, book.done_frame(now), upload, name=name,
+                            problems=_lead_problems(cid, upload) + problems, status=status)
+
+    def _send_step(self, client, cid: int, step: str, again: bool, problems: list[str]) -> bool:
+        """Send one part of the plan to a DRAFTED campaign (``again``: it was saved before
+        and the plan has changed since); ``False`` when there was nothing to send. The
+        leads are uploaded by :meth:`launch` itself, which keeps their report."""
+        if step == "sequences":
+            client.save_sequences(cid, self.steps())   # replaces every step SmartLead holds
+        elif step == "email_accounts":
+            wanted = [int(a) for a in self.email_accounts]
+            client.add_email_accounts(cid, wanted)
+            if again:  # a sender taken out of the plan leaves the draft too (nothing sends yet)
+                extra = [int(a["id"]) for a in client.campaign_email_accounts(cid)
+                         if int(a["id"]) not in wanted]
+                if extra:
+                    client.remove_email_accounts(cid, extra, confirm=True)
+        elif step == "schedule":
+            if self.schedule is None:
+                if again:
+                    problems.append(f"campaign {cid} keeps the schedule saved earlier: the plan "
+                                    f"has none now, and a schedule cannot be unset")
+                return False
+            client.update_schedule(cid, self.schedule)
+        elif step == "settings":
+            if self.settings is None or not self.settings.to_payload():
+                if again:
+                    problems.append(f"campaign {cid} keeps the settings saved earlier: the plan "
+                                    f"has none now")
+                return False
+            client.update_settings(cid, self.settings)
+        return True
+
+    def _not_a_draft(self, book: LaunchState, cid: int, name: str, status: str | None,
+                     todo: list[str]) -> "LaunchResult":
+        """A campaign that is no longer a draft is never changed: refuse when the plan
+        differs from what was saved in it, else report it as SmartLead says it is."""
+        differs = [s for s in todo if s in PARTS]
+        if differs:
+            raise CampaignNotDrafted(not_draft_message(cid, name, status, differs), cid, status)
+        if "start" in todo and status != "ACTIVE":
+            raise CampaignNotDrafted(
+                f'campaign {cid} "{name}" is {status} in SmartLead: launch changed nothing, and '
+                f"start=True does not restart it (resume a paused campaign in SmartLead, or "
+                f"with client.start_campaign({cid}, confirm=True))", cid, status)
+        if "start" in todo:   # started on an earlier run whose answer was lost: it is ACTIVE
+            book.mark("start")
+        return LaunchResult(cid, book.done_frame(), None, name=name, status=status)
+
+    def add_leads(self, client: SmartleadClient, campaign_id: int | None = None, *,
+                  confirm: bool = False, state: str | os.PathLike | None | bool = True,
+                  journal: Any = True, progress: bool = True,
+                  confirm_overrides: bool = False) -> Any:
+        """Add the plan's leads to its campaign even after it has started: the explicit way
+        in, since :meth:`launch` never changes a campaign that is no longer a draft.
+
+        ``campaign_id`` defaults to the campaign the launch ``state`` names. A campaign that
+        is not DRAFTED emails the leads it is given, so this needs ``confirm=True`` then
+        (:meth:`forecast_leads` says how many would be added); leads it already holds are
+        not added twice. Returns the :class:`~smartlead_nb.UploadResult`.
+
+        >>> plan.forecast_leads(client, campaign_id=12).added       # who would be emailed  # doctest: +SKIP
+        3
+        >>> plan.add_leads(client, 12, confirm=True)                                     # doctest: +SKIP
+        """
+        from .upload import upload_leads
+
+        options = self.upload_options(confirm_overrides=confirm_overrides)
+        book = LaunchState(state_path(client, self.name, state))
+        if campaign_id is None:
+            campaign, gone = find_campaign(client, book, self.name)
+            if campaign is None:
+                raise InputError(gone or f'no campaign to add leads to: "{self.name}" has not '
+                                         f"been launched with this state (launch it first, or "
+                                         f"give campaign_id)")
+        else:
+            campaign = client.get_campaign(campaign_id)
+        campaign_id = int(campaign["id"])
+        refuse_unless_draft(campaign, confirm, "call plan.add_leads again with confirm=True")
+        result = upload_leads(client, campaign_id, self._leads_frame(), mapping=self.lead_mapping,
+                              journal=journal, progress=progress, confirm=confirm, **options)
+        if result.complete and book.data.get("campaign_id") == int(campaign_id):
+            book.mark("leads", self.sent_digests()["leads"])  # the campaign holds these now
+        return result
+
+    def forecast_leads(self, client: SmartleadClient, *, campaign_id: int | None = None,
+                       max_requests: int = MAX_FORECAST_REQUESTS) -> LeadForecast:
+        """What SmartLead will do with each valid lead when this plan uploads them to
+        ``campaign_id`` (``None``: a new campaign), by SmartLead's rules and the plan's own
+        upload flags (see :mod:`smartlead_nb.forecast`); at most ``max_requests`` requests."""
+        return forecast_leads(client, self.checked_leads(), pick_upload_flags(vars(self)),
+                              campaign_id=campaign_id, max_requests=max_requests)
 
 
 @dataclass
@@ -414,6 +635,8 @@ class LaunchResult:
     """What :meth:`CampaignPlan.launch` did: the campaign id, each step, the lead report.
 
     ``name`` is the name the campaign was created with (what a confirmation must match);
+    ``status`` is what SmartLead says the campaign is, asked after the last step;
+    ``steps`` lists every finished step, ``now`` marking those this run sent (``sent_now``);
     ``problems`` lists what needs a look before starting, e.g. that no lead was added. The
     repr leads with them.
     """
@@ -424,16 +647,26 @@ class LaunchResult:
     stopped: str | None = None
     name: str | None = None
     problems: list[str] = field(default_factory=list)
+    status: str | None = None
 
     @property
     def leads_report(self) -> pd.DataFrame | None:
         """One row per input lead row: uploaded / already present / rejected, and why."""
         return None if self.upload is None else self.upload.rows
 
+    @property
+    def sent_now(self) -> list[str]:
+        """The steps this run sent to SmartLead (none: it changed nothing)."""
+        if "now" not in self.steps.columns:
+            return list(self.steps["step"])
+        return list(self.steps.loc[self.steps["now"].astype(bool), "step"])
+
     def __repr__(self) -> str:
         done = ", ".join(self.steps["step"]) if len(self.steps) else "nothing"
         text = "".join(f"PROBLEM: {p}\n" for p in self.problems)
-        text += f"LaunchResult(campaign {self.campaign_id}: {done})"
+        said = f", SmartLead says {self.status}" if self.status else ""
+        text += (f"LaunchResult(campaign {self.campaign_id}{said}: {done}; sent now: "
+                 f"{', '.join(self.sent_now) or 'nothing'})")
         if self.upload is not None:
             text += "\n" + repr(self.upload)
         if self.stopped:
@@ -441,29 +674,21 @@ class LaunchResult:
         return text
 
 
-def _resumable_campaign(client, plan: CampaignPlan, book: "_PlanState") -> int | None:
-    """The campaign an earlier run of this launch created, if it is still that campaign.
-
-    A state file names a campaign id; the server is asked whether that id still exists and
-    still carries the plan's name. Deleted, or another campaign under that id (a sandbox
-    reset, a state file copied from elsewhere): the launch starts over, with a warning.
-    """
-    cid = book.data.get("campaign_id")
-    if cid is None:
-        return None
-    try:
-        campaign = client.get_campaign(cid)
-    except NotFoundError:
-        book.reset()  # deleted since: start over
-        return None
-    expected = book.data.get("name", plan.name)
-    if campaign.get("name") != expected:
-        warnings.warn(f"the launch state {book.path} names campaign {cid}, but that campaign "
-                      f"is now called {campaign.get('name')!r}, not {expected!r}: it is not "
-                      f"the campaign this plan created, so the launch starts over", stacklevel=3)
-        book.reset()
-        return None
-    return int(cid)
+def _leads_not_in_plan(client, cid: int, plan: "CampaignPlan") -> list[str]:
+    """A problem when the campaign holds leads an earlier run uploaded that the plan has
+    dropped since: they stay in it, and are emailed when it starts (one request)."""
+    held = client.leads_export(cid)
+    if held.empty or "email" not in held.columns:
+        return []
+    checked = plan.checked_leads()
+    keep = {smartlead_key(lead["email"]) for lead in (checked.leads if checked is not None else [])}
+    extra = sorted(set(held["email"].map(smartlead_key)) - keep)
+    if not extra:
+        return []
+    shown = ", ".join(extra[:3]) + (", ..." if len(extra) > 3 else "")
+    return [f"campaign {cid} still holds {len(extra):,} lead{'s' if len(extra) != 1 else ''} an "
+            f"earlier run added that the plan no longer has ({shown}): they are emailed when it "
+            f"starts unless you delete them in SmartLead"]
 
 
 def _contacted_problems(leads, client, mirror, lookup: bool) -> list[tuple[str, ...]]:
@@ -537,23 +762,6 @@ def _describe_senders(client, ids: Iterable[int]) -> str:
     return f"{len(ids)} mailbox{'es' if len(ids) != 1 else ''}: {', '.join(shown)}"
 
 
-def _create_once(client, plan: CampaignPlan, book: "_PlanState") -> int:
-    """Create the campaign, unless an earlier run already did (even if its answer was lost)."""
-    same_name = [int(c["id"]) for c in client.list_campaigns(client_id=plan.client_id)
-                 if c.get("name") == plan.name]
-    if book.data.get("creating"):
-        # The create was sent but its answer never recorded: adopt the campaign it made,
-        # the one with this name that did not exist before it was sent.
-        new = sorted(set(same_name) - set(book.data.get("existing_ids", [])))
-        if new:
-            book.set(campaign_id=new[-1], name=plan.name, creating=False)
-            return new[-1]
-    book.set(creating=True, existing_ids=same_name)
-    created = client.create_campaign(plan.name, client_id=plan.client_id)
-    book.set(campaign_id=int(created["id"]), name=created.get("name", plan.name), creating=False)
-    return int(created["id"])
-
-
 def _account_problems(client, ids: Iterable[int]) -> list[tuple[str, str]]:
     accounts = {int(a["id"]): a for a in client.list_email_accounts()}
     problems = []
@@ -565,67 +773,6 @@ def _account_problems(client, ids: Iterable[int]) -> list[tuple[str, str]]:
         problems += [(f"account {account_id}", f"{account.get('from_email')}: {problem}")
                      for problem in sender_problems(account)]
     return problems
-
-
-class _PlanState:
-    """A small JSON file holding a launch's progress (campaign id and finished steps)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.data: dict[str, Any] = {}
-        if path is not None and path.exists():
-            # Unreadable is refused, not taken for "nothing done": starting over silently
-            # would create a second campaign next to the one this file names.
-            try:
-                self.data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise self._unreadable(f"{type(exc).__name__}: {exc}") from None
-            if not isinstance(self.data, dict) or not isinstance(self.data.get("done", []), list):
-                raise self._unreadable("it does not hold a launch state")
-        self.data.setdefault("done", [])
-
-    def _unreadable(self, why: str) -> InputError:
-        return InputError(
-            f"the launch state file {self.path} cannot be read ({why}). It records which "
-            f"campaign this launch created: check SmartLead for that campaign, then delete the "
-            f"file to start over (or pass state=False)")
-
-    @property
-    def done(self) -> list[str]:
-        return self.data["done"]
-
-    def set(self, **values: Any) -> None:
-        self.data.update(values)
-        self._save()
-
-    def mark(self, step: str) -> None:
-        if step not in self.done:
-            self.done.append(step)
-        self._save()
-
-    def reset(self) -> None:
-        self.data = {"done": []}
-        self._save()
-
-    def done_frame(self) -> pd.DataFrame:
-        return pd.DataFrame({"step": ["create"] + list(self.done)})
-
-    def _save(self) -> None:
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data))
-        os.replace(tmp, self.path)  # atomic: a kill never leaves half a file
-
-
-def _state_path(client, plan: CampaignPlan, state) -> Path | None:
-    if state in (False, None):
-        return None
-    if state is not True:
-        return Path(state)
-    slug = re.sub(r"[^a-z0-9]+", "-", plan.name.lower()).strip("-")[:60] or "campaign"
-    return cache_dir() / "plans" / f"{client.fingerprint}-{slug}.json"
 
 
 def _step_bar(enabled: bool, total: int):

@@ -35,6 +35,7 @@ from .frames.responses import lead_upload_counts
 from ._progress import progress_bar
 from .journal import Journal, batch_digest
 from .reconcile import NOT_SENT, REASONS, UPLOADED, reconcile
+from .resources.confirm import refuse_unless_draft
 from .resources.leads import lead_upload_settings, pick_upload_flags
 
 ALREADY_CONTACTED = "already_contacted"   # skip_contacted=mirror: in another campaign there
@@ -161,6 +162,7 @@ def upload_leads(
     report_path: str | os.PathLike | None = None,
     skip_contacted: Any = None,
     include_deleted_campaigns: bool = True,
+    confirm: bool = False,
     **read_csv_kwargs: Any,
 ) -> UploadResult:
     """Upload leads to a campaign from a DataFrame, a CSV file or an iterator of DataFrames.
@@ -187,6 +189,8 @@ def upload_leads(
             (:func:`~smartlead_nb.frames.emails.email_key`).
         include_deleted_campaigns: with ``skip_contacted``, campaigns deleted on the server
             count too (their leads were emailed); ``False`` looks at live campaigns only.
+        confirm: needed (``True``) when the campaign is no longer DRAFTED: SmartLead may
+            email the leads added to a campaign that was started, as the refusal says.
 
     Returns an :class:`UploadResult`. Lead-credit exhaustion stops the upload: the result
     says so (``stopped``) and marks the rows that were not sent. Any other failure raises
@@ -199,7 +203,10 @@ def upload_leads(
         raise InputError(f"max_in_flight must be 1-16, got {max_in_flight!r}")
     settings = lead_upload_settings(**pick_upload_flags(locals()), return_lead_ids=True,
                                     confirm_overrides=confirm_overrides)
-    cid = int(client.get_campaign(campaign_id)["id"])  # a clear "not found" before any work
+    campaign = client.get_campaign(campaign_id)  # a clear "not found" before any work
+    cid = int(campaign["id"])
+    # Leads added to a started campaign get emailed: its status, as SmartLead says it now.
+    refuse_unless_draft(campaign, confirm, "call upload_leads again with confirm=True")
     if journal is True:
         journal_path = default_journal_path(client, cid)
     elif journal in (False, None):

@@ -75,7 +75,8 @@ def test_reply_to_lead_answers_its_latest_reply(client, sandbox, replied):
                                             "reply_email_time", "reply_email_body")} == {
         "email_stats_id": reply["stats_id"], "reply_message_id": reply["message_id"],
         "reply_email_time": reply["time"], "reply_email_body": reply["email_body"]}
-    quiet = client.add_leads(cid, [{"email": "quiet@example.com"}], return_lead_ids=True)
+    quiet = client.add_leads(cid, [{"email": "quiet@example.com"}], return_lead_ids=True,
+                             confirm=True)             # the campaign is sending
     quiet_id = quiet["emailToLeadIdMap"]["newlyAddedLeads"]["quiet@example.com"]
     with pytest.raises(InputError, match=f"lead {quiet_id} in campaign {cid} has not replied"):
         client.reply_to_lead(cid, quiet_id, "<p>Hi</p>", confirm=True)

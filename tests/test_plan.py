@@ -243,3 +243,32 @@ def test_an_unreadable_state_file_is_refused_not_taken_for_a_fresh_start(client,
         plan_for(client, name="Corrupt").launch(client, state=state, journal=False, progress=False)
     assert str(state) in str(info.value) and "state=False" in str(info.value)
     assert sent(sandbox, "POST") == []
+
+
+def test_launch_never_asks_smartlead_to_start_a_campaign_it_would_refuse(client, sandbox, tmp_path):
+    """Issue 19: SmartLead answers a start without leads with a 400; launch asks first."""
+    other = client.create_campaign("Elsewhere")["id"]
+    client.add_leads(other, [{"email": f"lead{i}@example.com"} for i in range(5)])
+    plan = plan_for(client, name="Nobody to email", leads=leads(5))
+    state = tmp_path / "s.json"
+    with pytest.raises(InputError, match="was not started: SmartLead says it has no leads; it "
+                                         "stays DRAFTED"):
+        plan.launch(client, start=True, confirm=True, state=state, journal=False, progress=False)
+    cid = json.loads(state.read_text())["campaign_id"]
+    assert not sent(sandbox, "POST", f"/campaigns/{cid}/status")
+    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert "start" not in json.loads(state.read_text())["done"]
+
+
+def test_the_result_says_what_smartlead_says_and_what_this_run_sent(client, sandbox, tmp_path):
+    state = tmp_path / "s.json"
+    first = plan_for(client, name="Said").launch(client, state=state, journal=False, progress=False)
+    assert first.status == "DRAFTED"
+    assert first.sent_now == ["create", "sequences", "email_accounts", "leads", "schedule",
+                              "settings"]
+    sandbox.clear_requests()
+    again = plan_for(client, name="Said").launch(client, state=state, journal=False,
+                                                 progress=False)
+    assert again.sent_now == [] and sent(sandbox, "POST") == []
+    assert sent(sandbox, "GET", f"/campaigns/{first.campaign_id}")   # its status was asked
+    assert "SmartLead says DRAFTED" in repr(again) and "sent now: nothing" in repr(again)

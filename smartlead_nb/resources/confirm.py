@@ -1,7 +1,8 @@
 """The one rule for which calls need ``confirm=True``: those that send email or cannot be undone.
 
 Both the wrapped methods (``start_campaign``, ``stop_campaign``, ``delete_campaign``,
-``add_leads`` with a block or unsubscribe override, ``unsubscribe_lead_everywhere``,
+``add_leads`` with a block or unsubscribe override or into a campaign that is no longer a
+draft, ``unsubscribe_lead_everywhere``,
 ``remove_email_accounts``, ``reply_to_thread``) and the generic ``SmartleadClient.request()``
 ask :func:`needs_confirmation`, so the two can never disagree about what is dangerous.
 
@@ -18,12 +19,25 @@ import re
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
 
+from ..errors import CampaignNotDrafted
+
 # Status values that send (START; ACTIVE is the docs' own spelling of it) or are final, as
 # the sentence a refusal starts with ({} is the campaign id).
 STATUS_REASONS = {
     "START": "Starting campaign {} sends email to real people",
     "ACTIVE": "Setting campaign {} to ACTIVE starts it: it sends email to real people",
     "STOPPED": "Stopping campaign {} is final: SmartLead cannot resume a stopped campaign",
+}
+#: The one status in which a campaign sends nothing and may be changed freely.
+DRAFT = "DRAFTED"
+# What adding leads to a campaign that is no longer a draft means for those people, by the
+# status SmartLead reads back (any other status: SmartLead may email them).
+ADD_LEADS_EFFECT = {
+    "ACTIVE": "it is sending, so SmartLead emails leads added to it from its next sending "
+              "window on",
+    "PAUSED": "it is paused, so leads added to it are emailed as soon as it is resumed",
+    "STOPPED": "it is stopped for good, so leads added to it are never emailed",
+    "COMPLETED": "it has finished, and SmartLead may email leads added to it",
 }
 # Upload settings that let leads through lists that exist to protect people.
 PROTECTIVE_FLAGS = ("ignore_global_block_list", "ignore_unsubscribe_list")
@@ -78,6 +92,55 @@ def needs_confirmation(method: str, path: str, body: Any = None) -> str | None:
         return ("Deleting a block-list entry re-enables outreach to that address or domain: "
                 "the next import lets it in")
     return None
+
+
+def campaign_status(campaign: Mapping[str, Any]) -> str:
+    """The status in SmartLead's record of a campaign, trimmed and upper-cased ('' if none).
+
+    >>> campaign_status({"status": " drafted"}), campaign_status({})
+    ('DRAFTED', '')
+    """
+    status = campaign.get("status") if isinstance(campaign, Mapping) else None
+    return str(status).strip().upper() if status is not None else ""
+
+
+def added_leads_reason(campaign: Mapping[str, Any]) -> str | None:
+    """Why adding leads to ``campaign`` (SmartLead's record of it, read just before) needs
+    ``confirm=True``: it is no longer a draft, so they may be emailed. ``None`` for a draft.
+
+    A record without a status counts as not a draft: unknown is never taken for safe.
+
+    >>> added_leads_reason({"id": 7, "status": "ACTIVE"})
+    'Campaign 7 is ACTIVE, not DRAFTED: it is sending, so SmartLead emails leads added to it from its next sending window on'
+    >>> added_leads_reason({"id": 7, "status": "DRAFTED"}) is None
+    True
+    """
+    status = campaign_status(campaign)
+    if status == DRAFT:
+        return None
+    effect = ADD_LEADS_EFFECT.get(status, "SmartLead may email leads added to it")
+    return (f"Campaign {campaign.get('id')} is {status or 'in a state SmartLead did not say'}, "
+            f"not {DRAFT}: {effect}")
+
+
+def refuse_unless_draft(campaign: Mapping[str, Any], confirm: bool,
+                        how: str = "call again with confirm=True") -> None:
+    """Raise :class:`~smartlead_nb.errors.CampaignNotDrafted` when leads would go into a
+    campaign that is no longer a draft and ``confirm`` is not ``True``."""
+    reason = added_leads_reason(campaign)
+    if reason and confirm is not True:
+        raise CampaignNotDrafted(refusal(reason, how), campaign.get("id"),
+                                 campaign_status(campaign) or None)
+
+
+def lead_upload_campaign(method: str, path: str) -> str | None:
+    """The campaign id an add-leads call goes to (``POST campaigns/{id}/leads``), or ``None``.
+
+    >>> lead_upload_campaign("post", "/Campaigns/7/leads/"), lead_upload_campaign("GET", "campaigns/7/leads")
+    ('7', None)
+    """
+    match = _LEAD_UPLOAD.match(normalise_path(path))
+    return match.group(1) if match and str(method).upper() == "POST" else None
 
 
 def refusal(reason: str, how: str = "call again with confirm=True") -> str:

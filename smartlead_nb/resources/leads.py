@@ -16,7 +16,7 @@ from ..frames.leads import MAX_BATCH_SIZE
 from ..frames.responses import (campaign_leads_frame, categories_frame, coerce_counts, tidy_frame,
                                 to_int)
 from ._base import Resource, check_id, check_shape, list_rows
-from .confirm import needs_confirmation, override_reason, refusal
+from .confirm import needs_confirmation, override_reason, refusal, refuse_unless_draft
 
 #: The most leads one add-leads request takes (the fact lives in ``frames.leads``).
 MAX_LEADS_PER_REQUEST = MAX_BATCH_SIZE
@@ -58,6 +58,7 @@ class LeadsMixin(Resource):
         ignore_community_bounce_list: bool = False,
         return_lead_ids: bool = False,
         confirm_overrides: bool = False,
+        confirm: bool = False,
     ) -> dict:
         """Add up to 400 leads to a campaign in one request.
 
@@ -73,7 +74,9 @@ class LeadsMixin(Resource):
         Leads already in the campaign are not added twice (SmartLead reports them in
         ``already_added_to_campaign``). Letting blocked or unsubscribed people through
         (``ignore_global_block_list`` / ``ignore_unsubscribe_list``) needs
-        ``confirm_overrides=True``.
+        ``confirm_overrides=True``. Adding leads to a campaign that is no longer DRAFTED
+        (started, paused, ...) needs ``confirm=True``: SmartLead may email them; its status
+        is asked first (one request), and without it nothing is sent.
 
         Returns SmartLead's counters (``upload_count``, ``already_added_to_campaign``,
         ``duplicate_count``, ``invalid_email_count``, ...) as integers. Raises
@@ -91,7 +94,7 @@ class LeadsMixin(Resource):
             from ..upload import upload_leads
 
             return upload_leads(self, cid, _existing_file(leads), **flags,
-                                confirm_overrides=confirm_overrides)
+                                confirm_overrides=confirm_overrides, confirm=confirm)
         if isinstance(leads, Mapping):
             leads = [leads]   # one lead on its own
         lead_list = [check_lead(lead, i) for i, lead in enumerate(leads)]
@@ -108,6 +111,8 @@ class LeadsMixin(Resource):
             return {"ok": True, "upload_count": 0, "total_leads": len(lead_list),
                     "already_added_to_campaign": 0, "duplicate_count": 0,
                     "invalid_email_count": len(rejected), "rejected_before_sending": rejected}
+        if confirm is not True:  # a started campaign emails what it is given: ask it first
+            refuse_unless_draft(self.get_campaign(cid), confirm)
         body = coerce_counts(self._call("POST", f"campaigns/{cid}/leads",
                                         json={"lead_list": sendable, "settings": settings},
                                         subject=f"campaign {cid}", shape=dict))

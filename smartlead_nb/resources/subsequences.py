@@ -23,6 +23,7 @@ from ..frames.emails import email_key
 from ..frames.leads import MAX_BATCH_SIZE
 from ..frames.responses import to_int
 from ._base import Resource, check_id, id_in_answer
+from .confirm import refuse_unless_draft
 
 #: The custom field :meth:`SubsequencesMixin.move_leads` records the source campaign in.
 MOVED_FROM_FIELD = "moved_from_campaign_id"
@@ -210,7 +211,7 @@ class SubsequencesMixin(Resource):
         return frame.astype({"lead_id": "Int64", "email_lead_map_id": "Int64"})
 
     def move_leads(self, source_campaign_id: int, target_campaign_id: int, leads: Any, *,
-                   record_source: bool = True) -> pd.DataFrame:
+                   record_source: bool = True, confirm: bool = False) -> pd.DataFrame:
         """Move leads (emails or lead ids) to another campaign: add them there, with their
         whole record, then pause them in the source (SmartLead has no move endpoint; this is
         the documented pattern, more-sheet 5.3).
@@ -218,7 +219,9 @@ class SubsequencesMixin(Resource):
         Pausing, not deleting, keeps their thread and statistics in the source campaign.
         With ``record_source`` the lead gets the custom field ``moved_from_campaign_id``
         (account-wide, as every lead field). For a campaign's own follow-up, a subsequence
-        (:meth:`push_leads_to_subsequence`) keeps the thread going instead.
+        (:meth:`push_leads_to_subsequence`) keeps the thread going instead. A target that is
+        no longer DRAFTED emails the leads it is given, so it needs ``confirm=True`` (as
+        :meth:`add_leads` does).
 
         Returns one row per lead: ``email``, ``lead_id``, ``source_campaign_id``,
         ``target_campaign_id``, ``in_target``, ``source_status`` (``PAUSED``, or the status
@@ -232,6 +235,7 @@ class SubsequencesMixin(Resource):
         if source["id"] == target["id"]:
             raise InputError(f"source and target are both campaign {source['id']}; nothing "
                              f"to move")
+        refuse_unless_draft(target, confirm, "call move_leads again with confirm=True")
         rows = self._leads_in(source["id"], leads)
         records = []
         for row in rows:
@@ -245,7 +249,7 @@ class SubsequencesMixin(Resource):
         for start in range(0, len(records), MAX_BATCH_SIZE):
             # The whole record goes: a re-add overwrites the lead's fields account-wide.
             self.add_leads(target["id"], records[start:start + MAX_BATCH_SIZE],
-                           ignore_duplicate_leads_in_other_campaign=True)
+                           ignore_duplicate_leads_in_other_campaign=True, confirm=True)
         in_target = {to_int(r["lead"].get("id")) for r in self.iter_campaign_leads(target["id"])}
         out = []
         for row in rows:

@@ -25,15 +25,17 @@ from ..errors import InputError
 from ..frames.csv_reader import read_leads_csv
 from ..plan import CampaignPlan
 from ._common import error_message, message
+from ..forecast import MAX_FORECAST_REQUESTS
 from .accounts import AccountPicker
 from .connection import KeyForm, live_client
+from .form_words import CONFIRM_OVERRIDES, IGNORE_BLOCK, IGNORE_UNSUB, LEADS_TAB, OTHER_CAMPAIGNS
 from .launch import LaunchPanel
 from .leads_preview import LeadsPreview, LeadsSource
 from .schedule_form import ScheduleForm, SettingsForm
 from .sequence_editor import SequenceEditor
 from .sequence_preview import SequencePreview
 
-STEP_TITLES = ("1 Name", "2 Sequence", "3 Senders", "4 Leads", "5 Schedule", "6 Settings",
+STEP_TITLES = ("1 Name", "2 Sequence", "3 Senders", LEADS_TAB, "5 Schedule", "6 Settings",
                "7 Preview & launch")
 
 
@@ -48,12 +50,15 @@ class CampaignBuilder(w.VBox):
         key_field: offer a password box to switch to a real SmartLead key.
         make_client: builds a client from a typed key (default ``SmartleadClient(key)``).
         title: the heading above the form (``None``: none, when the page has its own).
+        forecast_requests: the most requests "Check plan" spends asking SmartLead which
+            leads it would really add (above it, the check says it did not look).
     """
 
     def __init__(self, client, plan: CampaignPlan | None = None, *, state: Any = True,
                  journal: Any = True, namespace: dict | None = None, key_field: bool = True,
                  make_client: Callable[[str], Any] = live_client,
-                 title: str | None = "Campaign builder") -> None:
+                 title: str | None = "Campaign builder",
+                 forecast_requests: int = MAX_FORECAST_REQUESTS) -> None:
         self.client = client
         self.result = None
         self._callbacks: list[Callable[[Any], Any]] = []
@@ -81,15 +86,16 @@ class CampaignBuilder(w.VBox):
         self.leads_preview = LeadsPreview()
         # SmartLead's upload flags (CampaignPlan fields); the two that let blocked or
         # unsubscribed people in only go out with the confirmation box ticked.
+        # Their labels live in form_words, which names them in every message that advises one.
         self.other_campaigns = w.Checkbox(
-            description="Add leads that are already in another campaign", indent=False,
+            description=OTHER_CAMPAIGNS, indent=False,
             layout=w.Layout(width="auto")).add_class("sl-other-campaigns")
-        self.ignore_block = w.Checkbox(description="Let in leads on the global block list",
+        self.ignore_block = w.Checkbox(description=IGNORE_BLOCK,
                                        indent=False, layout=w.Layout(width="auto")).add_class("sl-ignore-block")
-        self.ignore_unsub = w.Checkbox(description="Let in leads who unsubscribed", indent=False,
+        self.ignore_unsub = w.Checkbox(description=IGNORE_UNSUB, indent=False,
                                        layout=w.Layout(width="auto")).add_class("sl-ignore-unsub")
         self.confirm_overrides = w.Checkbox(
-            description="I confirm: email people who are blocked or unsubscribed", indent=False,
+            description=CONFIRM_OVERRIDES, indent=False,
             layout=w.Layout(width="auto")).add_class("sl-confirm-overrides")
         for box in (self.other_campaigns, self.ignore_block, self.ignore_unsub, self.confirm_overrides):
             box.observe(self._changed, "value")
@@ -99,7 +105,8 @@ class CampaignBuilder(w.VBox):
         self.preview = SequencePreview(lambda: self.plan)
         self.launch_panel = LaunchPanel(lambda: self.plan, lambda: self.client,
                                         on_result=self._launched, state=state, journal=journal,
-                                        get_confirm_overrides=lambda: self.confirm_overrides.value)
+                                        get_confirm_overrides=lambda: self.confirm_overrides.value,
+                                        forecast_requests=forecast_requests)
         self.summary = w.HTML().add_class("sl-summary")
 
         pages = [w.VBox(first),

@@ -148,10 +148,12 @@ def test_the_page_is_the_form_and_plain_words_only(app: Page, requests_made):
                                           if urlsplit(url).hostname != "127.0.0.1")
 
 
-def test_a_non_coder_builds_checks_creates_sees_no_leads_added_and_confirms(
+def test_a_non_coder_is_told_before_create_that_no_lead_would_be_added_fixes_it_and_confirms(
         app: Page, app_sandbox, requests_made):
-    """The non-coder's path: every lead is already in another campaign, so Create adds none
-    and says so; Start waits for the created name, even after the name field changes."""
+    """The non-coder's path (issue 19): every lead is already in another campaign, so Check
+    says none would be added and names the box that lets them in, Create sends nothing; with
+    the box ticked, Check and Create agree on three; Start waits for the created name, even
+    after the name field changes."""
     with SmartleadClient(app_sandbox.api_key, base_url=app_sandbox.base_url,
                          rate_limit=None) as client:
         elsewhere = client.create_campaign("Someone else's campaign")["id"]
@@ -170,13 +172,24 @@ def test_a_non_coder_builds_checks_creates_sees_no_leads_added_and_confirms(
     page.locator("button.sl-check").click()
     summary = page.locator(".sl-plan-summary")
     expect(summary).to_contain_text("What Create will do")
-    expect(summary).to_contain_text("3 leads will be added")
+    expect(summary).to_contain_text("0 of 3 leads will be added")
+    expect(summary).to_contain_text("“Add leads that are already in another campaign” (tab 4 Leads)")
     expect(summary).to_contain_text("maya@demo-sender.example")
     expect(page.locator(".sl-dry-run")).to_be_hidden()          # the requests stay folded
+    creates_before = sum(r["path"] == "/campaigns/create" for r in app_sandbox.requests)
+    page.locator("button.sl-create").click()
+    expect(page.locator(".sl-launch-status")).to_contain_text("Not created")
+    expect(page.locator(".sl-problems")).to_contain_text("no lead would be added")
+    assert sum(r["path"] == "/campaigns/create" for r in app_sandbox.requests) == creates_before
+    expect(page.locator("button.sl-start")).to_be_disabled()
+    tab(page, "4 Leads")
+    page.locator(".sl-other-campaigns input").check()           # the fix the form named
+    tab(page, "7 Preview & launch")
+    page.locator("button.sl-check").click()
+    expect(summary).to_contain_text("3 leads will be added")
     page.locator("button.sl-create").click()
     status = page.locator(".sl-launch-status [data-campaign-id]")
-    expect(status).to_contain_text("DRAFTED", timeout=60_000)
-    expect(page.locator(".sl-launch-status")).to_contain_text("no leads were added")
+    expect(status).to_contain_text("SmartLead says it is DRAFTED", timeout=60_000)
     cid = int(status.get_attribute("data-campaign-id"))
     tab(page, "1 Name")
     page.locator(".sl-name input").fill("")                     # cleared after Create
@@ -189,4 +202,5 @@ def test_a_non_coder_builds_checks_creates_sees_no_leads_added_and_confirms(
             and urlsplit(u).hostname != "127.0.0.1"] == []
     with SmartleadClient(app_sandbox.api_key, base_url=app_sandbox.base_url,
                          rate_limit=None) as client:
+        assert len(client.list_campaign_leads(cid)) == 3
         assert client.get_campaign(cid)["status"] == "DRAFTED"   # typing is not starting

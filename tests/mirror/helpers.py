@@ -28,8 +28,9 @@ def running_campaign(client, name: str, n_leads: int = 60, domain: str = "exampl
 
 
 def add_leads(client, cid: int, numbers, domain: str = "example.com") -> None:
+    # confirm=True: the tests also add leads to campaigns that are already sending
     client.add_leads(cid, [{"email": f"lead{i}.{cid}@{domain}", "first_name": f"L{i}"}
-                           for i in numbers])
+                           for i in numbers], confirm=True)
 
 
 def per_campaign(requests_log, cid: int) -> list[dict]:

@@ -167,17 +167,26 @@ def test_renaming_after_create_confirms_with_the_created_name_only(builder, lead
     assert client.get_campaign(cid)["status"] == "ACTIVE"
 
 
-def test_a_create_that_adds_no_lead_warns_in_the_form(builder, leads, sandbox, client):
+def test_a_create_that_would_add_no_lead_is_refused_by_the_check(builder, leads, sandbox, client):
+    """Issue 19: the check predicts that SmartLead would add none (all three are in another
+    campaign), so Create sends nothing and names the form's box that lets them in."""
     other = client.create_campaign("Elsewhere")["id"]
     client.add_leads(other, [{"email": e} for e in ("ana@example.com", "ben@example.com",
                                                      "cy@example.com")])
     fill(builder, leads)
     panel = builder.launch_panel
+    sandbox.clear_requests()
     panel.create_button.click()
-    status = panel.status.value
-    assert "sl-msg-warning" in status and "PROBLEM: no leads were added" in status
-    assert "3 in_other_campaign" in status
-    assert builder.result.problems and len(client.list_campaign_leads(builder.result.campaign_id)) == 0
+    assert posts(sandbox) == [] and builder.result is None
+    assert "no lead would be added" in panel.problems.value
+    assert "“Add leads that are already in another campaign” (tab 4 Leads)" in panel.problems.value
+    assert "0 of 3 leads will be added" in panel.summary.value
+    assert "Not created" in panel.status.value
+    builder.other_campaigns.value = True                      # the fix the form names
+    panel.check_button.click()
+    assert "3 leads will be added" in panel.summary.value
+    panel.create_button.click()
+    assert len(client.list_campaign_leads(builder.result.campaign_id)) == 3
 
 
 def test_the_form_passes_the_other_campaign_flag(builder, leads, sandbox, client):
@@ -199,7 +208,9 @@ def test_the_form_sends_overrides_only_when_confirmed(builder, leads, sandbox, c
     builder.ignore_unsub.value = True
     sandbox.clear_requests()
     builder.launch_panel.create_button.click()
-    assert "confirm_overrides=True" in builder.launch_panel.problems.value
+    problems = builder.launch_panel.problems.value
+    assert "tick the box “I confirm: email people who are blocked or unsubscribed”" in problems
+    assert "confirm_overrides" not in problems
     assert builder.result is None and posts(sandbox) == []
     builder.confirm_overrides.value = True
     builder.launch_panel.create_button.click()
