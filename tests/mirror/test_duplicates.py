@@ -106,7 +106,7 @@ OTHERS = ["ana@bucher.de", "bo@munchen.de", "ana2@bücher.de", "dee@example.co"]
 @pytest.fixture
 def mirror_of_idn_leads(client, sandbox, tmp_path):
     cid = running_campaign(client, "Earlier wave", n_leads=3)
-    client.add_leads(cid, [{"email": e, "first_name": "X"} for e in HELD])
+    client.add_leads(cid, [{"email": e, "first_name": "X"} for e in HELD], confirm=True)
     sandbox.advance(days=1)
     mirror = sl.Mirror(tmp_path / "mirror.duckdb")
     mirror.sync(client, progress=False)
