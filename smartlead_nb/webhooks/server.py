@@ -285,9 +285,8 @@ class Server:
             return
         if refusal is not None:
             return self._refuse(conn, refusal)
-        conn.requests += 1
         close = (not conn.head.keep_alive or self._stopping
-                 or conn.requests >= _REQUESTS_PER_CONNECTION)
+                 or conn.requests + 1 >= _REQUESTS_PER_CONNECTION)
         self._respond(conn, wire.response(200, close=close), close)
 
     def _refuse(self, conn: _Connection, refusal: wire.Refusal) -> None:
@@ -300,6 +299,7 @@ class Server:
 
     def _respond(self, conn: _Connection, data: bytes, close: bool) -> None:
         conn.close_after = conn.close_after or close
+        conn.requests += 1
         conn.state = "write"
         conn.deadline = time.monotonic() + self.timeout
         conn.out += data

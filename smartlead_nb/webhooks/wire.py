@@ -98,6 +98,8 @@ def parse_head(raw: bytes, *, max_body: int) -> Head:
     smartlead_nb.webhooks.wire.Refusal: 400 Content-Length is not one whole number
     """
     lines = raw.rstrip(b"\r\n").replace(b"\r\n", b"\n").split(b"\n")
+    if len(lines[0]) > MAX_LINE:
+        raise Refusal(414, "request line too long")
     parts = lines[0].split(b" ")
     if len(parts) != 3 or not _TOKEN.fullmatch(parts[0]):
         raise Refusal(400, "not an HTTP/1.1 request line")     # HTTP/0.9 has no version
