@@ -198,7 +198,7 @@ class Receiver:
         if any(c.lower() != "identity" for c in head.values("content-encoding")):
             raise wire.Refusal(415, "no Content-Encoding")
 
-    def _take(self, head: wire.Head, body: bytes) -> None:
+    def _take(self, head: wire.Head, body: bytes | bytearray) -> None:
         """Keep a delivery's events, all or none (raises wire.Refusal)."""
         try:
             events = read_delivery(body)
@@ -209,16 +209,17 @@ class Receiver:
             raise wire.Refusal(401, "wrong secret_key", keep_open=True)
         now = pd.Timestamp(datetime.now(timezone.utc))
         sizes = [len(body)] if len(events) == 1 else [len(json.dumps(e)) for e in events]
-        keys = [dedup_key(e) for e in events]
+        # Everything that could fail is done before the first event is kept.
+        made = [(dedup_key(e), row(e, now), size) for e, size in zip(events, sizes)]
         with self._lock:
             self._last_arrival = time.monotonic()
-            for event, key, size in zip(events, keys, sizes):
+            for key, kept, size in made:
                 self.received += 1
                 if key in self._seen:
                     self.duplicates += 1
                     continue
                 self._seen[key] = None
-                self._rows.append((row(event, now), size))
+                self._rows.append((kept, size))
                 self._bytes += size
             self._drop_oldest()
             self._lock.notify_all()

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Hashable
+from itertools import chain
+from typing import Any, Hashable, Iterator
 
 import pandas as pd
 
@@ -37,8 +38,9 @@ MAX_EVENTS_PER_DELIVERY = 1000   # SmartLead posts one event per request; an arr
 MAX_DEPTH = 32                   # its payloads nest 4 deep
 _EVENT_TYPE = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
 _DIGITS = re.compile(r"[0-9]{1,19}")
-_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?"
-                       r"(Z|[+-]\d{2}(:?\d{2})?)?")
+_ISO_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"             # [0-9]: \d is any script's
+                       r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?"
+                       r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?")
 _INT64_MAX = 2 ** 63 - 1
 
 
@@ -46,7 +48,7 @@ class BadDelivery(ValueError):
     """A delivery the receiver refuses whole (answered 400; nothing of it is kept)."""
 
 
-def read_delivery(body: bytes) -> list[dict]:
+def read_delivery(body: bytes | bytearray) -> list[dict]:
     """The events in a request body: one JSON object, or a non-empty array of them, each
     checked by :func:`check_event`.
 
@@ -55,26 +57,22 @@ def read_delivery(body: bytes) -> list[dict]:
     >>> read_delivery(b'[{"event_type": "EMAIL_OPEN"}, {"event_type": ["EMAIL_OPEN"]}]')
     Traceback (most recent call last):
     ...
-    smartlead_nb.webhooks.events.BadDelivery: event 2: event_type must be text such as 'EMAIL_REPLY', got a list
+    smartlead_nb.webhooks.events.BadDelivery: event 2: event_type must be text such as ..., got a list
     """
     try:
         text = body.decode("utf-8")      # strict: JSON on the wire is UTF-8 (RFC 8259)
     except UnicodeDecodeError as exc:
         raise BadDelivery(f"the body is not UTF-8 (byte {exc.start})") from None
     try:
-        value = json.loads(text, object_pairs_hook=_object, parse_constant=_no_constant)
+        events = _events_in(text)
+    except BadDelivery:
+        raise
     except RecursionError:
         raise BadDelivery("the JSON nests too deeply") from None
     except ValueError as exc:           # JSONDecodeError, a duplicate key, NaN, a huge number
         raise BadDelivery(f"the body is not valid JSON: {_first_line(exc)}") from None
-    events = value if isinstance(value, list) else [value]
-    if not events or not all(isinstance(event, dict) for event in events):
-        raise BadDelivery("the body must be a JSON object (one event) or a non-empty array "
-                          "of objects")
-    if len(events) > MAX_EVENTS_PER_DELIVERY:
-        raise BadDelivery(f"{len(events)} events in one delivery; at most "
-                          f"{MAX_EVENTS_PER_DELIVERY}")
-    _check_nesting_and_text(value)
+    for event in events:
+        _check_nesting_and_text(event)
     for number, event in enumerate(events, 1):
         try:
             check_event(event)
@@ -90,7 +88,7 @@ def check_event(event: dict) -> None:
     >>> check_event({"event_type": "EMAIL_SENT", "campaign_id": True})
     Traceback (most recent call last):
     ...
-    smartlead_nb.webhooks.events.BadDelivery: campaign_id must be a whole number (or its digits as text), got a boolean
+    smartlead_nb.webhooks.events.BadDelivery: campaign_id must be a whole number (...), got a boolean
     """
     kind = event.get("event_type")
     if not isinstance(kind, str) or not _EVENT_TYPE.fullmatch(kind):
@@ -233,6 +231,41 @@ def _describe(value: Any) -> str:
     return kinds.get(type(value), type(value).__name__)
 
 
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _events_in(text: str) -> list[dict]:
+    """The body's events. An array is read one element at a time, so that ``[{}, {}, ...]``
+    is refused at its 1001st element instead of after millions of objects are built."""
+    start = _SPACE.match(text).end()
+    if not text.startswith("[", start):
+        value = _DECODER.decode(text)
+        if not isinstance(value, dict):
+            raise BadDelivery("the body must be a JSON object (one event) or a non-empty "
+                              "array of objects")
+        return [value]
+    events: list[dict] = []
+    at = _SPACE.match(text, start + 1).end()
+    closed = text.startswith("]", at)
+    while not closed:
+        if len(events) == MAX_EVENTS_PER_DELIVERY:
+            raise BadDelivery(f"more than {MAX_EVENTS_PER_DELIVERY} events in one delivery")
+        event, at = _DECODER.raw_decode(text, at)
+        if not isinstance(event, dict):
+            raise BadDelivery(f"event {len(events) + 1} is not a JSON object")
+        events.append(event)
+        at = _SPACE.match(text, at).end()
+        closed = text.startswith("]", at)
+        if not closed and not text.startswith(",", at):
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+        at = _SPACE.match(text, at + 1).end()
+    if at != len(text):
+        raise json.JSONDecodeError("Extra data", text, at)
+    if not events:
+        raise BadDelivery("the body is an empty array: no events")
+    return events
+
+
 def _object(pairs: list[tuple[str, Any]]) -> dict:
     """A JSON object that names no key twice (two values for one field would be read
     differently by different readers)."""
@@ -248,25 +281,35 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _check_nesting_and_text(value: Any) -> None:
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_no_constant)
+
+
+def _check_nesting_and_text(event: dict) -> None:
     """No deeper than :data:`MAX_DEPTH`, and every text encodable as UTF-8 (a lone
-    surrogate escape such as ``"\\ud800"`` parses, but breaks whatever writes it later)."""
-    stack = [(value, 1)]
+    surrogate escape such as ``"\\ud800"`` parses, but breaks whatever writes it later).
+    Depth first, so the walk holds one iterator per level, never one entry per value."""
+    stack = [_inside(event)]
     while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise BadDelivery(f"the JSON nests deeper than {MAX_DEPTH} levels")
-        children = item.items() if isinstance(item, dict) else enumerate(item)
-        for key, child in children:
-            for text in (key, child):
-                if isinstance(text, str):
-                    try:
-                        text.encode("utf-8")
-                    except UnicodeEncodeError:
-                        raise BadDelivery("the JSON holds a lone surrogate escape "
-                                          "(not a character)") from None
-            if isinstance(child, (dict, list)):
-                stack.append((child, depth + 1))
+        for item in stack[-1]:
+            if isinstance(item, str):
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise BadDelivery("the JSON holds a lone surrogate escape "
+                                      "(not a character)") from None
+            elif isinstance(item, (dict, list)):
+                if len(stack) >= MAX_DEPTH:
+                    raise BadDelivery(f"the JSON nests deeper than {MAX_DEPTH} levels")
+                stack.append(_inside(item))
+                break
+        else:
+            stack.pop()
+
+
+def _inside(container: dict | list) -> Iterator[Any]:
+    """A dict's keys and values, or a list's items."""
+    return chain.from_iterable(container.items()) if isinstance(container, dict) \
+        else iter(container)
 
 
 def _first_line(exc: Exception) -> str:

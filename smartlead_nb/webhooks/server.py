@@ -36,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from . import wire
+from .connection import Connection
 
 log = logging.getLogger("smartlead_nb.webhooks")
 log.addHandler(logging.NullHandler())     # never Python's last-resort printer to stderr
@@ -43,40 +44,9 @@ log.addHandler(logging.NullHandler())     # never Python's last-resort printer t
 #: ``check(head)`` raises wire.Refusal for a request not worth reading (wrong path, ...);
 #: ``handle(head, body)`` returns when the delivery is taken (200) or raises wire.Refusal.
 Check = Callable[[wire.Head], None]
-Handle = Callable[[wire.Head, bytes], None]
+Handle = Callable[[wire.Head, bytearray], None]
 _READ = 64 * 1024
-_LINGER = 2.0                 # seconds to read and discard before closing after a refusal
 _REQUESTS_PER_CONNECTION = 100
-
-
-class _Connection:
-    """One client's socket and where its current request stands (selector thread only)."""
-
-    def __init__(self, sock: socket.socket, timeout: float) -> None:
-        self.sock, self.timeout = sock, timeout
-        self.inbox = bytearray()       # bytes read, not yet taken by the request
-        self.out = bytearray()         # bytes of answers not yet sent
-        self.events = 0                # what the selector watches this socket for
-        self.close_after = False
-        self.requests = 0
-        self.opened = time.monotonic()
-        self.wait_for_request()
-
-    def wait_for_request(self) -> None:
-        # head -> body | chunked -> busy (in a worker) -> write -> head ...; or -> closing
-        self.state = "head"
-        self.head: wire.Head | None = None
-        self.body = bytearray()
-        self.chunks: wire.ChunkedBody | None = None
-        self.deadline = time.monotonic() + self.timeout
-
-    @property
-    def reading(self) -> bool:
-        return self.state in ("head", "body", "chunked", "closing")
-
-    @property
-    def buffered(self) -> int:
-        return len(self.body) + (len(self.chunks.data) if self.chunks else 0)
 
 
 class Server:
@@ -103,7 +73,7 @@ class Server:
             end.setblocking(False)
         self._selector.register(self._wake_r, selectors.EVENT_READ, "wake")
         self._done: queue.SimpleQueue = queue.SimpleQueue()   # (connection, refusal or None)
-        self._connections: set[_Connection] = set()
+        self._connections: set[Connection] = set()
         self._in_flight = 0
         self._stopping = False
         name = f"{name}-{self.address[1]}"
@@ -160,7 +130,7 @@ class Server:
         for conn in [c for c in self._connections if c.state != "busy" and c.deadline <= now]:
             self._guarded(conn, self._expire, conn)
 
-    def _guarded(self, conn: _Connection, action: Callable, *args) -> None:
+    def _guarded(self, conn: Connection, action: Callable, *args) -> None:
         try:
             action(*args)
         except Exception as exc:
@@ -181,7 +151,7 @@ class Server:
                 sock.close()
                 continue
             sock.setblocking(False)
-            conn = _Connection(sock, self.timeout)
+            conn = Connection(sock, self.timeout)
             self._connections.add(conn)
             self._watch(conn)
 
@@ -193,7 +163,7 @@ class Server:
         self._drop(min(waiting, key=lambda c: c.opened))
         return True
 
-    def _on_ready(self, conn: _Connection, events: int) -> None:
+    def _on_ready(self, conn: Connection, events: int) -> None:
         if events & selectors.EVENT_WRITE:
             self._flush(conn)
         if not (events & selectors.EVENT_READ and conn in self._connections and conn.reading):
@@ -210,64 +180,33 @@ class Server:
             conn.inbox += data
             self._advance(conn)
 
-    def _advance(self, conn: _Connection) -> None:
+    def _advance(self, conn: Connection) -> None:
         """Take what the inbox holds for the current request, as far as it goes."""
         try:
-            if conn.state == "head":
-                self._read_head(conn)
-            if conn.state in ("body", "chunked"):
-                self._read_body(conn)
+            before = conn.buffered
+            body = conn.advance(self._check, self.max_body)
+            if conn.out:
+                self._flush(conn)                 # 100 Continue
+            if conn.buffered > before and self._buffered() > self.max_buffered:
+                raise wire.Refusal(503, "too many bodies arriving at once",
+                                   headers=(("Retry-After", "1"),))
+            if body is not None:
+                self._dispatch(conn, body)
         except wire.Refusal as refusal:
             self._refuse(conn, refusal)
-
-    def _read_head(self, conn: _Connection) -> None:
-        while conn.inbox[:1] in (b"\r", b"\n"):    # blank lines between requests (RFC 9112 2.2)
-            del conn.inbox[:1]
-        end = wire.head_end(conn.inbox)
-        if end is None:
-            return
-        raw = bytes(conn.inbox[:end])
-        del conn.inbox[:end]
-        conn.head = wire.parse_head(raw, max_body=self.max_body)
-        self._check(conn.head)
-        if conn.head.expects_continue:
-            conn.out += wire.CONTINUE
-            self._flush(conn)
-        if conn.head.chunked:
-            conn.state, conn.chunks = "chunked", wire.ChunkedBody(max_body=self.max_body)
-        else:
-            conn.state = "body"
-
-    def _read_body(self, conn: _Connection) -> None:
-        before = conn.buffered
-        if conn.state == "chunked":
-            complete = conn.chunks.feed(conn.inbox)
-        else:
-            take = conn.head.length - len(conn.body)
-            conn.body += conn.inbox[:take]
-            del conn.inbox[:take]
-            complete = len(conn.body) == conn.head.length
-        if conn.buffered > before and self._buffered() > self.max_buffered:
-            raise wire.Refusal(503, "too many bodies arriving at once",
-                               headers=(("Retry-After", "1"),))
-        if complete:
-            body = bytes(conn.chunks.data if conn.chunks else conn.body)
-            conn.body, conn.chunks = bytearray(), None
-            self._dispatch(conn, body)
 
     def _buffered(self) -> int:
         return sum(c.buffered for c in self._connections)
 
-    def _dispatch(self, conn: _Connection, body: bytes) -> None:
+    def _dispatch(self, conn: Connection, body: bytearray) -> None:
         if self._in_flight >= self._capacity:
             raise wire.Refusal(503, "the receiver is busy", keep_open=True,
                                headers=(("Retry-After", "1"),))
-        conn.state = "busy"                   # not read again until answered: no pile-up
-        self._watch(conn)
+        self._watch(conn)                     # busy: not read again until answered
         self._in_flight += 1
         self._pool.submit(self._work, conn, conn.head, body)
 
-    def _work(self, conn: _Connection, head: wire.Head, body: bytes) -> None:
+    def _work(self, conn: Connection, head: wire.Head, body: bytearray) -> None:
         """In a worker: hand back the answer, whatever happens (an exception answers 500)."""
         try:
             self._handle(head, body)
@@ -280,7 +219,7 @@ class Server:
         self._done.put((conn, refusal))
         self._wake()
 
-    def _answer(self, conn: _Connection, refusal: wire.Refusal | None) -> None:
+    def _answer(self, conn: Connection, refusal: wire.Refusal | None) -> None:
         if conn not in self._connections:
             return
         if refusal is not None:
@@ -289,7 +228,7 @@ class Server:
                  or conn.requests + 1 >= _REQUESTS_PER_CONNECTION)
         self._respond(conn, wire.response(200, close=close), close)
 
-    def _refuse(self, conn: _Connection, refusal: wire.Refusal) -> None:
+    def _refuse(self, conn: Connection, refusal: wire.Refusal) -> None:
         self._refused(f"{refusal.status} {refusal.reason}")
         close = not (refusal.keep_open and conn.head and conn.head.keep_alive)
         head_only = conn.head is not None and conn.head.method == "HEAD"
@@ -297,44 +236,24 @@ class Server:
                              headers=refusal.headers, body=not head_only)
         self._respond(conn, data, close)
 
-    def _respond(self, conn: _Connection, data: bytes, close: bool) -> None:
-        conn.close_after = conn.close_after or close
-        conn.requests += 1
-        conn.state = "write"
-        conn.deadline = time.monotonic() + self.timeout
-        conn.out += data
+    def _respond(self, conn: Connection, data: bytes, close: bool) -> None:
+        conn.answer(data, close)
         self._flush(conn)
 
-    def _flush(self, conn: _Connection) -> None:
-        if conn.out:
-            try:
-                sent = conn.sock.send(conn.out)
-            except (BlockingIOError, InterruptedError):
-                sent = 0
-            except OSError:
-                return self._drop(conn)
-            del conn.out[:sent]
+    def _flush(self, conn: Connection) -> None:
+        try:
+            conn.send()
+            if not conn.out and conn.state == "write" and conn.close_after:
+                conn.linger()
+        except OSError:
+            return self._drop(conn)
         if not conn.out and conn.state == "write":
-            if conn.close_after:
-                return self._linger(conn)
             conn.wait_for_request()
             self._watch(conn)
             return self._advance(conn)       # a pipelined request may be waiting
         self._watch(conn)
 
-    def _linger(self, conn: _Connection) -> None:
-        """Close after a refusal without losing the answer: closing a socket with unread
-        bytes sends a reset, which makes the sender's system discard the answer unread. So
-        stop sending, read and discard for a moment, then close."""
-        try:
-            conn.sock.shutdown(socket.SHUT_WR)
-        except OSError:
-            return self._drop(conn)
-        conn.state, conn.inbox = "closing", bytearray()
-        conn.deadline = time.monotonic() + min(_LINGER, self.timeout)
-        self._watch(conn)
-
-    def _watch(self, conn: _Connection) -> None:
+    def _watch(self, conn: Connection) -> None:
         """Tell the selector what this connection waits for now."""
         events = (selectors.EVENT_READ if conn.reading else 0) | (
             selectors.EVENT_WRITE if conn.out else 0)
@@ -348,14 +267,14 @@ class Server:
             self._selector.register(conn.sock, events, conn)
         conn.events = events
 
-    def _expire(self, conn: _Connection) -> None:
+    def _expire(self, conn: Connection) -> None:
         if conn.state == "head" and not conn.inbox and not conn.requests:
             self._refused("dropped: nothing sent in time")
         if conn.state in ("write", "closing") or (conn.state == "head" and not conn.inbox):
             return self._drop(conn)           # idle, or a sender not reading its answer
         self._refuse(conn, wire.Refusal(408, f"the request took over {self.timeout:g} s"))
 
-    def _drop(self, conn: _Connection) -> None:
+    def _drop(self, conn: Connection) -> None:
         self._connections.discard(conn)
         if conn.events:
             try:

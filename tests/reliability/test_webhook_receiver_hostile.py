@@ -490,12 +490,21 @@ def test_a_wrong_secret_key_gets_401_or_400_and_nothing_is_kept(secret_key):
     b'\xef\xbb\xbf{"event_type": "EMAIL_OPEN"}',
     b'{"event_type": "EMAIL_OPEN", "subject": "\\ud800"}',
     b'{"event_type": "EMAIL_OPEN", "subject": "\\udc00x\\ud83d"}',
+    b'[{"event_type": "EMAIL_OPEN"},]', b'[{"event_type": "EMAIL_OPEN"} {"event_type": "X"}]',
+    b'[ ]', b'[{"event_type": "EMAIL_OPEN"}] x', b'[{"event_type": "EMAIL_OPEN"}',
+    b'[{"event_type": "EMAIL_OPEN"}, []]', b'{"event_type": "EMAIL_OPEN"} {}',
 ])
 def test_a_body_that_is_not_an_event_gets_400_and_nothing_is_kept(receiver, body):
     answer = post(receiver, body)
     assert answer.status_code == 400 and answer.json()["ok"] is False
     assert receiver.received == 0 and len(receiver) == 0
     still_serves(receiver)
+
+
+def test_json_whitespace_around_an_array_is_fine(receiver):
+    assert post(receiver, b' \r\n[ \t' + BODY + b' ,\n' + json.dumps(good(1)).encode()
+                + b' ] \n').status_code == 200
+    assert len(receiver) == 2
 
 
 def test_a_surrogate_pair_escape_is_a_character(receiver):
@@ -544,7 +553,8 @@ def wrong_values() -> list[tuple[str, object]]:
     cases += [(field, v) for field in TEXT + TIMES for v in WRONG_FOR_TEXT]
     cases += [(field, v) for field in TIMES for v in ["yesterday", "now", "today",
                                                       "2025-13-01", "2025-06-04T25:00:00",
-                                                      "2025-06-31T10:00:00Z", "1717500000"]]
+                                                      "2025-06-31T10:00:00Z", "1717500000",
+                                                      "\u0662\u0660\u0662\u0665-06-04"]]
     cases += [(field, v) for field in NUMBERS for v in
               [["7"], {"id": 7}, 7.5, True, -1, "abc", "-7", "7.0", " 7", "", 2 ** 63,
                "9" * 20]]
