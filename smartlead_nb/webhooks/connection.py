@@ -87,6 +87,7 @@ class Connection:
         """Queue an answer; the sender has ``timeout`` seconds to take it."""
         self.close_after = self.close_after or close
         self.requests += 1
+        self.body, self.chunks = bytearray(), None    # a refused body is let go at once
         self.state = "write"
         self.deadline = time.monotonic() + self.timeout
         self.out += data

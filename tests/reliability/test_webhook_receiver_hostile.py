@@ -13,6 +13,7 @@ import http.client
 import io
 import json
 import logging
+import select
 import socket
 import threading
 import time
@@ -217,20 +218,29 @@ def test_a_byte_at_a_time_is_cut_off_at_the_request_deadline(part):
         assert sent < len(data) and len(r) == 0
 
 
+def answered(socks: list[socket.socket], quiet: float = 0.3) -> list[socket.socket]:
+    """The sockets the receiver has written to (or closed), waiting until none has for
+    ``quiet`` seconds (bounded: at most 50 rounds)."""
+    ready: list[socket.socket] = []
+    for _ in range(50):
+        found, _, _ = select.select([s for s in socks if s not in ready], [], [], quiet)
+        if not found:
+            break
+        ready += found
+    return ready
+
+
 def test_connections_over_the_limit_displace_the_oldest():
     with sl.webhooks.listen(timeout=60, max_connections=10) as r:
-        idle = [connect(r) for _ in range(30)]
+        idle = []
+        for _ in range(30):
+            idle.append(connect(r))
+            answered(idle, quiet=0.01)         # let the receiver accept it before the next
         try:
-            still_serves(r)
-            assert r.refusals["dropped: too many connections"] >= 20
-            closed = 0
-            for sock in idle:
-                sock.settimeout(0.5)
-                try:
-                    closed += closed_by_server(sock)
-                except TimeoutError:
-                    pass
-            assert 20 <= closed <= 30
+            still_serves(r)                    # one more connection: it displaces one more
+            closed = [sock for sock in answered(idle) if closed_by_server(sock)]
+            assert closed == idle[:21]         # the oldest, in order
+            assert r.refusals == {"dropped: too many connections": 21}
         finally:
             for sock in idle:
                 sock.close()
@@ -246,15 +256,10 @@ def test_many_large_bodies_arriving_at_once_share_a_budget(receiver):
                 sock.sendall(request(target, body + b"}")[:-1])
             except (BrokenPipeError, ConnectionResetError):
                 pass
-        statuses = []
-        for sock in socks:
-            sock.settimeout(0.5)
-            try:
-                statuses.append(read_answer(sock)[0])
-            except (TimeoutError, ConnectionResetError, http.client.RemoteDisconnected):
-                statuses.append(None)          # still waiting for its last byte
-        assert 503 in statuses
-        assert receiver.refusals["503 too many bodies arriving at once"] == statuses.count(503)
+        refused = answered(socks)
+        assert refused and all(read_answer(sock)[0] == 503 for sock in refused)
+        assert len(refused) <= 24 - 16
+        assert receiver.refusals == {"503 too many bodies arriving at once": len(refused)}
     finally:
         for sock in socks:
             sock.close()
@@ -702,3 +707,53 @@ def test_refusals_are_logged_without_the_token(caplog, receiver):
     assert len(messages) == 2 and "404 unknown path" in messages[0]
     token = path(receiver).rsplit("/", 1)[1]
     assert not any(token in m for m in messages)
+
+
+class _HeldSecret(str):
+    """A secret whose comparison waits for the test: workers held busy on demand."""
+
+    release: threading.Event
+
+    def lower(self):
+        self.release.wait(SOCKET_TIMEOUT)
+        return str.lower(self)
+
+
+def test_deliveries_beyond_the_workers_and_their_queue_get_503_and_the_rest_200():
+    secret = _HeldSecret("secretkey")
+    secret.release = threading.Event()
+    with sl.webhooks.listen(secret=secret, workers=1) as r:      # 1 working + 4 waiting
+        socks = [connect(r) for _ in range(7)]
+        try:
+            for n, sock in enumerate(socks):
+                sock.sendall(request(path(r), json.dumps(good(n)).encode()))
+                answered(socks, quiet=0.05)
+            early = answered(socks)
+            assert early == socks[5:]                     # the sixth and seventh
+            assert [read_answer(sock)[0] for sock in early] == [503, 503]
+            secret.release.set()
+            assert sorted(read_answer(sock)[0] for sock in socks if sock not in early) == [200] * 5
+        finally:
+            secret.release.set()
+            for sock in socks:
+                sock.close()
+        assert len(r) == 5 and r.refusals == {"503 the receiver is busy": 2}
+
+
+def test_stop_closes_every_connection_and_ends_its_threads():
+    before = threading.active_count()
+    r = sl.webhooks.listen(timeout=60)
+    socks = [connect(r) for _ in range(20)]
+    for n, sock in enumerate(socks):
+        sock.sendall(stalled_requests(path(r))[n % 5])
+    assert post(r, good()).status_code == 200
+    r.stop()
+    try:
+        assert all(closed_by_server(sock) for sock in socks)
+        assert threading.active_count() == before
+        assert len(r) == 1 and "stopped" in repr(r)
+        with pytest.raises(ConnectionRefusedError):
+            connect(r)
+    finally:
+        for sock in socks:
+            sock.close()
