@@ -43,6 +43,7 @@ from typing import Any, Hashable
 
 import pandas as pd
 
+from ..errors import InputError
 from . import wire
 from .events import COLUMNS, BadDelivery, dedup_key, event_time, lead_email, read_delivery, row
 from .server import Server
@@ -56,7 +57,6 @@ MAX_BYTES = 64 * 1024 * 1024    # of the kept events' JSON, likewise
 TIMEOUT = 10.0                  # seconds for one request to arrive whole
 MAX_CONNECTIONS = 128
 WORKERS = 2
-_JSON_TYPES = ("application/json",)
 
 
 class Receiver:
@@ -73,6 +73,10 @@ class Receiver:
                  max_events: int = MAX_EVENTS, max_bytes: int = MAX_BYTES,
                  timeout: float = TIMEOUT, max_connections: int = MAX_CONNECTIONS,
                  workers: int = WORKERS) -> None:
+        _check_limits(max_body=max_body, max_events=max_events, max_bytes=max_bytes,
+                      timeout=timeout, max_connections=max_connections, workers=workers)
+        if secret is not None and not isinstance(secret, str):
+            raise InputError(f"secret must be text, got {type(secret).__name__}")
         self._path = f"/smartlead/{secrets.token_urlsafe(16)}"
         self._secret = secret
         self.max_events, self.max_bytes = max_events, max_bytes
@@ -235,11 +239,20 @@ class Receiver:
             del self._seen[next(iter(self._seen))]
 
 
+def _check_limits(**limits: float) -> None:
+    for name, value in limits.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise InputError(f"{name} must be a number above 0, got {value!r}")
+        if name != "timeout" and not isinstance(value, int):
+            raise InputError(f"{name} must be a whole number, got {value!r}")
+
+
 def _is_json(content_type: str) -> bool:
+    """``application/json`` or ``application/<anything>+json``, in UTF-8 if it says."""
     media, *params = [part.strip().lower() for part in content_type.split(";")]
     charset = [p.split("=", 1)[1].strip('"') for p in params if p.startswith("charset=")]
-    json_type = media in _JSON_TYPES or (media.startswith("application/")
-                                         and media.endswith("+json"))
+    json_type = media == "application/json" or (media.startswith("application/")
+                                                 and media.endswith("+json"))
     return json_type and all(c in ("utf-8", "utf8") for c in charset)
 
 

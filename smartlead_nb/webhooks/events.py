@@ -42,6 +42,7 @@ _ISO_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"             # [0-9]: \d is 
                        r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)?"
                        r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?")
 _INT64_MAX = 2 ** 63 - 1
+_SURROGATE = re.compile("[\ud800-\udfff]")     # only a lone one survives json.loads
 
 
 class BadDelivery(ValueError):
@@ -65,6 +66,7 @@ def read_delivery(body: bytes | bytearray) -> list[dict]:
         raise BadDelivery(f"the body is not UTF-8 (byte {exc.start})") from None
     try:
         events = _events_in(text)
+        del text                        # the events hold their own strings
     except BadDelivery:
         raise
     except RecursionError:
@@ -292,11 +294,9 @@ def _check_nesting_and_text(event: dict) -> None:
     while stack:
         for item in stack[-1]:
             if isinstance(item, str):
-                try:
-                    item.encode("utf-8")
-                except UnicodeEncodeError:
+                if not item.isascii() and _SURROGATE.search(item):    # no copy of the text
                     raise BadDelivery("the JSON holds a lone surrogate escape "
-                                      "(not a character)") from None
+                                      "(not a character)")
             elif isinstance(item, (dict, list)):
                 if len(stack) >= MAX_DEPTH:
                     raise BadDelivery(f"the JSON nests deeper than {MAX_DEPTH} levels")
