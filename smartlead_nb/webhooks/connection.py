@@ -35,6 +35,7 @@ class Connection:
     def wait_for_request(self) -> None:
         """Ready for the next request, which must arrive whole within ``timeout``."""
         self.state = "head"
+        self.scanned = 0               # how much of the inbox the search for the head's end saw
         self.head: wire.Head | None = None
         self.body = bytearray()
         self.chunks: wire.ChunkedBody | None = None
@@ -53,10 +54,12 @@ class Connection:
         """Take what the inbox holds for the current request: its body once the request is
         whole, else None. Raises wire.Refusal. May queue ``100 Continue`` in ``out``."""
         if self.state == "head":
-            while self.inbox[:1] in (b"\r", b"\n"):  # blank lines between requests (RFC 9112 2.2)
-                del self.inbox[:1]
-            end = wire.head_end(self.inbox)
+            if self.inbox[:1] in (b"\r", b"\n"):   # blank lines between requests (RFC 9112 2.2)
+                del self.inbox[:len(self.inbox) - len(self.inbox.lstrip(b"\r\n"))]
+                self.scanned = 0
+            end = wire.head_end(self.inbox, self.scanned)
             if end is None:
+                self.scanned = len(self.inbox)
                 return None
             raw = bytes(self.inbox[:end])
             del self.inbox[:end]

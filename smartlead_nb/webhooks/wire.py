@@ -64,9 +64,11 @@ class Head:
                 for part in value.split(",")]
 
 
-def head_end(buffer: bytes | bytearray) -> int | None:
+def head_end(buffer: bytes | bytearray, scanned: int = 0) -> int | None:
     """Where the head ends (the index after its blank line), None while incomplete; refuses a
-    head that is already too long, or a first line that cannot begin a request.
+    head that is already too long, or a first line that cannot begin a request. ``scanned``:
+    how much of the buffer an earlier call saw, so a head arriving a byte at a time is not
+    searched from its start each time.
 
     >>> head_end(b"POST / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n{}")
     28
@@ -76,13 +78,13 @@ def head_end(buffer: bytes | bytearray) -> int | None:
     smartlead_nb.webhooks.wire.Refusal: 400 not an HTTP request line
     """
     method = bytes(buffer[:17]).split(b" ", 1)[0]
-    if method and not _TOKEN.fullmatch(method) or b" " not in buffer[:17] and len(buffer) >= 17:
+    if (method and not _TOKEN.fullmatch(method)) or (b" " not in buffer[:17]
+                                                     and len(buffer) >= 17):
         raise Refusal(400, "not an HTTP request line")
-    found = _END_OF_HEAD.search(buffer, 0, MAX_HEAD + 4)
+    found = _END_OF_HEAD.search(buffer, max(0, scanned - 3), MAX_HEAD + 4)
     if found:
         return found.end()
-    first_line = buffer.find(b"\n", 0, MAX_LINE + 1)
-    if first_line < 0 and len(buffer) > MAX_LINE:
+    if len(buffer) > MAX_LINE and buffer.find(b"\n", 0, MAX_LINE + 1) < 0:
         raise Refusal(414, "request line too long")
     if len(buffer) > MAX_HEAD:
         raise Refusal(431, "request head too large")
