@@ -356,6 +356,7 @@ def test_a_streaming_client_sends_chunked_and_is_answered_200(receiver):
     ([b"1" + b";x" * 1000 + b"\r\n{\r\n"], 400),            # a size line too long
     ([b"ffffffffffffffffffff\r\n"], 413),                   # a size past any cap
     ([frame_chunk(b" " * 40000)] * 2, 413),                 # streamed past the cap
+    ([frame_chunk(BODY), b"0\r\n" + b"X-T: 1\r\n" * 3000 + b"\r\n"], 431),   # trailers
 ])
 def test_a_malformed_or_oversized_chunked_body_is_refused(receiver, chunks, status):
     assert exchange(receiver, chunked(path(receiver), *chunks))[::2] == (status, True)
@@ -400,6 +401,9 @@ def test_ambiguous_framing_gets_400_and_the_connection_closed(receiver, data):
     (b"POST /" + b"a" * 9000 + b" HTTP/1.1\r\n\r\n", 414),
     (b"POST /" + b"a" * 9000, 414),                               # and no line end at all
     (b"A" * 40 + b" / HTTP/1.1\r\n\r\n", 400),                   # a method too long to be one
+    (b"POST {path}\xff HTTP/1.1\r\nHost: x\r\n\r\n", 400),        # not ASCII
+    (b"POST {path}\x00 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    (b"POST {path} HTTP/1.1\rHost: x\r\n\r\n", 400),              # a bare CR
 ])
 def test_garbage_request_lines_are_answered_and_closed(receiver, data, status):
     data = data.replace(b"{path}", path(receiver).encode())
@@ -488,6 +492,7 @@ def test_a_wrong_secret_key_gets_401_or_400_and_nothing_is_kept(secret_key):
     b"", b"not json", b"null", b"[]", b"[1]", b'"text"', b"42", b"{}", b"[{}]",
     b'{"event_type": "EMAIL_OPEN"', b'{"event_type": "EMAIL_OPEN"}}',
     b"[" * 60_000, b'{"a":' * 40 + b"1" + b"}" * 40, b"[" * 40 + b"]" * 40,
+    b'{"a":' * 5000 + b"1" + b"}" * 5000, b'{"event_type": "EMAIL_OPEN", "x": ' + b"[" * 20_000,
     b'{"event_type": "EMAIL_OPEN", "x": NaN}', b'{"event_type": "EMAIL_OPEN", "x": -Infinity}',
     b'{"event_type": "EMAIL_OPEN", "event_type": "EMAIL_REPLY"}',
     b'{"event_type": "EMAIL_OPEN", "x": ' + b"1" * 5000 + b"}",
