@@ -4,6 +4,7 @@ sending, and the notebook receiver (``sl.webhooks.listen``) getting live events.
 from __future__ import annotations
 
 import json
+import socket
 
 import pandas as pd
 import pytest
@@ -158,7 +159,8 @@ def test_the_receiver_checks_the_secret_when_asked():
 
 def test_the_receiver_listens_on_loopback_only_and_stops(receiver):
     assert receiver.url.startswith(f"http://127.0.0.1:{receiver.port}/smartlead/")
-    assert receiver._server.server_address[0] == "127.0.0.1"
+    with pytest.raises(ConnectionRefusedError):     # another loopback address: not bound
+        socket.create_connection(("127.0.0.2", receiver.port), timeout=5).close()
     receiver.stop()
     with pytest.raises(requests.ConnectionError):
         post(receiver, REPLY)
@@ -168,3 +170,16 @@ def test_the_receiver_listens_on_loopback_only_and_stops(receiver):
 def test_webhooks_is_a_public_lazy_submodule():
     assert "webhooks" in dir(sl) and "webhooks" in sl.__all__
     assert sl.webhooks.listen is sl.webhooks.Receiver.__init__.__globals__["listen"]
+
+
+@pytest.mark.parametrize("limit, value", [("max_body", 0), ("timeout", -1), ("workers", 1.5),
+                                          ("max_events", None), ("max_bytes", "1"),
+                                          ("max_connections", True), ("timeout", float("nan"))])
+def test_the_receivers_limits_are_checked(limit, value):
+    with pytest.raises(InputError, match=f"{limit} must be a"):
+        sl.webhooks.listen(**{limit: value})
+
+
+def test_a_secret_must_be_text():
+    with pytest.raises(InputError, match="secret must be text, got int"):
+        sl.webhooks.listen(secret=1234)
