@@ -34,7 +34,7 @@ import string
 import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
-from urllib.parse import parse_qsl, unquote_plus, urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from ._redact import redact
 from .errors import InputError
@@ -120,7 +120,8 @@ def resolve(path: object, base_url: str = "") -> ApiTarget:
     relative = "/".join(segments[len(root):])
     if relative and trailing:
         relative += "/"
-    refuse_key_in_query(name for name, _ in parse_qsl(parts.query, keep_blank_values=True))
+    # Split on ';' too: some servers do, and a key hidden after one must not pass.
+    refuse_key_in_query(item.partition("=")[0] for item in re.split("[&;]", parts.query))
     return ApiTarget(relative, parts.query)
 
 
@@ -157,7 +158,8 @@ def _refuse_odd_characters(path: str) -> None:
             name = unicodedata.name(char, "a control character")
             what = f"U+{ord(char):04X} ({name.lower()}), not a printable ASCII character"
         raise InputError(f"path {_shown(path)} has {what} at position {position}; "
-                         f"{_NOT_SENT}. Spell the path with ASCII letters, digits and '/'")
+                         f"{_NOT_SENT}. Spell the path with ASCII letters, digits and '/', "
+                         f"and pass values in params=...")
 
 
 def _decode(raw: str, path: str) -> str:
@@ -201,8 +203,8 @@ def _resolve_into(segments: list[str], decoded: str, path: str) -> bool:
             continue
         if segment == "..":
             if not segments:
-                raise InputError(f"path {_shown(path)} leaves the API root: it goes above "
-                                 f"the server's own root; "
+                raise InputError(f"path {_shown(path)} leaves the API root: its '..' "
+                                 f"climbs above the top; "
                                  f"{_NOT_SENT}. Pass a path under the API root, "
                                  f"e.g. 'campaigns/7'")
             segments.pop()
@@ -214,6 +216,9 @@ def _resolve_into(segments: list[str], decoded: str, path: str) -> bool:
 
 def _check_origin(path: str, parts, base_url: str) -> None:
     """An absolute URL must be http(s), on ``base_url``'s origin, with no user info."""
+    if not base_url:
+        raise InputError(f"{_shown(path)} is not a path relative to the API root; "
+                         f"{_NOT_SENT}. Pass one such as 'campaigns/7'")
     if path.startswith("//"):
         host = parts.netloc or "(none)"
         raise InputError(f"path {_shown(path)} starts with '//', which names a host "

@@ -156,6 +156,7 @@ SMUGGLED_KEY = [
     "campaigns/{cid}/status?api%255Fkey=another-key",
     "campaigns/{cid}/status?api_key[]=another-key",
     "campaigns/{cid}/status?api_key",
+    "campaigns/{cid}/status?x=1;api_key=another-key",
     "{base}/campaigns/{cid}/status?api_key=another-key",
 ]
 REFUSED = LEAVES_ROOT + AMBIGUOUS + OTHER_HOSTS + SMUGGLED_KEY
