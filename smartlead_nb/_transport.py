@@ -42,6 +42,7 @@ from urllib3.exceptions import ConnectTimeoutError
 from urllib3.util.retry import Retry
 
 from . import __version__
+from ._paths import normalise_method, refuse_key_in_query, resolve
 from ._ratelimit import RateLimit, key_fingerprint, limiter_adapter
 from ._redact import REDACTED, redact, register_secret
 from .errors import (
@@ -201,7 +202,6 @@ class Transport:
         if not api_key:
             raise ValueError("an API key is required")
         self.base_url = base_url.rstrip("/")
-        self._origin = _origin(self.base_url)
         self._key = Secret(api_key)
         self.rate_limit = rate_limit
         self.retry = retry
@@ -242,34 +242,30 @@ class Transport:
 
     # -- the one request path -----------------------------------------------------------------
     def url_for(self, path: str) -> str:
-        """The full URL for ``path``; an absolute URL must have ``base_url``'s origin.
+        """The full URL sent for ``path``, built from the one reading of paths that the
+        confirmation rule also uses (``_paths.resolve``): escapes decoded, dot segments and
+        ``//`` resolved. A path leaving the API root, an absolute URL on another origin, and
+        anything servers read in two ways are an ``InputError`` before anything is sent.
 
         >>> t = Transport("https://server.smartlead.ai/api/v1", "example-key-0000")
         >>> t.url_for("campaigns/")
         'https://server.smartlead.ai/api/v1/campaigns/'
+        >>> t.url_for("../v1/campaigns/7/./status?x=1")
+        'https://server.smartlead.ai/api/v1/campaigns/7/status?x=1'
         """
-        if urlsplit(str(path)).scheme:
-            if _origin(path) != self._origin:
-                scheme, host, port = _origin(path)
-                raise InputError(
-                    f"{scheme}://{host}:{port} is not {self.base_url}'s origin: the API key is "
-                    f"only ever sent to {self._origin[0]}://{self._origin[1]}:{self._origin[2]}. "
-                    f"Pass a path relative to base_url (e.g. 'campaigns/7'), or make a client "
-                    f"with base_url=... for the other server")
-            return str(path)
-        return f"{self.base_url}/{str(path).lstrip('/')}"
+        target = resolve(path, self.base_url)
+        url = f"{self.base_url}/{target.path}"
+        return f"{url}?{target.query}" if target.query else url
 
     def relative_path(self, path: str) -> str:
-        """``path`` relative to ``base_url`` (for rules that look at the endpoint).
+        """``path`` relative to ``base_url`` as :meth:`url_for` sends it, without the query
+        (for rules that look at the endpoint).
 
         >>> t = Transport("http://127.0.0.1:1/api/v1", "example-key-0000")
         >>> t.relative_path("http://127.0.0.1:1/api/v1/campaigns/7")
         'campaigns/7'
         """
-        url = self.url_for(path)
-        base = urlsplit(self.base_url).path.rstrip("/") + "/"
-        route = urlsplit(url).path
-        return route[len(base):] if route.startswith(base) else route
+        return resolve(path, self.base_url).path
 
     def request(
         self,
@@ -290,13 +286,12 @@ class Transport:
         says what a 2xx body must be: ``"json"`` (a JSON object or array), or ``"csv"`` /
         ``"text"`` (any text but an HTML page); anything else is an ``UnexpectedResponse``.
         """
-        method = method.upper()
+        method = normalise_method(method)
         if expect not in EXPECTS:
             raise InputError(f"expect={expect!r}: use one of {', '.join(EXPECTS)}")
         url = self.url_for(path)
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
-        if any(str(k).lower() == "api_key" for k in query):
-            raise InputError("params must not carry api_key: the client adds the key itself")
+        refuse_key_in_query(query)
         shown_url = _display_url(url, {**query, "api_key": REDACTED})
         limit = timeout or self.timeout
         attempt = 0
@@ -555,17 +550,6 @@ def _query_value(value: Any) -> Any:
 def _display_url(url: str, query: Mapping[str, Any]) -> str:
     prepared = requests.Request("GET", url, params=dict(query)).prepare().url or url
     return redact(prepared)
-
-
-def _origin(url: str) -> tuple[str, str, int]:
-    """(scheme, host, port) with the default port filled in, as browsers compare origins."""
-    parts = urlsplit(str(url))
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:  # "http://h:notaport/"
-        port = -1
-    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme, 0)
 
 
 def _retries_used(response: requests.Response) -> int:

@@ -138,7 +138,10 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         campaign's senders, deleting a block-list entry; the list lives in
         :func:`smartlead_nb.resources.confirm.needs_confirmation`; adding leads to a campaign
         that is no longer DRAFTED, whose status is asked first) is refused without
-        ``confirm=True``, by the very rule the wrapped methods use.
+        ``confirm=True``, by the very rule the wrapped methods use. The rule judges the path
+        exactly as it is sent (one reading of it: dot segments and escapes resolved), and
+        a path that leaves ``base_url``'s root, or that servers could read in two ways, is
+        refused with an ``InputError`` before anything is sent, whatever ``confirm`` says.
 
         >>> client.request("GET", "campaigns/7/mailbox-statistics", params={"limit": 20})  # doctest: +SKIP
         >>> client.request("DELETE", "campaigns/7", confirm=True)                          # doctest: +SKIP

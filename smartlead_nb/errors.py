@@ -141,7 +141,17 @@ class NotFoundError(SmartleadError, KeyError):
 
 
 class ConflictError(SmartleadError):
-    """409: the resource already exists."""
+    """Two writers met: a 409 from the server (the resource already exists), or a change the
+    client saw another writer overwrite or make meanwhile (``update_lead`` reads the lead
+    back after writing it).
+
+    ``fields`` names the fields in conflict (``("company_name", "custom_fields.tier")``);
+    empty for a server's 409, which does not say.
+    """
+
+    def __init__(self, message: str, *, fields: tuple[str, ...] = (), **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.fields = tuple(fields)
 
 
 class RateLimitError(SmartleadError):

@@ -18,6 +18,10 @@ def guarded_calls(cid, lead_id):
         ("post", f"campaigns/{cid}/status", {"status": " start "}),
         ("PATCH", f"campaigns/{cid}/status", {"status": "ACTIVE"}),
         ("POST", f"/Campaigns//{cid}/./%73tatus/", {"status": "STOPPED"}),
+        ("POST", f"../v1/campaigns/{cid}/status", {"status": "START"}),  # issue 19, item 3
+        (" Post", f"%2e%2E/v1/campaigns/{cid}/x/../status", {"status": "START"}),
+        ("DELETE ", f"../v1/campaigns/{cid}", None),
+        ("delete", f"campaigns/{cid}/status/..", None),
         ("DELETE", f"campaigns/{cid}", None),
         ("DELETE", f"campaigns/{cid}/", None),
         ("POST", f"campaigns/{cid}/leads",

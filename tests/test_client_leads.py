@@ -1,9 +1,13 @@
+import pickle
+import threading
+from urllib.parse import urlsplit
+
 import pytest
 
-from smartlead_nb import InputError, NotFoundError
+from smartlead_nb import ConflictError, InputError, NotFoundError, SmartleadClient
 from smartlead_nb.frames.responses import lead_upload_counts
 
-from .helpers import sent
+from .helpers import FAST_RETRIES, sent
 
 
 def leads(n, start=0):
@@ -171,3 +175,167 @@ def test_lead_lookups_updates_and_history(client, sandbox, ready_campaign):
     assert str(history["time"].dtype).startswith("datetime64")
     with pytest.raises(InputError, match="unknown field"):
         client.update_lead(other, lead["id"], {"company": "x"})
+
+
+# -- two writers on one lead (issue 19, item 9) -----------------------------------------------------
+class Turns:
+    """Two clients send their requests in a scripted order, over real HTTP to one sandbox.
+
+    ``script`` names who sends each request, in order (``"AABB..."``). Each client gets a
+    requests response hook (run in the caller's thread when an answer arrives) that ticks the
+    script off and holds the thread until its next turn: the interleaving is fixed by the
+    script, not by timing.
+    """
+
+    def __init__(self, script: str):
+        self.script = list(script)
+        self.sent: list[str] = []
+        self._cond = threading.Condition()
+
+    def wait_for_turn(self, who: str) -> None:
+        with self._cond:
+            if not self._cond.wait_for(lambda: not self.script or self.script[0] == who,
+                                       timeout=30):
+                raise AssertionError(f"{who} never got its turn: left {self.script}, "
+                                     f"sent {self.sent}")
+
+    def attach(self, client, who: str) -> None:
+        def answered(response, *args, **kwargs):
+            with self._cond:
+                assert self.script and self.script[0] == who, (who, self.script, self.sent)
+                self.script.pop(0)
+                path = urlsplit(response.request.url).path.removeprefix("/api/v1/")
+                self.sent.append(f"{who} {response.request.method} {path}")
+                self._cond.notify_all()
+            self.wait_for_turn(who)
+
+        client._transport.session.hooks["response"].append(answered)
+
+    def run(self, calls: dict) -> dict:
+        """Run ``{who: call}`` in threads; ``{who: result or the exception raised}``."""
+        results: dict = {}
+
+        def work(who, call):
+            self.wait_for_turn(who)
+            try:
+                results[who] = call()
+            except Exception as exc:  # noqa: BLE001 - the test judges it
+                results[who] = exc
+
+        threads = [threading.Thread(target=work, args=item) for item in calls.items()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert self.script == [] and len(results) == len(calls), (self.script, self.sent)
+        return results
+
+
+ORIGINAL = {"email": "ana@example.com", "first_name": "Ana", "company_name": "Old Co",
+            "custom_fields": {"tier": "silver", "hook": "x"}}
+CHANGES = {"A": {"company_name": "New Co"},
+           "B": {"first_name": "Bea", "custom_fields": {"tier": "gold"}}}
+SET_FIELDS = {"A": {"company_name": "New Co"},
+              "B": {"first_name": "Bea", "custom_fields.tier": "gold"}}
+
+
+# The requests of one update_lead, by phase: r(ead) = the campaign, its leads page, the lead by
+# email; w(rite); c(heck) = the read-back.
+PHASE_REQUESTS = {"r": 3, "w": 1, "c": 1}
+
+
+def expand(phases: str) -> str:
+    """``"Ar Bw"`` -> ``"AAAB"``: who sends each request."""
+    return "".join(p[0] * PHASE_REQUESTS[p[1]] for p in phases.split())
+
+
+def race(client, sandbox, phases):
+    """Both writers update the same lead, their phases in the order ``phases`` gives."""
+    script = expand(phases)
+    cid = client.create_campaign("Race")["id"]
+    client.add_leads(cid, [ORIGINAL])
+    lid = client.get_lead_by_email(ORIGINAL["email"])["id"]
+    other = SmartleadClient(sandbox.api_key, base_url=sandbox.base_url, rate_limit=None,
+                            retry=FAST_RETRIES)
+    turns = Turns(script)
+    writers = {"A": client, "B": other}
+    for who, writer in writers.items():
+        turns.attach(writer, who)
+    try:
+        results = turns.run({who: (lambda w=w, who=who: w.update_lead(cid, lid, CHANGES[who]))
+                             for who, w in writers.items()})
+    finally:
+        other.close()
+        client._transport.session.hooks["response"].clear()
+    assert [step.split()[0] for step in turns.sent] == list(script)
+    final = client.get_lead_by_email(ORIGINAL["email"])
+    return results, {"first_name": final["first_name"], "company_name": final["company_name"],
+                     "custom_fields.tier": final["custom_fields"]["tier"],
+                     "custom_fields.hook": final["custom_fields"]["hook"]}
+
+
+def vanished(who, final):
+    return [name for name, value in SET_FIELDS[who].items() if final[name] != value]
+
+
+@pytest.mark.parametrize("phases, raised, lost_by", [
+    ("Ar Br Aw Bw Ac Bc", {"A": ("first_name", "company_name", "custom_fields.tier")}, "A"),
+    ("Ar Br Bw Aw Ac Bc", {"B": ("first_name", "company_name", "custom_fields.tier")}, "B"),
+    ("Ar Br Bw Aw Bc Ac", {"B": ("first_name", "company_name", "custom_fields.tier")}, "B"),
+    ("Ar Aw Br Bw Bc Ac", {"A": ("first_name", "custom_fields.tier")}, None),  # B read after A wrote
+    ("Ar Aw Ac Br Bw Bc", {}, None),                                           # one after the other
+])
+def test_a_lost_update_is_reported_by_the_writer_whose_change_vanished(client, sandbox, phases,
+                                                                       raised, lost_by):
+    results, final = race(client, sandbox, phases)
+    assert final["custom_fields.hook"] == "x"  # a field nobody set survives every interleaving
+    for who in "AB":
+        gone = vanished(who, final)
+        assert gone == ([] if who != lost_by else list(SET_FIELDS[who])), (who, final)
+        outcome = results[who]
+        if who not in raised:
+            assert isinstance(outcome, dict), outcome  # the lead as written
+            assert {k: v for k, v in CHANGES[who].items() if k != "custom_fields"}.items() <= \
+                outcome.items()
+            continue
+        assert isinstance(outcome, ConflictError), outcome
+        assert outcome.fields == raised[who]
+        if gone:  # the vanished change is named as this call's own, overwritten
+            assert f"this call's change to {', '.join(gone)} was overwritten" in str(outcome)
+        else:
+            assert "own change is in place" in str(outcome)
+        copy = pickle.loads(pickle.dumps(outcome))
+        assert (type(copy), copy.fields, str(copy)) == (ConflictError, outcome.fields, str(outcome))
+
+
+def test_the_documented_window_a_whole_update_between_read_and_write_goes_unseen(client,
+                                                                                 sandbox):
+    """update_lead's docstring says what it cannot see: B reads, writes and reads back while
+    A sits between its read and its write; A's write then undoes B's change, and neither
+    call can tell. If this test starts failing, the window closed: update the docstring."""
+    results, final = race(client, sandbox, "Ar Br Bw Bc Aw Ac")
+    assert not any(isinstance(r, Exception) for r in results.values()), results
+    assert vanished("B", final) == ["first_name", "custom_fields.tier"]
+    assert "The remaining window" in type(client).update_lead.__doc__
+
+
+def test_a_lead_whose_email_changed_meanwhile_is_a_conflict_not_a_wrong_write(client, sandbox):
+    cid = client.create_campaign("Moved")["id"]
+    client.add_leads(cid, [ORIGINAL])
+    lid = client.get_lead_by_email(ORIGINAL["email"])["id"]
+    other = SmartleadClient(sandbox.api_key, base_url=sandbox.base_url, rate_limit=None,
+                            retry=FAST_RETRIES)
+    turns = Turns("AA" + expand("Br Bw Bc") + "A")  # B renames the address between A's
+    #                                                 campaign page and its read by email
+    turns.attach(client, "A")
+    turns.attach(other, "B")
+    try:
+        results = turns.run({"A": lambda: client.update_lead(cid, lid, {"last_name": "Ng"}),
+                             "B": lambda: other.update_lead(cid, lid, {"email": "ana@new.example"})})
+    finally:
+        other.close()
+        client._transport.session.hooks["response"].clear()
+    assert isinstance(results["A"], ConflictError) and results["A"].fields == ("email",)
+    assert "nothing was written" in str(results["A"])
+    assert len(sent(sandbox, "POST", f"/campaigns/{cid}/leads/{lid}")) == 1  # B's write only
+    assert client.get_lead_by_email("ana@new.example")["last_name"] is None

@@ -14,10 +14,10 @@ True
 
 from __future__ import annotations
 
-import posixpath
 import re
 from typing import Any, Mapping
-from urllib.parse import unquote, urlsplit
+
+from .._paths import normalise_method, resolve
 
 from ..errors import CampaignNotDrafted
 
@@ -57,11 +57,12 @@ _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 def needs_confirmation(method: str, path: str, body: Any = None) -> str | None:
     """Why this call needs ``confirm=True`` (a phrase naming what it does), or ``None``.
 
-    ``path`` is relative to the API's base URL (``campaigns/7/status``); it is normalised the
-    way a server routes it (percent-decoded, case-folded, ``//``, ``.``, ``..`` and a trailing
-    slash resolved), so spelling a path differently does not slip past the rule.
+    ``path`` is relative to the API's base URL (``campaigns/7/status``); it is read by
+    :func:`normalise_path`, the very reading the transport builds the sent URL from, so a
+    path spelt differently does not slip past the rule. A path that leaves the API root, or
+    that servers could read in two ways, is an ``InputError`` here too.
     """
-    verb = str(method).upper()
+    verb = normalise_method(method)
     if verb in _READS:
         return None
     where = normalise_path(path)
@@ -166,14 +167,14 @@ def override_reason(settings: Mapping[str, Any]) -> str | None:
 
 
 def normalise_path(path: str) -> str:
-    """``path`` as a server routes it, relative, lower-case, without query or trailing slash.
+    """``path`` (relative to the API root) as rules compare it: resolved the way the
+    transport sends it (``smartlead_nb._paths.resolve``: escapes, ``//``, ``.`` and ``..``),
+    then case-folded, without query or trailing slash.
 
-    >>> normalise_path("/Campaigns//7/./%73tatus/?x=1")
+    >>> normalise_path("/Campaigns//7/./x/../%73tatus/?x=1")
     'campaigns/7/status'
     """
-    route = unquote(urlsplit(str(path)).path)
-    route = posixpath.normpath("/" + route).lstrip("/")
-    return route.lower().rstrip("/")
+    return resolve(path).route
 
 
 def _truthy(value: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -9,7 +10,8 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, NotFoundError
+from ..errors import ConflictError, InputError, NotFoundError
+from ..frames.clean import scalar_text
 from ..frames.columns import CUSTOM_FIELDS, STANDARD_FIELDS
 from ..frames.emails import OK as EMAIL_OK, check_emails
 from ..frames.leads import MAX_BATCH_SIZE
@@ -239,10 +241,14 @@ class LeadsMixin(Resource):
         """The lead with this email, or ``None`` (SmartLead answers an unknown email with ``{}``)."""
         if not isinstance(email, str) or "@" not in email:
             raise InputError(f"not an email address: {email!r}")
-        body = self._call("GET", "leads/", params={"email": email.strip()}, shape=dict)
+        body = self._lead_by_email(email)
         if body.get("id") in (None, ""):
             return None
         return coerce_counts(body)
+
+    def _lead_by_email(self, email: str) -> dict:
+        """The raw answer of the by-email lookup: the lead object, or ``{}`` for no lead."""
+        return self._call("GET", "leads/", params={"email": email.strip()}, shape=dict)
 
     def lead_campaigns(self, lead_id: int) -> list[dict]:
         """The campaigns a lead is in: ``[{id, status, name}]``."""
@@ -254,21 +260,54 @@ class LeadsMixin(Resource):
         """Change some of a lead's fields and keep the rest; returns the lead as written.
 
         SmartLead *replaces* the lead record with what is sent (a field left out is
-        cleared), and account-wide, in every campaign the lead is in. So this reads the lead
-        (paging the campaign's leads until it is found), merges ``fields`` into it and writes
-        the whole record. ``custom_fields`` merge key by key; ``None`` clears a field (or, in
+        cleared), and account-wide, in every campaign the lead is in. So this checks that the
+        lead is in the campaign (paging the campaign's leads until it is found), reads its
+        record, merges ``fields`` into it, writes the whole record and reads it back.
+        ``custom_fields`` merge key by key; ``None`` clears a field (or, in
         ``custom_fields``, drops that key).
+
+        Lost updates: SmartLead has no version field to make a write conditional, so the
+        read-back is compared with what was written. Any difference means another writer
+        got in: a change of this call's was overwritten, or a field it did not set changed
+        since its read. Either raises :class:`~smartlead_nb.errors.ConflictError` naming the
+        fields (``.fields``), after the write; nothing is retried, so read the lead again and
+        re-apply what is missing.
+
+        The remaining window: a write by someone else that lands after this call's read
+        and before its write is overwritten by it, and this call's read-back cannot show
+        that (it sees its own values). Another ``update_lead`` reports it when its own
+        read-back comes after this write; what goes unseen is a write from elsewhere (the
+        SmartLead app, another tool) inside that window, or a whole other ``update_lead``,
+        write and read-back, inside it. The window lasts from the answer to the read to the
+        arrival of the write: about one round trip.
 
         >>> client.update_lead(7, 42, {"company_name": "Acme", "custom_fields": {"tier": "A"}})  # doctest: +SKIP
         {'id': 42, 'email': 'ana@example.com', 'first_name': 'Ana', 'company_name': 'Acme', ...}
         """
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
         check_lead(fields, 0, require_email=False)      # unknown fields: refused before reading
-        current = self._campaign_lead_record(cid, lid)
+        email = self._campaign_lead_record(cid, lid).get("email")
+        current = self._lead_record(lid, email, "before writing it (nothing was written)")
         merged = merge_lead(current, fields)
         self._call("POST", f"campaigns/{cid}/leads/{lid}", json=merged,
                    subject=f"lead {lid} in campaign {cid}", shape=dict)
+        now = self._lead_record(lid, merged.get("email", email), "after writing it")
+        changed = lead_differences(merged, now)
+        if changed:
+            raise ConflictError(conflict_message(lid, fields, merged, now, changed),
+                                fields=changed)
         return {"id": lid, **merged}
+
+    def _lead_record(self, lead_id: int, email: Any, when: str) -> dict:
+        """The account-wide record of ``lead_id``, looked up by its ``email`` (one request);
+        a ConflictError if that email no longer leads to it (someone changed it)."""
+        body = self._lead_by_email(str(email)) if email else {}
+        if to_int(body.get("id")) != lead_id:
+            raise ConflictError(
+                f"lead {lead_id} is no longer found under its email {email!r} {when}: another "
+                f"update changed its email meanwhile. Nothing was retried: find the lead again "
+                f"and re-apply the change", fields=("email",))
+        return body
 
     def _campaign_lead_record(self, campaign_id: int, lead_id: int) -> dict:
         """The lead object of ``lead_id`` in the campaign, or NotFoundError naming both."""
@@ -382,6 +421,88 @@ def merge_lead(current: Mapping[str, Any], change: Mapping[str, Any]) -> dict[st
     merged = check_lead(merged, 0, require_email=False)   # the phone as a string, ...
     merged[CUSTOM_FIELDS] = custom
     return merged
+
+
+def lead_differences(written: Mapping[str, Any], now: Mapping[str, Any]) -> tuple[str, ...]:
+    """The fields whose value in ``now`` (the lead as read back) is not the one ``written``:
+    standard fields by name, custom fields as ``custom_fields.<key>``. Values are compared as
+    the text SmartLead keeps (``5`` is ``'5'``, ``''`` is no value, an email's case is not a
+    change).
+
+    >>> lead_differences({"email": "a@x.io", "first_name": "Ana", "custom_fields": {"tier": "1"}},
+    ...                  {"email": "A@x.io", "first_name": "Bo", "phone_number": "",
+    ...                   "custom_fields": {"tier": 1, "new": "y"}})
+    ('first_name', 'custom_fields.new')
+    """
+    out = [name for name in STANDARD_FIELDS
+           if _compared(written.get(name), name) != _compared(now.get(name), name)]
+    mine, theirs = _custom_fields(written), _custom_fields(now)
+    out += [f"{CUSTOM_FIELDS}.{key}" for key in dict.fromkeys([*mine, *theirs])
+            if _compared(mine.get(key)) != _compared(theirs.get(key))]
+    return tuple(out)
+
+
+def conflict_message(lead_id: int, change: Mapping[str, Any], written: Mapping[str, Any],
+                     now: Mapping[str, Any], changed: Sequence[str]) -> str:
+    """What a ConflictError from ``update_lead`` says: whose change was lost, what the other
+    writer changed, the values now and before, and what to do."""
+    lost = [name for name in changed if _was_set(name, change)]
+    others = [name for name in changed if name not in lost]
+    said = []
+    if lost:
+        said.append(f"this call's change to {', '.join(lost)} was overwritten by an update "
+                    f"that landed after it")
+    if others:
+        said.append(f"{', '.join(others)}, which this call did not set, changed after it read "
+                    f"the lead")
+    values = "; ".join(f"{name} is now {_short(_field(now, name))}, written "
+                       f"{_short(_field(written, name))}" for name in changed)
+    kept = "" if lost else " This call's own change is in place."
+    return (f"lead {lead_id} was changed by another writer while update_lead ran: "
+            f"{'; and '.join(said)} ({values}).{kept} Nothing was retried: read the lead again "
+            f"and re-apply what is missing")
+
+
+def _compared(value: Any, name: str = "") -> str | None:
+    text = scalar_text(value)
+    text = text.strip() if text is not None else None
+    if not text:
+        return None
+    return text.casefold() if name == "email" else text
+
+
+def _custom_fields(record: Mapping[str, Any]) -> dict:
+    value = record.get(CUSTOM_FIELDS)
+    if isinstance(value, str):  # a server may send the object as JSON text
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+def _field(record: Mapping[str, Any], name: str) -> Any:
+    prefix = f"{CUSTOM_FIELDS}."
+    if name.startswith(prefix):
+        return _custom_fields(record).get(name[len(prefix):])
+    return record.get(name)
+
+
+def _was_set(name: str, change: Mapping[str, Any]) -> bool:
+    """Did ``change`` (update_lead's ``fields``) set this field? ``custom_fields: None``
+    clears, so sets, every custom key."""
+    prefix = f"{CUSTOM_FIELDS}."
+    if not name.startswith(prefix):
+        return name in change
+    if CUSTOM_FIELDS not in change:
+        return False
+    custom = change[CUSTOM_FIELDS]
+    return custom is None or name[len(prefix):] in custom
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def split_invalid_emails(leads: list[dict]) -> tuple[list[dict], list[dict]]:

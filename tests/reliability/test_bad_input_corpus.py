@@ -167,11 +167,27 @@ def test_template_input(entry, client, sandbox, tmp_path):
     assert sandbox.requests == []  # nothing at all was sent
 
 
+@pytest.mark.parametrize("entry", [e for e in MANIFEST if e["path"] == "request"],
+                         ids=lambda e: e["file"])
+def test_request_path_input(entry, client, sandbox):
+    """A hostile spelling of a campaign's path (or method) is refused even with confirm=True:
+    nothing reaches the sandbox and the campaign is still there, DRAFTED."""
+    spec = json.loads((CORPUS / entry["file"]).read_text(encoding="utf-8"))
+    cid = client.create_campaign(f"Corpus {entry['file']}")["id"]
+    sandbox.clear_requests()
+    with pytest.raises(Exception) as info:
+        client.request(spec["method"], spec["path"].format(cid=cid), confirm=True)
+    check_error(info.value, entry)
+    assert sandbox.requests == []
+    assert client.get_campaign(cid)["status"] == "DRAFTED"
+
+
 # The test that runs each path's entries (the journal files are run in test_journal_files.py).
 ROUTES = {"upload": "test_lead_input, test_lead_file_read_by_pandas_then_checked",
           "frame_json": "test_lead_input", "schedule": "test_schedule_input",
           "sequences": "test_sequences_input", "plan": "test_template_input",
-          "templates": "test_template_input", "journal": "test_journal_files.py::test_journal_input"}
+          "templates": "test_template_input", "journal": "test_journal_files.py::test_journal_input",
+          "request": "test_request_path_input"}
 
 
 def test_figures():

@@ -128,5 +128,28 @@ TPL2 = {"steps": [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
         "leads": [{"email": "ana@example.com", "first_name": "Ana"}]}
 w("template_malformed.json", json.dumps(TPL2), path="templates", expect="problems",
   match="first_name", about="an unclosed {{tag and unclosed spintax")
+# ---- request paths: client.request(method, path, confirm=True) on a DRAFTED campaign {cid}
+for name, method, path, match, about in [
+    ("dot_segments_out", "DELETE", "../campaigns/{cid}", "leaves the API root",
+     "dot segments that climb out of /api/v1"),
+    ("encoded_slashes", "DELETE", "..%2fv1%2fcampaigns%2f{cid}", "%2f, an escaped '/'",
+     "percent-encoded slashes a proxy may decode into a path"),
+    ("double_encoded", "DELETE", "%252e%252e/v1/campaigns/{cid}", "double encoding",
+     "dots encoded twice, read as '..' by a server that decodes twice"),
+    ("backslashes", "DELETE", "..\\v1\\campaigns\\{cid}", "backslash",
+     "backslashes, read as '/' by some servers"),
+    ("fullwidth", "DELETE", "\uff0e\uff0e\uff0fv1\uff0fcampaigns\uff0f{cid}", r"U\+FF0E",
+     "fullwidth full stops and solidus, which Unicode normalisation turns into '../'"),
+    ("other_host", "DELETE", "//evil.example/api/v1/campaigns/{cid}", "names a host",
+     "a scheme-relative URL to another host"),
+    ("header_injection", "DELETE", "campaigns/{cid}\r\nX-Injected: 1", r"U\+000D",
+     "a carriage return and a header in the path"),
+    ("smuggled_key", "DELETE", "campaigns/{cid}?API%5Fkey=someone-else", "api_key",
+     "a second api_key in the path's query"),
+    ("spaced_method", "DEL ETE", "campaigns/{cid}", "method 'DEL ETE'",
+     "a method with a space inside"),
+]:
+    w(f"request_{name}.json", json.dumps({"method": method, "path": path}), path="request",
+      expect="error", error="InputError", match=match, about=about)
 (C / "manifest.json").write_text(json.dumps(M, indent=1, ensure_ascii=False) + "\n")
 print(len(M))
