@@ -16,7 +16,8 @@ Method, per cell (a mailbox in a period):
   ``scipy.stats.hypergeom``. Replies: the same test in the other tail (too few replies).
 - Bonferroni over the whole chart: half the chart's false-alarm budget ``false_alarm`` is
   shared equally by all its cell tests, half by the drift tests of its mailboxes
-  (:mod:`.drift`), so that with every mailbox alike the chance that the chart raises any
+  (:mod:`.drift`; only mailboxes compared in two periods or more have one, and a chart
+  without any gives its cell tests the whole budget), so that with every mailbox alike the chance that the chart raises any
   flag at all is at most ``false_alarm`` (Bonferroni's inequality; Dunn 1961, JASA
   56:52-64).
 - Revision: flagged cells (and mailboxes flagged for drift) leave the pools and the chart is
@@ -27,8 +28,8 @@ Method, per cell (a mailbox in a period):
 >>> import numpy as np
 >>> sent = np.full((4, 1), 400); bounced = np.array([[8], [6], [40], [7]])
 >>> chart = control_chart(sent, bounced, np.full((4, 1), 20), domains=np.arange(4))
->>> chart.bounce_flag[:, 0].tolist(), float(chart.test_level)
-([False, False, True, False], 0.003125)
+>>> chart.bounce_flag[:, 0].tolist(), float(chart.test_level)    # one period: 0.05 / 8 tests
+([False, False, True, False], 0.00625)
 """
 
 from __future__ import annotations
@@ -187,13 +188,14 @@ def _one_pass(sent, bounced, replied, domains, excluded_b, excluded_r, false_ala
     reply_pool = pools(sent, replied, domains, excluded_r)
     bounce_p = exact_pvalue(bounced, sent, *bounce_pool, "upper")
     reply_p = exact_pvalue(replied, sent, *reply_pool, "lower")
-    tests = (~np.isnan(bounce_p)).sum(axis=(-2, -1)) + (~np.isnan(reply_p)).sum(axis=(-2, -1))
-    test_level = false_alarm / 2 / np.maximum(tests, 1)
     w = drift.increments(bounced, sent, *bounce_pool, odds)
     cusum = drift.cusum(w)
     periods = (~np.isnan(w)).sum(axis=-1)
-    groups = (periods > 0).sum(axis=-1)
+    tracked = periods >= 2                # a drift needs two periods compared at least
+    groups = tracked.sum(axis=-1)
     drift_level = false_alarm / 2 / np.maximum(groups, 1)
+    tests = (~np.isnan(bounce_p)).sum(axis=(-2, -1)) + (~np.isnan(reply_p)).sum(axis=(-2, -1))
+    test_level = np.where(groups > 0, false_alarm / 2, false_alarm) / np.maximum(tests, 1)
     drift_p = _drift_pvalues(w, cusum, periods, bounced, sent, bounce_pool, drift_level, odds,
                              every_drift_p)
     level = test_level[:, None, None]
@@ -203,7 +205,7 @@ def _one_pass(sent, bounced, replied, domains, excluded_b, excluded_r, false_ala
                 drift_level=drift_level,
                 bounce_flag=np.nan_to_num(bounce_p, nan=1.0) <= level,
                 reply_flag=np.nan_to_num(reply_p, nan=1.0) <= level,
-                drift_flag=(periods > 0) & (drift_p <= drift_level[:, None]))
+                drift_flag=tracked & (drift_p <= drift_level[:, None]))
 
 
 def _drift_pvalues(w, cusum, periods, bounced, sent, pool, drift_level, odds, every):
