@@ -208,8 +208,9 @@ def _chart_frame(counts: pd.DataFrame, key: str, false_alarm: float) -> pd.DataF
         grid = np.zeros((len(groups), len(periods)), dtype=np.int64)
         np.add.at(grid, (row, col), counts[part].to_numpy(dtype=np.int64))
         grids[part] = grid
-    domains = pd.Index(counts["domain"].unique()).get_indexer(
-        counts.drop_duplicates(key).set_index(key).loc[groups, "domain"])
+    domain_of = counts.drop_duplicates(key).set_index(key)["domain"] if key == "sender" \
+        else pd.Series(groups, index=groups)
+    domains = pd.Index(domain_of.unique()).get_indexer(domain_of.loc[groups])
     chart = control_chart(grids["sent"], grids["bounced"], grids["replied"], domains,
                           false_alarm=false_alarm)
 
