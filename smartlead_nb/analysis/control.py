@@ -20,7 +20,7 @@ Method, per cell (a mailbox in a period):
   without any gives its cell tests the whole budget), so that with every mailbox alike the chance that the chart raises any
   flag at all is at most ``false_alarm`` (Bonferroni's inequality; Dunn 1961, JASA
   56:52-64).
-- Revision: flagged cells (and mailboxes flagged for drift) leave the pools and the chart is
+- Revision: flagged cells (and the rising run of a mailbox flagged for drift) leave the pools and the chart is
   computed again, until no new flag appears (revised limits, Montgomery, Introduction to
   Statistical Quality Control, 8th ed., 2019, section 6.2). With every mailbox alike the
   first pass raises nothing, so the revision never adds a false alarm to such a chart.
@@ -58,6 +58,7 @@ class Chart:
     bounce_flag: np.ndarray        # (..., m, T) bool
     reply_flag: np.ndarray
     drift_flag: np.ndarray         # (..., m) bool
+    drift_cells: np.ndarray        # (..., m, T) bool: a flagged mailbox's rising run
     rounds: int                    # passes of the revision
 
 
@@ -169,8 +170,7 @@ def control_chart(sent, bounced, replied, domains, *, false_alarm: float = 0.05,
             if name not in parts:
                 parts[name] = np.empty((len(sent),) + value.shape[1:], dtype=value.dtype)
             parts[name][todo] = value
-        more_b = excluded_b[todo] | chart["bounce_flag"] | (chart["drift_flag"][..., None]
-                                                            & (sent[todo] > 0))
+        more_b = excluded_b[todo] | chart["bounce_flag"] | chart["drift_cells"]
         more_r = excluded_r[todo] | chart["reply_flag"]
         changed = ((more_b != excluded_b[todo]).any(axis=(-2, -1))
                    | (more_r != excluded_r[todo]).any(axis=(-2, -1)))
@@ -205,7 +205,18 @@ def _one_pass(sent, bounced, replied, domains, excluded_b, excluded_r, false_ala
                 drift_level=drift_level,
                 bounce_flag=np.nan_to_num(bounce_p, nan=1.0) <= level,
                 reply_flag=np.nan_to_num(reply_p, nan=1.0) <= level,
-                drift_flag=tracked & (drift_p <= drift_level[:, None]))
+                drift_flag=(flagged := tracked & (drift_p <= drift_level[:, None])),
+                drift_cells=_rising_run(cusum, flagged) & (sent > 0))
+
+
+def _rising_run(cusum, flagged):
+    """The cells of each flagged mailbox from where its CUSUM's highest run began (its last
+    0 before the peak) to the peak: the periods the drift is estimated to cover."""
+    flat = cusum.reshape(-1, cusum.shape[-1])
+    start = drift.change_start(flat).reshape(cusum.shape[:-1])
+    peak = cusum.argmax(axis=-1)
+    steps = np.arange(cusum.shape[-1])
+    return flagged[..., None] & (steps >= start[..., None]) & (steps <= peak[..., None])
 
 
 def _drift_pvalues(w, cusum, periods, bounced, sent, pool, drift_level, odds, every):

@@ -19,7 +19,6 @@ import pandas as pd
 
 from ..errors import InputError
 from . import _frames as F
-from . import drift
 from ._deps import library
 from .control import control_chart, limit
 
@@ -234,10 +233,7 @@ def _chart_frame(counts: pd.DataFrame, key: str, false_alarm: float) -> pd.DataF
             flags[i].append(words)
     out["drift_cusum"] = chart.drift_cusum[cell]
     out["drift_p"] = chart.drift_p[row]
-    start = drift.change_start(chart.drift_cusum)
-    peak = chart.drift_cusum.argmax(axis=-1)
-    drifting = chart.drift_flag[row] & (col >= start[row]) & (col <= peak[row])
-    for i in np.flatnonzero(drifting):
+    for i in np.flatnonzero(chart.drift_cells[cell]):
         flags[i].append("bounce drifting up")
     out["flag"] = ["; ".join(f) for f in flags]
     out = out.sort_values([key, "period"], kind="stable").reset_index(drop=True)
