@@ -244,9 +244,10 @@ def _chart_frame(counts: pd.DataFrame, key: str, false_alarm: float) -> pd.DataF
 
 def plot_mailbox_health(health: pd.DataFrame, metric: str = "bounce", ax: Any = None):
     """Each sender's ``bounce`` (or ``reply``) rate by period as a line, its limit as a
-    dashed line of the same colour, flagged periods marked ✕; ``metric="drift"`` draws each
-    sender's CUSUM instead, ✕ where it is flagged as drifting. Dates on the x axis are
-    written short and slanted so they do not overprint.
+    dashed line of the same colour, periods outside the limit marked ✕ and (for bounces)
+    periods flagged as drifting marked △; ``metric="drift"`` draws each sender's CUSUM
+    instead, ✕ where it is flagged as drifting. Dates on the x axis are written slanted so
+    they do not overprint; the legend sits beside the plot.
 
     Returns the matplotlib Axes (never calls ``plt.show()``).
 
@@ -264,30 +265,44 @@ def plot_mailbox_health(health: pd.DataFrame, metric: str = "bounce", ax: Any = 
     if ax is None:
         plt = library("matplotlib.pyplot")
         _, ax = plt.subplots()
+    Line2D = library("matplotlib.lines").Line2D
     value = "drift_cusum" if metric == "drift" else f"{metric}_rate"
-    marked = "drifting" if metric == "drift" else f"{metric} "
+    marks = {"drift": [("x", "bounce drifting up", "flagged as drifting")],
+             "bounce": [("x", "bounce above limit", "above its limit"),
+                        ("^", "bounce drifting up", "flagged as drifting")],
+             "reply": [("x", "reply below limit", "below its limit")]}[metric]
+    used = set()
     for name, part in health.groupby(key, sort=True):
         line, = ax.plot(part["period"], part[value], marker="o", label=str(name))
         if metric != "drift":
             ax.plot(part["period"], part[f"{metric}_limit"], linestyle="--", linewidth=1,
                     color=line.get_color())
-        bad = part[part["flag"].str.contains(marked, regex=False)]
-        if len(bad):
-            ax.plot(bad["period"], bad[value], linestyle="none", marker="x", markersize=12,
-                    color=line.get_color())
+        for marker, flag, _ in marks:
+            bad = part[part["flag"].str.contains(flag, regex=False)]
+            if len(bad):
+                used.add(marker)
+                ax.plot(bad["period"], bad[value], linestyle="none", marker=marker,
+                        markersize=12, markerfacecolor="none", color=line.get_color())
     _date_axis(ax, health["period"])
     ax.set_xlabel("period")
     ax.set_ylabel("CUSUM of bounces against the pool" if metric == "drift" else f"{metric} rate")
-    ax.legend(title=key)
+    handles, _ = ax.get_legend_handles_labels()
+    if metric != "drift":
+        handles.append(Line2D([], [], color="grey", linestyle="--", linewidth=1, label="limit"))
+    handles += [Line2D([], [], color="grey", linestyle="none", marker=marker, markersize=10,
+                       markerfacecolor="none", label=label)
+                for marker, _, label in marks if marker in used]
+    ax.legend(handles=handles, title=key, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax
 
 
 def _date_axis(ax: Any, periods: pd.Series) -> None:
     if pd.api.types.is_datetime64_any_dtype(periods):
         dates = library("matplotlib.dates")
-        locator = dates.AutoDateLocator(maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
+        ticks = np.sort(periods.dropna().unique())
+        if len(ticks) <= 12:                    # a tick at each period, not between them
+            ax.set_xticks(ticks)
+        ax.xaxis.set_major_formatter(dates.DateFormatter("%Y-%m-%d"))
     for label in ax.get_xticklabels():
         label.set_rotation(30)
         label.set_horizontalalignment("right")

@@ -302,6 +302,8 @@ def test_plot_draws_each_senders_limit_and_marks_flagged_points():
         assert drawn == pytest.approx(sorted(health["bounce_limit"]))
         crosses = [line for line in lines if line.get_marker() == "x"]
         assert [float(line.get_ydata()[0]) for line in crosses] == [0.15]
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == ["a@one.io", "b@two.io", "c@three.io", "limit", "above its limit"]
     finally:
         plt.close(ax.figure)
     with pytest.raises(InputError, match="metric must be 'bounce', 'reply' or 'drift'"):
@@ -314,10 +316,15 @@ def test_plot_of_dates_slants_them_and_draws_the_drift():
                           "sent": 200, "bounced": [4, 4, 4, 5, 4, 8, 4, 10, 4, 12, 4, 14],
                           "replied": 10})
     health = mailbox_health(frame)
+    assert health["flag"].str.contains("drifting").any()
     ax = mailbox_health.plot(health)
     try:
+        triangles = [line for line in ax.get_lines() if line.get_marker() == "^"]
+        drifting = health[health["flag"].str.contains("drifting")]
+        assert triangles[0].get_ydata().tolist() == drifting["bounce_rate"].tolist()
         assert {label.get_rotation() for label in ax.get_xticklabels()} == {30.0}
-        assert "ConciseDateFormatter" in type(ax.xaxis.get_major_formatter()).__name__
+        assert [t.get_text() for t in ax.get_xticklabels()] == [
+            f"2025-{m:02d}-{d:02d}" for m, d in ((1, 6), (1, 13), (1, 20), (1, 27), (2, 3), (2, 10))]
     finally:
         plt.close(ax.figure)
     ax = mailbox_health.plot(health, "drift")
