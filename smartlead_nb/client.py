@@ -227,7 +227,8 @@ class SandboxControl:
                 and Wrong Person.
             bounce_rates: by sender account id, a probability, or
                 ``{"rate": 0.02, "from_day": 5, "then": 0.2}`` for a mailbox that degrades
-                from day 5 (day 0: the date of the campaign's first email).
+                from day 5 (day 0: the date of the campaign's first email); add
+                ``"over_days": 21`` for a slow drift from ``rate`` to ``then`` over 21 days.
             reply_delay_days: the mean delay of a reply (gamma-distributed, so replies keep
                 arriving for days after a send); default uniform over 0.5-72 hours.
 

@@ -14,8 +14,10 @@ is simulated with the fixed ``simulation.RATES`` as always; with one:
 - ``bounce_rates``: by sender account id, a probability or a schedule
   ``{"rate": 0.02, "from_day": 5, "then": 0.2}``: ``rate`` before day ``from_day`` of the
   campaign's sending, ``then`` from that day on. Day 0 is the (campaign-timezone) date of the
-  campaign's first email, so ``from_day: 5`` starts five calendar days later. Accounts not
-  named keep ``RATES["bounce"]``.
+  campaign's first email, so ``from_day: 5`` starts five calendar days later. With
+  ``"over_days": 21`` the change is a slow drift instead of a step: the rate moves in a
+  straight line from ``rate`` on day ``from_day`` to ``then`` on day ``from_day + 21``.
+  Accounts not named keep ``RATES["bounce"]``.
 - ``reply_delay_days``: the mean of the reply delay, a gamma distribution of shape
   ``DELAY_SHAPE`` (few replies within minutes, a long tail) cut at ``DELAY_CAP`` times the
   mean. Without it the delay stays uniform over 0.5-72 hours.
@@ -32,6 +34,9 @@ unsubscribes the lead everywhere and stops it; any other reply ends the sequence
 (0.15, 0.1)
 >>> truth.bounce_rate(3001, day=4, default=0.03), truth.bounce_rate(3001, day=5, default=0.03)
 (0.02, 0.2)
+>>> drifting = BounceRate(0.02, from_day=0, then=0.08, over_days=20)
+>>> [round(drifting.at(day), 3) for day in (0, 5, 10, 20, 30)]
+[0.02, 0.035, 0.05, 0.08, 0.08]
 >>> truth.to_json()["reply_rates"]
 {'A': 0.05, 'B': 0.15, '2': 0.1}
 """
@@ -71,16 +76,20 @@ class BounceRate:
     rate: float
     from_day: int | None = None
     then: float | None = None
+    over_days: int | None = None       # a straight-line drift over these days, not a step
 
     def at(self, day: int) -> float:
-        if self.from_day is not None and day >= self.from_day:
-            return self.then
-        return self.rate
+        if self.from_day is None or day < self.from_day:
+            return self.rate
+        if self.over_days and day < self.from_day + self.over_days:
+            return self.rate + (self.then - self.rate) * (day - self.from_day) / self.over_days
+        return self.then
 
     def to_json(self) -> float | dict:
         if self.from_day is None:
             return self.rate
-        return {"rate": self.rate, "from_day": self.from_day, "then": self.then}
+        out = {"rate": self.rate, "from_day": self.from_day, "then": self.then}
+        return out if self.over_days is None else {**out, "over_days": self.over_days}
 
 
 @dataclass(frozen=True)
@@ -250,10 +259,12 @@ def _bounce_rates(value: Any) -> dict[int, BounceRate]:
 def _bounce_rate(value: Any, what: str) -> BounceRate:
     if not isinstance(value, Mapping):
         return BounceRate(_probability(value, what))
-    unknown = [k for k in value if k not in ("rate", "from_day", "then")]
-    if unknown or "rate" not in value or (("from_day" in value) != ("then" in value)):
+    unknown = [k for k in value if k not in ("rate", "from_day", "then", "over_days")]
+    if unknown or "rate" not in value or (("from_day" in value) != ("then" in value)) \
+            or ("over_days" in value and "from_day" not in value):
         raise TruthError(f'{what} must be a probability or {{"rate": 0.02, "from_day": 5, '
-                         f'"then": 0.2}} (from_day and then together); got {dict(value)!r}')
+                         f'"then": 0.2}} (from_day and then together, over_days only with '
+                         f'them); got {dict(value)!r}')
     rate = _probability(value["rate"], f"{what}['rate']")
     if "from_day" not in value:
         return BounceRate(rate)
@@ -261,7 +272,10 @@ def _bounce_rate(value: Any, what: str) -> BounceRate:
     if isinstance(day, bool) or not isinstance(day, int) or day < 0:
         raise TruthError(f"{what}['from_day'] must be a whole number of days >= 0 (0 is the "
                          f"day of the campaign's first email); got {day!r}")
-    return BounceRate(rate, day, _probability(value["then"], f"{what}['then']"))
+    over = value.get("over_days")
+    if over is not None and (isinstance(over, bool) or not isinstance(over, int) or over < 1):
+        raise TruthError(f"{what}['over_days'] must be a whole number of days >= 1; got {over!r}")
+    return BounceRate(rate, day, _probability(value["then"], f"{what}['then']"), over)
 
 
 def _delay(value: Any) -> float | None:

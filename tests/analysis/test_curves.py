@@ -3,13 +3,14 @@
 import math
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from scipy.stats import norm  # noqa: E402
+from scipy.stats import binom, norm  # noqa: E402
 
 from smartlead_nb.analysis import reply_curve  # noqa: E402
 from smartlead_nb.errors import InputError  # noqa: E402
@@ -67,10 +68,46 @@ def test_one_curve_per_variant_with_labels_and_per_step():
     assert reply_curve(stats, by="sequence_number", now=T0 + 5 * D)["group"].unique().tolist() == [1]
 
 
-def test_a_group_without_replies_is_flat_at_zero():
-    curve = reply_curve(stats_frame([0, 0], [None, None]), now=T0 + D)
-    assert curve.to_dict("records") == [{"group": 11, "days": 0.0, "replied_share": 0.0,
-                                         "ci_low": 0.0, "ci_high": 0.0, "at_risk": 2}]
+def test_a_group_without_replies_is_flat_at_zero_with_an_exact_upper_bound_not_a_zero_band():
+    # two sends, observed 1 and 3 days, no reply: Clopper-Pearson for 0 of n is 1 - 0.025^(1/n)
+    curve = reply_curve(stats_frame([2, 0], [None, None]), now=T0 + 3 * D)
+    assert curve["days"].tolist() == [0.0, 3.0]
+    assert curve["at_risk"].tolist() == [2, 1]
+    assert curve["replied_share"].tolist() == [0.0, 0.0] and curve["ci_low"].tolist() == [0.0, 0.0]
+    assert curve["ci_high"].tolist() == pytest.approx([1 - 0.025 ** (1 / 2), 0.975])
+    assert curve["median_days"].isna().all() and (curve["median_replies"] == 0).all()
+
+
+def test_before_the_first_reply_and_after_the_last_the_band_is_exact_not_degenerate():
+    curve = reply_curve(stats_frame([0] * 4, [1, 2, 3, 4]), by=None, now=T0 + 9 * D)
+    assert curve.loc[0, "ci_high"] == pytest.approx(1 - 0.025 ** (1 / 4))     # day 0, 4 at risk
+    last = curve.iloc[-1]                                   # everyone replied: 1 of 1 left
+    assert last.replied_share == 1.0 and last.ci_high == 1.0
+    assert last.ci_low == pytest.approx(0.025)              # Clopper-Pearson for 1 of 1
+    assert (curve["ci_low"] <= curve["replied_share"]).all()
+    assert (curve["replied_share"] <= curve["ci_high"]).all()
+
+
+def test_median_delay_of_the_replies_within_the_window_of_matured_sends():
+    # eleven sends 10 days old reply after these delays (one at 9 days: outside 7 days),
+    # a 2-day-old send replied after 0.1 days (too young to count), a reply after now
+    delays = [0.2, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0]
+    frame = stats_frame([0] * 11 + [0, 8, 0], delays + [9, 0.1, 11])
+    curve = reply_curve(frame, by=None, now=T0 + 10 * D)
+    first = curve.iloc[0]
+    assert first.median_replies == 11 and first.median_days == 2.0
+    # the order-statistic interval: the widest r with 2 P(Bin(11, 1/2) <= r - 1) <= 0.05
+    r = max(r for r in range(1, 6) if 2 * binom.cdf(r - 1, 11, 0.5) <= 0.05)
+    assert (first.median_low, first.median_high) == (delays[r - 1], delays[11 - r])
+    assert curve["median_days"].nunique() == 1            # repeated on the group's rows
+    shorter = reply_curve(frame, by=None, now=T0 + 10 * D, window_days=3).iloc[0]
+    assert shorter.median_replies == 8 and shorter.median_days == 1.25
+
+
+def test_too_few_replies_for_the_level_leave_the_interval_missing():
+    curve = reply_curve(stats_frame([0, 0, 0], [1, 2, None]), by=None, now=T0 + 10 * D)
+    assert curve.loc[0, "median_days"] == 1.5
+    assert np.isnan(curve.loc[0, "median_low"]) and np.isnan(curve.loc[0, "median_high"])
 
 
 def test_default_now_is_the_latest_time_in_the_frame():
@@ -86,6 +123,9 @@ def test_default_now_is_the_latest_time_in_the_frame():
      r"2 row\(s\) have a reply_time before their sent_time"),
     (lambda f: f, {"now": T0 - D}, "every send is after now="),
     (lambda f: f.iloc[:0], {}, "no sends to analyse .it has no rows"),
+    (lambda f: f, {"window_days": 0}, "window_days must be a number of days above 0"),
+    (lambda f: f, {"window_days": "7"}, "window_days must be a number of days above 0"),
+    (lambda f: f, {"window_days": float("nan")}, "window_days must be a number of days above 0"),
 ])
 def test_bad_input(change, kwargs, message):
     with pytest.raises(InputError, match=message):

@@ -114,6 +114,11 @@ def test_a_file_from_before_truths_gets_the_table_and_keeps_its_data(tmp_path):
     ({"bounce_rates": {"ACCOUNT": {"rate": 0.1, "from_day": -1, "then": 0.2}}},
      "['from_day'] must be a whole number of days >= 0"),
     ({"bounce_rates": {"ACCOUNT": {"rate": 0.1, "from_day": 2, "then": 2}}}, "['then'] must be a probability"),
+    ({"bounce_rates": {"ACCOUNT": {"rate": 0.1, "over_days": 5}}}, "over_days only with them"),
+    ({"bounce_rates": {"ACCOUNT": {"rate": 0.1, "from_day": 0, "then": 0.2, "over_days": 0}}},
+     "['over_days'] must be a whole number of days >= 1"),
+    ({"bounce_rates": {"ACCOUNT": {"rate": 0.1, "from_day": 0, "then": 0.2, "over_days": 2.5}}},
+     "['over_days'] must be a whole number of days >= 1"),
     ({"reply_delay_days": 0}, "reply_delay_days must be a number of days above 0"),
     ({"reply_delay_days": "3"}, "reply_delay_days must be a number of days above 0"),
     ({"reply_rate": 0.1}, '"reply_rate" is not allowed'),
@@ -141,6 +146,23 @@ def test_truth_for_no_or_an_unknown_campaign_is_a_400(api, campaign_id):
 
 
 # -- what the simulation does with it ------------------------------------------------------
+
+def test_a_drifting_mailbox_bounces_along_its_straight_line(sandbox, api):
+    drifting = api.healthy_account_ids()[0]
+    cid = _campaign(api, 560, accounts=[drifting], name="Drift")
+    schedule = {"rate": 0.02, "from_day": 0, "then": 0.3, "over_days": 14}
+    assert _set_truth(api, cid, bounce_rates={drifting: schedule})["truth"] == {
+        "bounce_rates": {str(drifting): schedule}}
+    _start(api, cid)
+    sandbox.advance(days=14)
+    rows = api.statistics(cid)
+    first_day = min(when(r["sent_time"]).date() for r in rows)
+    by_half = [[r["is_bounced"] for r in rows
+                if (when(r["sent_time"]).date() - first_day).days // 7 == half] for half in (0, 1)]
+    # days 0-6 average 0.02 + 0.28 * 3/14 = 0.08; days 7-13 average 0.02 + 0.28 * 10/14 = 0.22
+    assert _near(sum(by_half[0]) / len(by_half[0]), 0.08, len(by_half[0]))
+    assert _near(sum(by_half[1]) / len(by_half[1]), 0.22, len(by_half[1]))
+
 
 def test_a_degrading_mailbox_bounces_at_its_true_rate_before_and_after_from_day(sandbox, api):
     degrading, healthy = api.healthy_account_ids()[:2]
