@@ -39,11 +39,12 @@ import re
 import threading
 import types
 import warnings
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 from urllib.parse import quote, quote_plus
 
 REDACTED = "REDACTED"
 SHORT_KEY = 8
+_NESTING = 64   # deeper than any answer; beyond it, a value is judged by its repr
 # The names a key travels under: api_key, apiKey, api-key, apikey, x-api-key (any case).
 KEY_NAME = r"(?:x[_-])?api[_-]?key"
 _QUOTE = r"(?:\\?[\"']|%22|%27)"      # " ' \" and their URL encodings
@@ -59,6 +60,7 @@ _KEY_FIELD = re.compile(
     r"((?:(?!%2[27])[^&\s'\"<>\\])+)", re.IGNORECASE)
 # A field name that carries a key, client_api_key and SMARTLEAD_API_KEY included.
 _KEY_NAME_ONLY = re.compile(r"(?:[a-z0-9]+[_-])*api[_-]?key\Z", re.IGNORECASE)
+_KEY_NAME_ANYWHERE = re.compile(r"api[_-]?key", re.IGNORECASE)
 _known_keys: set[str] = set()
 _pattern: re.Pattern[str] | None = None
 _lock = threading.Lock()
@@ -107,33 +109,46 @@ def spellings(key: str) -> set[str]:
 
 def register_secret(key: str) -> None:
     """Remember a key so that :func:`redact` removes it from any text, in any form."""
+    register_secrets([key])
+
+
+def register_secrets(keys: Iterable[str]) -> None:
+    """Remember several keys at once (the pattern is rebuilt once, not once per key)."""
     global _pattern
-    if key and key != REDACTED:
+    new = {k for k in keys if k and k != REDACTED} - _known_keys
+    if new:
         with _lock:
-            if key not in _known_keys:
-                _known_keys.add(key)
-                _pattern = _build_pattern(_known_keys)
+            _known_keys.update(new)
+            _pattern = _build_pattern(_known_keys)
     install_log_filter()
 
 
-def register_keys_in(value: Any, _level: int = 0) -> None:
+def register_keys_in(value: Any, text: str | None = None) -> None:
     """Register every key an answer carries in a key field (``api_key``, ``apiKey``...), at
-    any depth, the moment it is read (a masked or redacted value is not a key).
+    any depth, the moment it is read (a masked or redacted value is not a key). ``text``, the
+    answer as received, lets the usual answer (no key field) cost one scan instead of a walk.
 
     >>> register_keys_in({"ok": True, "data": {"apiKey": "client-key-0123"}})
     >>> redact("the new key is client-key-0123")
     'the new key is REDACTED'
     """
-    if _level > 64:
+    if text is None or _KEY_NAME_ANYWHERE.search(text):
+        found: set[str] = set()
+        _keys_in(value, found, 0)
+        register_secrets(found)
+
+
+def _keys_in(value: Any, found: set[str], level: int) -> None:
+    if level > _NESTING:
         return
     items = value.items() if isinstance(value, dict) else (
         enumerate(value) if isinstance(value, list) else ())
     for name, item in items:
         if isinstance(item, str):
             if isinstance(name, str) and is_key_name(name) and looks_like_key(item):
-                register_secret(item.strip())
+                found.add(item.strip())
         else:
-            register_keys_in(item, _level + 1)
+            _keys_in(item, found, level + 1)
 
 
 def looks_like_key(text: str) -> bool:
@@ -162,19 +177,48 @@ def _build_pattern(keys: set[str]) -> re.Pattern[str]:
     return secret_pattern(keys)
 
 
-def secret_pattern(keys: Any) -> re.Pattern[str]:
+def secret_pattern(keys: Iterable[str]) -> re.Pattern[str]:
     """A pattern that finds any of ``keys`` in any of its :func:`spellings`, in any case.
+
+    The spellings are merged into a prefix tree, so a text is scanned once whatever the number
+    of keys (an agency may hold hundreds of client keys).
 
     >>> bool(secret_pattern(["sk-abc-123456"]).search("x=SK-ABC-123456"))
     True
     """
-    alternatives = []
-    for form in sorted({f for k in keys if k for f in spellings(k)}, key=len, reverse=True):
-        escaped = re.escape(form)
-        if len(form) < SHORT_KEY:  # only as a word of its own
-            escaped = rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])"
-        alternatives.append(escaped)
+    forms = {f.lower() for k in keys if k for f in spellings(k)}
+    long_forms = _prefix_tree([f for f in forms if len(f) >= SHORT_KEY])
+    short_forms = _prefix_tree([f for f in forms if len(f) < SHORT_KEY])
+    alternatives = [long_forms] if long_forms else []
+    if short_forms:   # only as a word of its own
+        alternatives.append(rf"(?<![a-z0-9]){short_forms}(?![a-z0-9])")
     return re.compile("|".join(alternatives) or r"(?!)", re.IGNORECASE)
+
+
+def _prefix_tree(words: list[str]) -> str:
+    """One regex for ``words``, shared prefixes written once; the longest match wins.
+
+    >>> _prefix_tree(["abc", "abd", "ab"])
+    'ab(?:c|d)?'
+    """
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:   # a word ends here: what follows is optional (greedy: longest first)
+            body = body if body.startswith("(?:") and len(branches) > 1 else f"(?:{body})"
+            return body + "?"
+        return body
+
+    return emit(tree)
 
 
 def redact(text: object) -> str:
@@ -250,7 +294,6 @@ _BUILTIN_FIELDS = ("msg", "filename", "filename2", "strerror", "text", "object",
 # Objects whose text cannot hold a key (and whose attributes are not worth a look).
 _PLAIN = (type(None), bool, int, float, complex, types.ModuleType, type, types.FunctionType,
           types.BuiltinFunctionType, types.MethodType, types.CodeType)
-_NESTING = 64   # deeper than any answer; beyond it, a value is judged by its repr
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -215,7 +215,7 @@ def parse_body(content: bytes, content_type: str = "") -> Any:
         except ValueError:
             pass
         else:
-            register_keys_in(body)
+            register_keys_in(body, text)
             return body
     return text
 

@@ -130,7 +130,7 @@ def _register_answer_keys(text: str) -> None:
     before the body is scrubbed, so an echo of it elsewhere goes too."""
     if text.lstrip()[:1] in ("{", "["):
         try:
-            register_keys_in(json.loads(text))
+            register_keys_in(json.loads(text), text)
         except ValueError:
             pass
 
