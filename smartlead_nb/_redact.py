@@ -52,11 +52,12 @@ _GAP = r"(?:\s|%20|\+)*"
 # A key field and its value: query or form (api_key=…), JSON or a repr ("apiKey":"…",
 # 'api_key': '…', ('api_key', '…')), and the same URL-encoded. The value runs to the next
 # parameter, whitespace, quote or angle bracket; it needs a letter or digit (so "api_key=...,"
-# in a sentence stays) and is left alone when it already is REDACTED. ``)`` and ``#`` do not
+# in a sentence stays) and is left alone when it already is REDACTED or a masked Secret (a
+# traceback printer shows ``api_key=Secret('********')``). ``)`` and ``#`` do not
 # end it: a key may contain them (registered keys are replaced before this runs).
 _KEY_FIELD = re.compile(
     rf"({KEY_NAME}(?:=|%3D|{_QUOTE}{_GAP}(?::|%3A|,|%2C){_GAP}{_QUOTE}))"
-    rf"(?!{REDACTED}(?![A-Za-z0-9_-]))(?=[^&\s'\"<>\\]*[A-Za-z0-9])"
+    rf"(?!{REDACTED}(?![A-Za-z0-9_-])|Secret\()(?=[^&\s'\"<>\\]*[A-Za-z0-9])"
     r"((?:(?!%2[27])[^&\s'\"<>\\])+)", re.IGNORECASE)
 # A field name that carries a key, client_api_key and SMARTLEAD_API_KEY included.
 _KEY_NAME_ONLY = re.compile(r"(?:[a-z0-9]+[_-])*api[_-]?key\Z", re.IGNORECASE)
