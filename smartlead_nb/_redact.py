@@ -21,9 +21,9 @@ redirect target. Three defences, applied everywhere text leaves the toolkit:
 A key shorter than ``SHORT_KEY`` characters is only replaced where it stands alone (not inside
 a longer word): replacing "ab" inside "table" would garble every message and hide nothing.
 
-A logging filter installed on the loggers that print URLs (urllib3, requests,
-requests-ratelimiter, vcrpy, warnings, smartlead_nb) applies the same rewrite to their records,
-and printed warnings are redacted too.
+Records of the loggers that print URLs (urllib3, requests, requests-ratelimiter, vcrpy,
+warnings, smartlead_nb, and their children) get the same rewrite as they are made, and printed
+warnings are redacted too.
 """
 
 from __future__ import annotations
@@ -67,26 +67,10 @@ _pattern: re.Pattern[str] | None = None
 _lock = threading.Lock()
 
 # urllib3 logs full URLs at DEBUG; requests-ratelimiter logs them at INFO on a 429; vcrpy logs
-# the requests it sees; logging.captureWarnings sends warnings to py.warnings.
-_LOGGERS_WITH_URLS = (
-    "urllib3",
-    "urllib3.connectionpool",
-    "urllib3.util.retry",
-    "urllib3.connection",
-    "urllib3.response",
-    "requests",
-    "requests_ratelimiter",
-    "requests_ratelimiter.requests_ratelimiter",
-    "pyrate_limiter",
-    "vcr",
-    "vcr.cassette",
-    "vcr.matchers",
-    "vcr.patch",
-    "vcr.request",
-    "vcr.stubs",
-    "py.warnings",
-    "smartlead_nb",
-)
+# the requests it sees; logging.captureWarnings sends warnings to py.warnings. Their loggers
+# and every child logger (urllib3.poolmanager, vcr.stubs.httpx_stubs...), whenever created.
+_LOGGERS_WITH_URLS = ("urllib3", "requests", "requests_ratelimiter", "pyrate_limiter", "vcr",
+                      "py.warnings", "smartlead_nb")
 
 
 def spellings(key: str) -> set[str]:
@@ -543,20 +527,27 @@ def _redacting_formatwarning(original: Callable[..., str]) -> Callable[..., str]
     return formatwarning
 
 
-def install_log_filter() -> None:
-    """Attach the redacting filter to every logger known to print request URLs, and redact
-    printed warnings (``warnings.formatwarning``, the documented hook).
+def _redacting_record_factory(original: Callable[..., logging.LogRecord]
+                              ) -> Callable[..., logging.LogRecord]:
+    def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = original(*args, **kwargs)
+        if any(record.name == n or record.name.startswith(n + ".") for n in _LOGGERS_WITH_URLS):
+            _filter.filter(record)
+        return record
 
-    Logger filters only see records created on that very logger (not its children),
-    hence the explicit list.
-    """
+    make_record.__redacts__ = True  # type: ignore[attr-defined]
+    return make_record
+
+
+def install_log_filter() -> None:
+    """Redact the records of every logger known to print request URLs, and their children's,
+    as they are made (a record factory: a logger filter would miss child loggers), and printed
+    warnings (``warnings.formatwarning``, the documented hook)."""
     global _installed
     if _installed:
         return
-    for name in _LOGGERS_WITH_URLS:
-        logger = logging.getLogger(name)
-        if _filter not in logger.filters:
-            logger.addFilter(_filter)
+    if not getattr(logging.getLogRecordFactory(), "__redacts__", False):
+        logging.setLogRecordFactory(_redacting_record_factory(logging.getLogRecordFactory()))
     if not getattr(warnings.formatwarning, "__redacts__", False):
         warnings.formatwarning = _redacting_formatwarning(warnings.formatwarning)
     _installed = True

@@ -108,9 +108,11 @@ def test_printed_warnings_and_vcrpys_log_lines_are_redacted():
     text = warnings.formatwarning("request to /x?api_key=canary-warn-7788 failed", UserWarning,
                                   "f.py", 1)
     assert "canary-warn-7788" not in text and "api_key=REDACTED" in text
-    record = logging.LogRecord("vcr.stubs", logging.DEBUG, __file__, 1, "Got %s", (
-        "<Request (GET) http://h/x?api_key=canary-warn-7788>",), None)
-    assert logging.getLogger("vcr.stubs").filters     # vcrpy logs every request it sees
-    for handler_filter in logging.getLogger("vcr.stubs").filters:
-        handler_filter.filter(record)
-    assert "canary-warn-7788" not in record.getMessage()
+    for name in ("vcr.stubs", "vcr.stubs.httpx_stubs", "urllib3.poolmanager", "py.warnings"):
+        record = logging.getLogger(name).makeRecord(
+            name, logging.DEBUG, __file__, 1, "Got %s",
+            ("<Request (GET) http://h/x?api_key=canary-warn-7788>",), None)
+        assert "canary-warn-7788" not in record.getMessage(), name
+    mine = logging.getLogger("an.app").makeRecord("an.app", logging.INFO, __file__, 1,
+                                                  "%s", ("left as it is",), None)
+    assert mine.args == ("left as it is",)      # other loggers' records are not touched
