@@ -102,7 +102,7 @@ class Secret:
         raise TypeError("the API key cannot be pickled")
 
 
-def as_secret(value: "str | Secret | None") -> "Secret | None":
+def as_secret(value: str | Secret | None) -> Secret | None:
     """``value`` as a ``Secret`` (surrounding blanks dropped), or ``None`` when it is empty.
 
     >>> as_secret("  abc-123 "), as_secret("  ")
@@ -234,7 +234,7 @@ class Transport:
     def __init__(
         self,
         base_url: str,
-        api_key: "str | Secret",
+        api_key: str | Secret,
         *,
         rate_limit: RateLimit | None = None,
         retry: RetryPolicy = RetryPolicy(),

@@ -378,21 +378,19 @@ def _pattern_for(secrets: tuple[str, ...]) -> re.Pattern[str]:
 
 def leaks_in_file(path: Path, extra: Iterable[str] = ()) -> list[str]:
     """:func:`find_leaks` over every place the recorder can write in a cassette (or a notebook):
-    the raw text, then each YAML/JSON key and value as parsed (a string folded over lines, an
-    escaped one), ``!!binary`` bodies decoded (gzip and zlib too), base64 text decoded, and a
+    the raw text, then each YAML/JSON key and value as parsed (a string split over lines or
+    written with escapes reads whole), ``!!binary`` bodies decoded (gzip and zlib too), base64 text decoded, and a
     key field's value (``api_key: …``, an ``X-API-Key`` header) that is not REDACTED."""
     extra = tuple(extra)
     data = Path(path).read_bytes()
     text = data.decode("utf-8", errors="replace")
     found = find_leaks(text, extra)
-    try:
-        if Path(path).suffix in (".yaml", ".yml"):
-            import yaml
+    import yaml   # vcrpy's own dependency: here whenever cassettes are
 
-            parsed = yaml.safe_load(text)
-        else:
-            parsed = json.loads(text)
-    except Exception:   # not YAML or JSON: the raw text was all there is
+    try:
+        parsed = (yaml.safe_load(text) if Path(path).suffix in (".yaml", ".yml")
+                  else json.loads(text))
+    except (ValueError, yaml.YAMLError):   # neither: the raw text was all there is
         return found
     return found + _leaks_in_structure(parsed, extra)
 
