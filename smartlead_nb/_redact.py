@@ -62,8 +62,23 @@ _KEY_FIELD = re.compile(
 # A field name that carries a key, client_api_key and SMARTLEAD_API_KEY included.
 _KEY_NAME_ONLY = re.compile(r"(?:[a-z0-9]+[_-])*api[_-]?key\Z", re.IGNORECASE)
 _KEY_NAME_ANYWHERE = re.compile(r"api[_-]?key", re.IGNORECASE)
-_known_keys: set[str] = set()
-_pattern: re.Pattern[str] | None = None
+
+
+class _KeyRing:
+    """The registered keys and the pattern that finds them. Neither shows in a repr: a
+    traceback printer shows a frame's variables, and the globals a failing line names."""
+
+    __slots__ = ("keys", "pattern")
+
+    def __init__(self, keys: frozenset[str] = frozenset(),
+                 pattern: re.Pattern[str] | None = None) -> None:
+        self.keys, self.pattern = keys, pattern
+
+    def __repr__(self) -> str:
+        return f"<{len(self.keys)} registered keys, not shown>"
+
+
+_ring = _KeyRing()
 _lock = threading.Lock()
 
 # urllib3 logs full URLs at DEBUG; requests-ratelimiter logs them at INFO on a 429; vcrpy logs
@@ -99,12 +114,12 @@ def register_secret(key: str) -> None:
 
 def register_secrets(keys: Iterable[str]) -> None:
     """Remember several keys at once (the pattern is rebuilt once, not once per key)."""
-    global _pattern
-    new = {k for k in keys if k and k != REDACTED} - _known_keys
+    global _ring
+    new = {k for k in keys if k and k != REDACTED} - _ring.keys
     if new:
         with _lock:
-            _known_keys.update(new)
-            _pattern = _build_pattern(_known_keys)
+            known = _ring.keys | new
+            _ring = _KeyRing(known, secret_pattern(known))
     install_log_filter()
 
 
@@ -146,20 +161,13 @@ def looks_like_key(text: str) -> bool:
 def isolated_secrets() -> Iterator[None]:
     """Forget, on exit, the keys registered inside the block (for tests: a throw-away key such
     as "x" would otherwise be redacted, as a word of its own, for the rest of the process)."""
-    global _pattern
-    with _lock:
-        saved = set(_known_keys), _pattern
+    global _ring
+    saved = _ring
     try:
         yield
     finally:
         with _lock:
-            _known_keys.clear()
-            _known_keys.update(saved[0])
-            _pattern = saved[1]
-
-
-def _build_pattern(keys: set[str]) -> re.Pattern[str]:
-    return secret_pattern(keys)
+            _ring = saved
 
 
 def secret_pattern(keys: Iterable[str]) -> re.Pattern[str]:
@@ -215,9 +223,9 @@ def redact(text: object) -> str:
     '{"apiKey":"REDACTED","id":7}'
     """
     s = text if isinstance(text, str) else str(text)
-    pattern = _pattern
-    if pattern is not None:
-        s = pattern.sub(REDACTED, s)
+    ring = _ring
+    if ring.pattern is not None:
+        s = ring.pattern.sub(REDACTED, s)
     return _KEY_FIELD.sub(lambda m: m.group(1) + REDACTED, s)
 
 
