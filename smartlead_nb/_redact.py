@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dis
 import functools
 import html
 import inspect
@@ -481,9 +482,13 @@ def _safe_repr(value: Any) -> str | None:
 
 def _clear_frames(tb: types.TracebackType | None) -> None:
     """Clear the variables of every frame in ``tb`` that holds a key. A frame still running
-    (the boundary's own) cannot be cleared; it holds no key by construction."""
+    (the boundary's own) cannot be cleared; it holds no key by construction. Nor is a paused
+    generator's: clearing it would close the generator."""
     while tb is not None:
         frame = tb.tb_frame
+        if _paused_generator(frame):
+            tb = tb.tb_next
+            continue
         try:
             variables = list(frame.f_locals.values())
         except Exception:
@@ -492,6 +497,21 @@ def _clear_frames(tb: types.TracebackType | None) -> None:
             with contextlib.suppress(RuntimeError):
                 frame.clear()
         tb = tb.tb_next
+
+
+_GENERATOR_CODE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+_YIELD = dis.opmap["YIELD_VALUE"]
+
+
+def _paused_generator(frame: types.FrameType) -> bool:
+    """Is ``frame`` a generator's (or coroutine's) that stands at a yield, to be resumed?"""
+    code = frame.f_code
+    if not code.co_flags & _GENERATOR_CODE:
+        return False
+    try:
+        return code.co_code[frame.f_lasti] == _YIELD
+    except IndexError:
+        return False
 
 
 class _Unreadable:
