@@ -379,8 +379,9 @@ def _pattern_for(secrets: tuple[str, ...]) -> re.Pattern[str]:
 def leaks_in_file(path: Path, extra: Iterable[str] = ()) -> list[str]:
     """:func:`find_leaks` over every place the recorder can write in a cassette (or a notebook):
     the raw text, then each YAML/JSON key and value as parsed (a string split over lines or
-    written with escapes reads whole), ``!!binary`` bodies decoded (gzip and zlib too), base64 text decoded, and a
-    key field's value (``api_key: …``, an ``X-API-Key`` header) that is not REDACTED."""
+    written with escapes reads whole), ``!!binary`` bodies decoded (gzip and zlib too),
+    base64 text decoded, and a key field's value (``api_key: …``, an ``X-API-Key`` header)
+    that is not REDACTED."""
     extra = tuple(extra)
     data = Path(path).read_bytes()
     text = data.decode("utf-8", errors="replace")

@@ -331,9 +331,13 @@ interactions:
 """
 
 
-def planted(where: str) -> str:
+GOOD_BODY = "string: '{\"ok\": true, \"data\": {\"id\": 1, \"api_key\": \"REDACTED\"}}'"
+
+
+def swaps() -> dict[str, tuple[str, str]]:
+    """Where a key can sit in a cassette: (text of the clean cassette, the same with a key)."""
     key, b64 = PLANTED, base64.b64encode
-    swaps = {
+    return {
         "uri": ("api_key=REDACTED", f"api_key={key}"),
         "uri, another spelling": ("save?", f"save?apiKey={quote(key)}&"),
         "request header value": ("- application/json\n    method", f"- Bearer {key}\n    method"),
@@ -348,27 +352,25 @@ def planted(where: str) -> str:
                                         '{"ok":true,"data":{"id":1,"apiKey":"live-9f8e7d6c5b"}}'),
         # a double-quoted scalar split with an escaped line break, as YAML emitters do
         "response body split over lines": (
-            "string: '{\"ok\": true, \"data\": {\"id\": 1, \"api_key\": \"REDACTED\"}}'",
+            GOOD_BODY,
             f'string: "{{\\"note\\": \\"{key[:8]}\\\n        {key[8:]}\\"}}"'),
-        "!!binary body": ("string: '{\"ok\": true, \"data\": {\"id\": 1, \"api_key\": \"REDACTED\"}}'",
-                          "string: !!binary |\n        "
+        "!!binary body": (GOOD_BODY, "string: !!binary |\n        "
                           + b64(f"caf\xe9 {key}".encode("latin-1")).decode()),
-        "!!binary gzip body": ("string: '{\"ok\": true, \"data\": {\"id\": 1, \"api_key\": \"REDACTED\"}}'",
-                               "string: !!binary |\n        "
+        "!!binary gzip body": (GOOD_BODY, "string: !!binary |\n        "
                                + b64(gzip.compress(key.encode())).decode()),
         "base64 text in a body": ('{"name": "A"}', f'{{"blob": "{b64(key.encode()).decode()}"}}'),
         "status message": ("message: OK", f"message: OK {key}"),
         "yaml key": ("interactions:", f"{key}: 1\ninteractions:"),
     }
-    old, new = swaps[where]
+
+
+def planted(where: str) -> str:
+    old, new = swaps()[where]
     assert old in GOOD_CASSETTE, where
     return GOOD_CASSETTE.replace(old, new, 1)
 
 
-PLACES = ["uri", "uri, another spelling", "request header value", "request header name",
-          "key-named header", "response header", "request body", "response body, compact json",
-          "response body split over lines", "!!binary body", "!!binary gzip body",
-          "base64 text in a body", "status message", "yaml key"]
+PLACES = list(swaps())
 
 
 def test_check_passes_a_clean_cassette(tmp_path):
