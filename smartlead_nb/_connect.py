@@ -8,6 +8,8 @@ import threading
 from dataclasses import replace
 
 from ._ratelimit import STANDARD, RateLimit
+from ._redact import redacted_errors
+from ._transport import Secret, as_secret
 from .client import KEY_ENV, SmartleadClient
 
 _sandbox = None
@@ -17,7 +19,8 @@ _sandbox_lock = threading.Lock()
 TIME_SCALE_ENV = "SMARTLEAD_NB_SANDBOX_TIME_SCALE"
 
 
-def connect(api_key: str | None = None, *, rate_limit: RateLimit | None = STANDARD,
+@redacted_errors
+def connect(api_key: str | Secret | None = None, *, rate_limit: RateLimit | None = STANDARD,
             prompt: bool = False, quiet: bool = False) -> SmartleadClient:
     """Return a ready client.
 
@@ -32,17 +35,20 @@ def connect(api_key: str | None = None, *, rate_limit: RateLimit | None = STANDA
 
     With ``SMARTLEAD_NB_CASSETTE`` set it replays that recording instead (see
     :mod:`smartlead_nb.replay`): no sandbox, no network, and one line says so.
+
+    Whatever goes wrong, the exception shows no key (see :class:`SmartleadClient`).
     """
+    # First: no frame keeps the raw text (a traceback printer shows locals).
+    api_key = as_secret(api_key or os.environ.get(KEY_ENV))
     from . import replay
 
     recorded = replay.client_for_connect(rate_limit)  # SMARTLEAD_NB_CASSETTE: no network
     if recorded is not None:
         return recorded
-    key = api_key or os.environ.get(KEY_ENV)
-    if not key and prompt:
-        key = ask_for_key()
-    if key:
-        return SmartleadClient(key, rate_limit=rate_limit)
+    if api_key is None and prompt:
+        api_key = ask_for_key()
+    if api_key is not None:
+        return SmartleadClient(api_key, rate_limit=rate_limit)
     sandbox = sandbox_instance()
     # The client's budget runs at the running sandbox's pace (set once, when it started).
     scale = sandbox.rate_limits.time_scale if sandbox.rate_limits is not None else 1.0
@@ -91,16 +97,18 @@ def sandbox_time_scale() -> float:
     return scale
 
 
-def ask_for_key() -> str:
-    """Ask for the API key with hidden input; it is kept in this process only."""
-    key = getpass.getpass("SmartLead API key (input hidden): ").strip()
-    if not key:
+def ask_for_key() -> Secret:
+    """Ask for the API key with hidden input; it is kept in this process only, as a
+    ``Secret`` from the moment it is typed."""
+    key = as_secret(getpass.getpass("SmartLead API key (input hidden): "))
+    if key is None:
         from .errors import InputError
 
         raise InputError("no key entered")
     return key
 
 
+@redacted_errors
 def login(*, rate_limit: RateLimit | None = STANDARD) -> SmartleadClient:
     """Type the key (hidden) and get a live client; the key is not written anywhere.
 

@@ -19,7 +19,9 @@
   every byte, so a server trickling its answer would otherwise hold a request for ever;
 * a 2xx body that is not what was expected (an HTML page where JSON is due) is an
   ``UnexpectedResponse``, never an empty result;
-* mapping every failure to a typed error from ``errors``.
+* mapping every failure to a typed error from ``errors``; whatever else is raised inside (a
+  ``ValueError`` from requests, vcrpy's "no recorded interaction") leaves redacted, with no
+  frame below holding the key (see ``_redact.redacted_errors``).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from urllib3.util.retry import Retry
 from . import __version__
 from ._paths import normalise_method, refuse_key_in_query, resolve
 from ._ratelimit import RateLimit, key_fingerprint, limiter_adapter
-from ._redact import REDACTED, redact, register_secret
+from ._redact import REDACTED, redact, redacted_errors, register_secret
 from .errors import (
     ApiFailure,
     InputError,
@@ -76,7 +78,11 @@ DEFAULT_RETRY_AFTER = 2.0
 
 
 class Secret:
-    """Holds the API key so that echoing a client, a session or a config never shows it."""
+    """Holds the API key so that echoing a client, a session or a config never shows it.
+
+    Made as early as possible (the first statement of whatever takes a key), so that no frame
+    keeps the raw text in a variable a traceback printer could show.
+    """
 
     __slots__ = ("_value",)
 
@@ -94,6 +100,42 @@ class Secret:
 
     def __reduce__(self):  # never pickle the key into a saved object
         raise TypeError("the API key cannot be pickled")
+
+
+def as_secret(value: str | Secret | None) -> Secret | None:
+    """``value`` as a ``Secret`` (surrounding blanks dropped), or ``None`` when it is empty.
+
+    >>> as_secret("  abc-123 "), as_secret("  ")
+    (Secret('********'), None)
+    """
+    if value is None or isinstance(value, Secret):
+        return value
+    text = str(value).strip()
+    return Secret(text) if text else None
+
+
+def check_timeout(timeout: Any) -> Any:
+    """``timeout`` if requests can use it: seconds above 0, or a (connect, read) pair of them
+    (``None`` in the pair: no limit on that phase); else an ``InputError`` naming it.
+
+    >>> check_timeout((10, 90))
+    (10, 90)
+    """
+    parts = timeout if isinstance(timeout, tuple) else (timeout,)
+
+    def usable(part: Any) -> bool:
+        if part is None:
+            return True
+        if isinstance(part, bool) or not isinstance(part, (int, float)):
+            return False
+        return math.isfinite(part) and part > 0
+
+    if timeout is not None and not (len(parts) in (1, 2) and all(usable(p) for p in parts)):
+        raise InputError(f"timeout={timeout!r}: use seconds above 0 (e.g. 30), or a (connect, "
+                         f"read) pair such as (10, 90); nothing was sent")
+    return timeout
+
+
 
 
 @dataclass(frozen=True)
@@ -187,10 +229,11 @@ class _Reply:
 class Transport:
     """Sends requests to one SmartLead base URL with one key. Not used directly by analysts."""
 
+    @redacted_errors
     def __init__(
         self,
         base_url: str,
-        api_key: str,
+        api_key: str | Secret,
         *,
         rate_limit: RateLimit | None = None,
         retry: RetryPolicy = RetryPolicy(),
@@ -199,20 +242,22 @@ class Transport:
         honour_rate_headers: bool = True,
         identity: str | None = None,
     ) -> None:
-        if not api_key:
-            raise ValueError("an API key is required")
+        api_key = as_secret(api_key)   # first: no frame keeps the raw text
+        if api_key is None:
+            raise InputError("an API key is required")
         self.base_url = base_url.rstrip("/")
-        self._key = Secret(api_key)
+        self._key = api_key
         self.rate_limit = rate_limit
         self.retry = retry
-        self.timeout = timeout
+        self.timeout = check_timeout(timeout)
         self.honour_rate_headers = honour_rate_headers
         self.last_rate_limit = RateLimitStatus()
         self.requests_sent = 0
         self.retries_made = 0
         self._not_before = 0.0
         self._lock = threading.Lock()
-        self.fingerprint = key_fingerprint(identity or self.base_url, api_key)  # names state files
+        self.fingerprint = key_fingerprint(identity or self.base_url,  # names state files
+                                           self._key.reveal())
         self.session = self._build_session(user_agent)
 
     def __repr__(self) -> str:
@@ -267,6 +312,7 @@ class Transport:
         """
         return resolve(path, self.base_url).path
 
+    @redacted_errors
     def request(
         self,
         method: str,
@@ -287,6 +333,8 @@ class Transport:
         ``"text"`` (any text but an HTML page); anything else is an ``UnexpectedResponse``.
         """
         method = normalise_method(method)
+        if timeout is not None:
+            check_timeout(timeout)
         if expect not in EXPECTS:
             raise InputError(f"expect={expect!r}: use one of {', '.join(EXPECTS)}")
         url = self.url_for(path)

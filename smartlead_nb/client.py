@@ -14,7 +14,9 @@ import os
 from typing import Any, Mapping
 
 from ._ratelimit import STANDARD, RateLimit
-from ._transport import DEFAULT_TIMEOUT, RateLimitStatus, Response, RetryPolicy, Transport
+from ._redact import redact_public_errors
+from ._transport import (DEFAULT_TIMEOUT, RateLimitStatus, Response, RetryPolicy, Secret,
+                         Transport, as_secret)
 from .errors import InputError
 from .resources.accounts import EmailAccountsMixin
 from .resources.analytics import AnalyticsMixin
@@ -39,6 +41,7 @@ KEY_ENV = "SMARTLEAD_API_KEY"
 BASE_URL_ENV = "SMARTLEAD_BASE_URL"
 
 
+@redact_public_errors
 class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin,
                       AnalyticsDetailMixin, InboxMixin, WarmupMixin,
                       RepliesMixin, SubsequencesMixin, GlobalLeadsMixin, WebhooksMixin,
@@ -46,8 +49,10 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
     """A client for SmartLead's REST API (v1).
 
     Args:
-        api_key: your key; defaults to the ``SMARTLEAD_API_KEY`` environment variable. It is
-            never shown: not in this object's repr, errors, or log lines.
+        api_key: your key (text, or a ``Secret``); defaults to the ``SMARTLEAD_API_KEY``
+            environment variable. It is never shown: not in this object's repr, log lines,
+            or any exception a method raises (its text, arguments, chained causes, or the
+            variables of its traceback's frames), whatever library raised it.
         base_url: defaults to ``SMARTLEAD_BASE_URL`` or SmartLead's server.
         rate_limit: the key's budget, spent client-side so normal use never meets a 429.
             ``smartlead_nb.STANDARD`` (default: 10/s, 60/min, 1,000/h) or ``smartlead_nb.PRO``;
@@ -67,7 +72,7 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
 
     def __init__(
         self,
-        api_key: str | None = None,
+        api_key: str | Secret | None = None,
         *,
         base_url: str | None = None,
         rate_limit: RateLimit | None = STANDARD,
@@ -77,8 +82,9 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         identity: str | None = None,
         honour_rate_headers: bool = True,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get(KEY_ENV)
-        if not key or not str(key).strip():
+        # First: from here on no frame holds the raw text (a traceback printer shows locals).
+        api_key = as_secret(api_key if api_key is not None else os.environ.get(KEY_ENV))
+        if api_key is None:
             raise InputError(
                 f"no SmartLead API key: pass api_key=..., set the {KEY_ENV} environment variable, "
                 f"call smartlead_nb.login() to type it, or use smartlead_nb.connect() to work "
@@ -86,7 +92,7 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
             )
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
         self.mode = mode
-        self._transport = Transport(self.base_url, str(key).strip(), rate_limit=rate_limit,
+        self._transport = Transport(self.base_url, api_key, rate_limit=rate_limit,
                                     retry=retry, timeout=timeout, identity=identity,
                                     honour_rate_headers=honour_rate_headers)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from ._redact import redact, redact_value
+from ._redact import redact, redact_value, register_keys_in
 
 __all__ = [
     "SmartleadError",
@@ -227,15 +227,23 @@ class LeadLimitExhausted(ApiFailure):
 
 
 def parse_body(content: bytes, content_type: str = "") -> Any:
-    """Parse a response body: JSON when it is JSON, text otherwise, ``None`` when empty."""
+    """Parse a response body: JSON when it is JSON, text otherwise, ``None`` when empty.
+
+    A key in a key field of the answer (a client key just created or reset, ``api_key`` or
+    ``apiKey``) is registered for redaction here, the moment it arrives, before any error
+    or log line can quote it.
+    """
     if not content or not content.strip():
         return None
     text = content.decode("utf-8", errors="replace")
     if "json" in content_type or text.lstrip()[:1] in ("{", "["):
         try:
-            return json.loads(text)
+            body = json.loads(text)
         except ValueError:
             pass
+        else:
+            register_keys_in(body, text)
+            return body
     return text
 
 

@@ -9,6 +9,9 @@ outputs are saved into the notebook, so what a reader sees is what nbval checks:
     SMARTLEAD_API_KEY=... python -m smartlead_nb.replay record --target live notebooks/*.ipynb
     python -m smartlead_nb.replay check           # scan cassettes and notebooks for keys
 
+``check`` looks in every place the recorder writes (see :func:`smartlead_nb.replay.leaks_in_file`),
+for key fields, sandbox keys, and ``SMARTLEAD_API_KEY`` when it is set, in any spelling.
+
 Cassettes go to ``--cassette-dir``; without it, to ``tests/cassettes`` of the source checkout
 this module runs from, when there is one (installed from a wheel there is none, and the
 folder must be given). Needs the ``test`` extra (vcrpy, nbclient, ipykernel).
@@ -23,8 +26,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ._redact import redacted_errors, register_secret
 from .replay import (CASSETTE_ENV, RECORD_ENV, RECORD_SANDBOX_ENV, INFO_KEY,  # noqa: F401
-                     find_leaks)
+                     leaks_in_file)
 
 def write_info(cassette: Path, **info: Any) -> None:
     """Put a short header and the ``smartlead_nb:`` block at the top of a recorded cassette."""
@@ -99,9 +103,14 @@ def _kernel_env(**extra: str | None) -> dict[str, str]:
     return env
 
 
+@redacted_errors
 def record(notebook: Path, *, target: str = "sandbox", cassette: Path | None = None,
            write_outputs: bool = True, log=print) -> Path:
-    """Record ``notebook``'s traffic into a cassette, then replay it and save the outputs."""
+    """Record ``notebook``'s traffic into a cassette, then replay it and save the outputs.
+
+    The cassette and the saved notebook are checked with :func:`leaks_in_file` for the key
+    used (in any spelling), key fields and sandbox keys; one with a hit is not kept.
+    """
     from datetime import datetime
     import secrets as _secrets
 
@@ -112,6 +121,7 @@ def record(notebook: Path, *, target: str = "sandbox", cassette: Path | None = N
         cassette.unlink()
     work = Path(tempfile.mkdtemp(prefix="smartlead_nb-record-"))
     canary = "rec-" + _secrets.token_hex(12)   # the sandbox key: must not survive scrubbing
+    register_secret(canary)   # an error here shows it REDACTED, and no frame keeps it
     sandbox = None
     try:
         if target == "sandbox":
@@ -136,6 +146,7 @@ def record(notebook: Path, *, target: str = "sandbox", cassette: Path | None = N
             if not os.environ.get(KEY_ENV):
                 raise SystemExit(f"--target live needs {KEY_ENV} set")
             canary = os.environ[KEY_ENV]
+            register_secret(canary)
             base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
             env = _kernel_env(**{RECORD_ENV: str(cassette),
                                  "SMARTLEAD_NB_CACHE_DIR": str(work / "cache")})
@@ -149,7 +160,7 @@ def record(notebook: Path, *, target: str = "sandbox", cassette: Path | None = N
     if not cassette.exists():
         raise SystemExit(f"{notebook.name} made no HTTP requests; no cassette written")
     write_info(cassette, target=target, base_url=base_url)
-    leaks = find_leaks(cassette.read_text(encoding="utf-8"), (canary,))
+    leaks = leaks_in_file(cassette, (canary,))
     if leaks:
         cassette.unlink()
         raise SystemExit(f"{cassette.name} contained key-like text ({len(leaks)} hits); deleted it")
@@ -164,19 +175,29 @@ def record(notebook: Path, *, target: str = "sandbox", cassette: Path | None = N
         # Widget state is never saved: it can hold what a form was given (keys, uploads).
         replayed.metadata.pop("widgets", None)
         text = nbformat.writes(replayed) + "\n"
-        leaks = find_leaks(text, (canary,))
+        draft = notebook.with_name(f".{notebook.name}.checking")
+        draft.write_text(text, encoding="utf-8")
+        leaks = leaks_in_file(draft, (canary,))
         if leaks:
+            draft.unlink()
             raise SystemExit(f"the replayed {notebook.name} shows key-like text; not saved")
-        notebook.write_text(text, encoding="utf-8")
+        draft.replace(notebook)
         log(f"  saved the replayed outputs into {_shown(notebook)}")
     return cassette
 
 
-def check(paths: list[Path]) -> int:
-    """Print every key-like text in the given files; return how many files had one."""
+def check(paths: list[Path], secrets: tuple[str, ...] = ()) -> int:
+    """Print every key-like text in the given files; return how many files had one.
+
+    Besides ``secrets``, the key in ``SMARTLEAD_API_KEY`` (when set) is searched for in any
+    spelling; a hit is shown by its first characters only.
+    """
+    from .client import KEY_ENV
+
+    known = (*secrets, os.environ.get(KEY_ENV, ""))
     bad = 0
     for path in paths:
-        leaks = find_leaks(path.read_text(encoding="utf-8", errors="replace"))
+        leaks = leaks_in_file(path, known)
         if leaks:
             bad += 1
             print(f"{path}: {len(leaks)} key-like text(s), e.g. {leaks[0][:12]}...")

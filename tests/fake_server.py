@@ -13,7 +13,8 @@ class Scripted:
     """Answers requests with the next scripted reply; records what it received.
 
     A reply is a dict: ``{"status": 200, "json": {...}}``, ``{"status": 403, "text": "<html>",
-    "headers": {...}}``, ``{"drop": True}`` (close without answering) or ``{"sleep": 2, ...}``.
+    "headers": {...}}``, ``{"bytes": b"...", "type": "..."}`` (a body sent as is),
+    ``{"drop": True}`` (close without answering) or ``{"sleep": 2, ...}``.
     """
 
     def __init__(self, replies):
@@ -42,6 +43,8 @@ class Scripted:
                     return
                 if "json" in reply:
                     payload, ctype = json.dumps(reply["json"]).encode(), "application/json"
+                elif "bytes" in reply:
+                    payload, ctype = reply["bytes"], reply.get("type", "application/octet-stream")
                 else:
                     payload, ctype = reply.get("text", "").encode(), reply.get("type", "text/html")
                 self.send_response(reply.get("status", 200))
@@ -52,7 +55,7 @@ class Scripted:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            do_GET = do_POST = do_DELETE = do_PATCH = _handle
+            do_GET = do_POST = do_DELETE = do_PATCH = do_PUT = _handle
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

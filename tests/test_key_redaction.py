@@ -6,7 +6,10 @@ import traceback
 
 import pytest
 
-from smartlead_nb import SmartleadClient, SmartleadError
+from smartlead_nb import InputError, NotFoundError, SmartleadClient, SmartleadError
+from smartlead_nb._redact import redact
+from smartlead_nb._transport import Secret
+from smartlead_nb.errors import UnexpectedResponse
 from smartlead_nb.sandbox import Faults, Sandbox
 
 from .helpers import FAST_RETRIES, START
@@ -54,3 +57,53 @@ def test_key_cannot_be_pickled_with_the_client(canary_sandbox):
     client = SmartleadClient(CANARY, base_url=canary_sandbox.base_url, rate_limit=None)
     with pytest.raises(TypeError, match="cannot be pickled"):
         pickle.dumps(client._transport._key)
+
+
+# -- agency client keys: a rotated key is a secret the moment it arrives -----------------------
+def test_resetting_or_deleting_a_client_key_needs_confirmation_and_sends_nothing_without(
+        client, sandbox):
+    acme = client.create_client("Acme", "ops@acme.example")
+    key_id = client.client_api_keys(acme["id"])[0]["id"]
+    before = len(sandbox.requests)
+    for refused in (lambda: client.reset_client_api_key(key_id),
+                    lambda: client.reset_client_api_key(key_id, confirm="yes"),
+                    lambda: client.delete_client_api_key(key_id),
+                    lambda: client.request("PUT", f"client/api-key/reset/{key_id}"),
+                    lambda: client.request("DELETE", f"/Client/api-key/{key_id}/")):
+        with pytest.raises(InputError, match="cannot be undone.*Nothing was sent.*confirm=True"):
+            refused()
+    assert len(sandbox.requests) == before
+    with pytest.raises(InputError, match="key_id"):
+        client.reset_client_api_key("30001; DROP", confirm=True)
+
+
+def test_a_reset_key_comes_back_wrapped_and_is_redacted_everywhere(client, sandbox, caplog):
+    caplog.set_level(logging.DEBUG)
+    acme = client.create_client("Acme", "ops@acme.example")
+    old = client.client_api_keys(acme["id"])[0]
+    fresh = client.reset_client_api_key(old["id"], confirm=True)
+    new_key = fresh["data"]["api_key"]
+    assert isinstance(new_key, Secret) and new_key.reveal() != old["api_key"].reveal()
+    assert new_key.reveal() not in repr(fresh)
+    assert redact(f"x {new_key.reveal()} y") == "x REDACTED y"
+    assert new_key.reveal() not in caplog.text
+    assert client.delete_client_api_key(old["id"], confirm=True) == {"ok": True}
+    with pytest.raises(NotFoundError, match=f"client API key {old['id']} not found"):
+        client.delete_client_api_key(old["id"], confirm=True)
+
+
+def test_a_reset_key_is_registered_before_anything_can_quote_it(scripted):
+    """The answer is of the wrong shape (an error quotes its body) and compact JSON: the new
+    key is registered as the body is parsed, so the error already shows it redacted."""
+    fresh = "live-client-key-9d8c7b6a5f"
+    server, client = scripted({"status": 200, "type": "application/json",
+                               "text": f'[{{"id":30001,"apiKey":"{fresh}"}}]'})
+    with pytest.raises(UnexpectedResponse) as info:
+        client.reset_client_api_key(30001, confirm=True)
+    assert server.received[0]["method"] == "PUT"
+    assert server.received[0]["path"].startswith("/api/v1/client/api-key/reset/30001?")
+    err = info.value
+    texts = [str(err), repr(err), repr(err.body), repr(err.args),
+             "".join(traceback.format_exception(err))]
+    assert all(fresh not in t for t in texts)
+    assert redact(fresh) == "REDACTED"

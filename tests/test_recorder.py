@@ -36,3 +36,32 @@ def test_the_documented_commands_still_run():
                               capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, proc.stderr
         assert "--cassette-dir" in proc.stdout
+
+
+def test_a_recorded_notebook_keeps_no_client_key(tmp_path):
+    """A notebook that creates an agency client, reads its keys raw (unwrapped, straight from
+    the answer), makes and resets one: neither the cassette nor the saved notebook keeps any
+    of those keys, and the check finds nothing in them."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from smartlead_nb.replay import leaks_in_file
+
+    notebook = tmp_path / "keys.ipynb"
+    nbformat.write(new_notebook(cells=[
+        new_code_cell("import json, smartlead_nb as sl\nclient = sl.connect()"),
+        new_code_cell("acme = client.create_client('Acme', 'ops@acme.example')\n"
+                      "made = client.create_client_api_key(acme['id'], 'reporting')\n"
+                      "fresh = client.reset_client_api_key(made['data']['id'], confirm=True)\n"
+                      "raw = client.request('GET', 'client/api-key')\n"
+                      "print(json.dumps(raw, separators=(',', ':')))\n"
+                      "print(fresh['data']['api_key'].reveal())"),
+    ]), notebook)
+    cassette = recorder.record(notebook, cassette=tmp_path / "keys.yaml", log=lambda *_: None)
+    saved = notebook.read_text()
+    assert "client/api-key/reset/" in cassette.read_text()
+    shown = nbformat.reads(saved, as_version=4).cells[1].outputs[0]["text"]
+    assert shown.count('"api_key":"REDACTED"') == 2 and shown.endswith("\nREDACTED\n")
+    assert "sandbox_cl_" not in saved
+    assert "sandbox_cl_" not in cassette.read_text()
+    assert leaks_in_file(cassette) == [] and leaks_in_file(notebook) == []

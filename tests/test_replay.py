@@ -3,18 +3,23 @@ replay needs no network and fails loudly, and no shipped file carries anything l
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import os
 import subprocess
 import sys
+import tempfile
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from smartlead_nb import RateLimitError, ServerError, SmartleadClient
 from smartlead_nb._transport import NO_RETRIES
-from smartlead_nb.replay import CASSETTE_ENV, find_leaks, make_vcr, read_info
+from smartlead_nb.replay import CASSETTE_ENV, find_leaks, leaks_in_file, make_vcr, read_info
 from smartlead_nb.sandbox import Sandbox
 from smartlead_nb.sandbox.faults import Faults
 
@@ -140,7 +145,7 @@ SHIPPED = sorted((ROOT / "tests" / "cassettes").glob("*.yaml")) + sorted(
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_no_shipped_cassette_or_notebook_contains_a_key(path):
-    assert find_leaks(path.read_text(encoding="utf-8", errors="replace"), (CANARY,)) == []
+    assert leaks_in_file(path, (CANARY,)) == []     # every place the recorder can write
 
 
 @pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")),
@@ -198,3 +203,201 @@ def test_a_loopback_receiver_url_in_a_body_reads_the_same_in_every_kernel():
     assert first == body_of("http://localhost:51000/hooks/zzz") == (
         f'{{"webhook_url": "{LOOPBACK_RECEIVER}", "id": null}}'.encode())
     assert b"https://hooks.example.com/x" in body_of("https://hooks.example.com/x")
+
+
+# -- the recorder keeps no secret ----------------------------------------------------------------
+PLANTED = "sk-planted-4c3b2a19f8e7"     # a key the recording process was never told about
+
+
+def recorded_text(client_call, *replies):
+    """Record one call against a scripted server answering ``replies``; the cassette's text."""
+    from tests.fake_server import Scripted
+
+    server = Scripted(replies)
+    try:
+        client = SmartleadClient(CANARY, base_url=server.base_url, rate_limit=None,
+                                 retry=NO_RETRIES)
+        cassette = Path(tempfile.mkdtemp()) / "c.yaml"
+        with make_vcr("all").use_cassette(str(cassette)):
+            client_call(client)
+        return cassette.read_text(encoding="utf-8"), cassette
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("reply", [
+    {"type": "application/json", "text": f'{{"ok":true,"data":{{"id":1,"apiKey":"{PLANTED}"}}}}'},
+    {"type": "application/json",
+     "text": f'{{"data":{{"api_key":"{PLANTED}"}},"message":"new key {PLANTED} made"}}'},
+    {"type": "application/x-www-form-urlencoded", "text": f"ok=1&api_key={PLANTED}"},
+    {"type": "text/plain", "text": f'escaped: {{\\"apiKey\\":\\"{PLANTED}\\"}}'},
+    {"type": "application/json", "text": '{"ok":true}',
+     "headers": {"X-Api-Key": PLANTED, "X-Echo": f"/x?api_key={PLANTED}"}},
+], ids=["compact json", "json echoed in a message", "form encoded", "json in a string",
+        "headers"])
+def test_a_client_key_in_an_answer_is_scrubbed_in_every_spelling(reply):
+    text, cassette = recorded_text(lambda c: c.raw_request("GET", "client/api-key", expect="any"),
+                                   {"status": 200, **reply})
+    assert PLANTED not in text
+    assert leaks_in_file(cassette, (CANARY,)) == []
+
+
+def test_a_compressed_or_latin1_answer_is_decoded_then_scrubbed():
+    body = f'{{"name":"Café","apiKey":"{PLANTED}"}}'
+    text, _ = recorded_text(lambda c: c.raw_request("GET", "client/", expect="any"),
+                            {"status": 200, "bytes": gzip.compress(body.encode()),
+                             "type": "application/json", "headers": {"Content-Encoding": "gzip"}})
+    assert PLANTED not in text and "!!binary" not in text and "Caf" in text
+    text, cassette = recorded_text(lambda c: c.raw_request("GET", "client/", expect="any"),
+                                   {"status": 200, "bytes": body.encode("latin-1"),
+                                    "type": "application/json; charset=iso-8859-1"})
+    assert PLANTED not in text and "!!binary" not in text
+    import yaml
+
+    response = yaml.safe_load(text)["interactions"][0]["response"]
+    assert response["body"]["string"] == '{"name":"Café","apiKey":"REDACTED"}'   # now UTF-8
+    assert response["headers"]["Content-Type"] == ["application/json; charset=utf-8"]
+
+
+@pytest.mark.parametrize("reply", [
+    {"bytes": b"\xff\xfe" + f"key {PLANTED}".encode("utf-16-le"), "type": "application/json"},
+    {"bytes": b"\x89PNG\r\n\x1a\n" + PLANTED.encode(), "type": "image/png"},
+    {"bytes": zlib.compress(PLANTED.encode()), "type": "application/json",
+     "headers": {"Content-Encoding": "zstd"}},
+], ids=["utf-16 with no charset", "binary", "an encoding vcrpy cannot undo"])
+def test_a_body_that_cannot_be_read_is_refused_not_written(reply):
+    from smartlead_nb.replay import UnrecordableBody
+
+    with pytest.raises(UnrecordableBody, match="cannot be checked for keys; not recorded"):
+        recorded_text(lambda c: c.raw_request("GET", "client/", expect="any"),
+                      {"status": 200, **reply})
+
+
+def test_a_request_body_that_cannot_be_read_is_refused():
+    from smartlead_nb.replay import UnrecordableBody
+
+    with pytest.raises(UnrecordableBody, match="request to"):
+        recorded_text(lambda c: c.raw_request("POST", "client/save",
+                                              data=f"{PLANTED}\xe9".encode("latin-1")),
+                      {"status": 200, "json": {"ok": True}})
+
+
+def test_a_key_the_client_sends_in_a_body_or_query_is_scrubbed():
+    text, cassette = recorded_text(lambda c: (
+        c.request("POST", "client/save", json={"name": "A", "apiKey": PLANTED}),
+        c.request("GET", "client/", params={"API_KEY_HINT": "x", "apiKey": PLANTED})),
+        {"status": 200, "json": {"ok": True}}, {"status": 200, "json": []})
+    assert PLANTED not in text and leaks_in_file(cassette, (CANARY,)) == []
+
+
+def test_a_reset_through_the_client_is_scrubbed_from_the_recording(tmp_path):
+    """Against the sandbox: create a client, list, create and reset its keys."""
+    cassette = tmp_path / "keys.yaml"
+    with Sandbox(db_path=tmp_path / "sb.sqlite3", api_key=CANARY, rate_limits=None,
+                 start_time=START) as sb:
+        client = SmartleadClient(CANARY, base_url=sb.base_url, rate_limit=None, retry=NO_RETRIES)
+        with make_vcr("all").use_cassette(str(cassette)):
+            acme = client.create_client("Acme", "ops@acme.example", password="pw-secret-123")
+            made = client.create_client_api_key(acme["id"], "reporting")
+            fresh = client.reset_client_api_key(made["data"]["id"], confirm=True)
+            listed = client.client_api_keys(acme["id"])
+        keys = [acme["data"]["api_key"].reveal(), made["data"]["api_key"].reveal(),
+                fresh["data"]["api_key"].reveal(), *(k["api_key"].reveal() for k in listed)]
+    text = cassette.read_text()
+    assert "/client/api-key/reset/" in text and len(set(keys)) == 3
+    assert not [k for k in keys + ["pw-secret-123"] if k in text]
+    assert leaks_in_file(cassette, (CANARY, *keys)) == []
+
+
+# -- check finds a planted key wherever the recorder can write ---------------------------------
+GOOD_CASSETTE = """\
+interactions:
+- request:
+    body: '{"name": "A"}'
+    headers:
+      Accept:
+      - application/json
+    method: POST
+    uri: http://127.0.0.1:18765/api/v1/client/save?api_key=REDACTED
+  response:
+    body:
+      string: '{"ok": true, "data": {"id": 1, "api_key": "REDACTED"}}'
+    headers:
+      Content-Type:
+      - application/json
+    status:
+      code: 200
+      message: OK
+"""
+
+
+GOOD_BODY = "string: '{\"ok\": true, \"data\": {\"id\": 1, \"api_key\": \"REDACTED\"}}'"
+
+
+def swaps() -> dict[str, tuple[str, str]]:
+    """Where a key can sit in a cassette: (text of the clean cassette, the same with a key)."""
+    key, b64 = PLANTED, base64.b64encode
+    return {
+        "uri": ("api_key=REDACTED", f"api_key={key}"),
+        "uri, another spelling": ("save?", f"save?apiKey={quote(key)}&"),
+        "request header value": ("- application/json\n    method", f"- Bearer {key}\n    method"),
+        "request header name": ("      Accept:\n", f"      X-{key}:\n"),
+        "key-named header": ("      Accept:\n", "      X-Api-Key:\n      - live-key-value-0001\n"
+                                                "      Accept:\n"),
+        "response header": ("Content-Type:\n      - application/json\n    status",
+                            f"Content-Type:\n      - application/json\n      Echo:\n      - {key}\n"
+                            f"    status"),
+        "request body": ('{"name": "A"}', f'{{"name": "{key}"}}'),
+        "response body, compact json": ('{"ok": true, "data": {"id": 1, "api_key": "REDACTED"}}',
+                                        '{"ok":true,"data":{"id":1,"apiKey":"live-9f8e7d6c5b"}}'),
+        # a double-quoted scalar split with an escaped line break, as YAML emitters do
+        "response body split over lines": (
+            GOOD_BODY,
+            f'string: "{{\\"note\\": \\"{key[:8]}\\\n        {key[8:]}\\"}}"'),
+        "!!binary body": (GOOD_BODY, "string: !!binary |\n        "
+                          + b64(f"caf\xe9 {key}".encode("latin-1")).decode()),
+        "!!binary gzip body": (GOOD_BODY, "string: !!binary |\n        "
+                               + b64(gzip.compress(key.encode())).decode()),
+        "base64 text in a body": ('{"name": "A"}', f'{{"blob": "{b64(key.encode()).decode()}"}}'),
+        "status message": ("message: OK", f"message: OK {key}"),
+        "yaml key": ("interactions:", f"{key}: 1\ninteractions:"),
+    }
+
+
+def planted(where: str) -> str:
+    old, new = swaps()[where]
+    assert old in GOOD_CASSETTE, where
+    return GOOD_CASSETTE.replace(old, new, 1)
+
+
+PLACES = list(swaps())
+
+
+def test_check_passes_a_clean_cassette(tmp_path):
+    path = tmp_path / "good.yaml"
+    path.write_text(GOOD_CASSETTE)
+    assert leaks_in_file(path, (PLANTED,)) == []
+
+
+@pytest.mark.parametrize("where", PLACES)
+def test_check_finds_a_planted_key_wherever_the_recorder_writes(tmp_path, where):
+    import yaml
+
+    path = tmp_path / "planted.yaml"
+    path.write_text(planted(where))
+    yaml.safe_load(path.read_text())           # still a valid cassette
+    assert leaks_in_file(path, (PLANTED,)), where
+
+
+def test_the_check_command_reads_the_key_from_the_environment(tmp_path):
+    bad, good = tmp_path / "bad.yaml", tmp_path / "good.yaml"
+    bad.write_text(planted("!!binary body"))
+    good.write_text(GOOD_CASSETTE)
+    env = {**os.environ, "SMARTLEAD_API_KEY": PLANTED}
+    run = [sys.executable, "-m", "smartlead_nb.replay", "check"]
+    proc = subprocess.run(run + [str(bad), str(good)], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 1 and "bad.yaml" in proc.stdout and "good.yaml" not in proc.stdout
+    assert PLANTED not in proc.stdout
+    proc = subprocess.run(run + [str(good)], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout

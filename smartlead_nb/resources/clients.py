@@ -1,9 +1,11 @@
 """Agency clients (sub-accounts) and their API keys.
 
 A client's API key is a live credential: every key that comes back (from creating a client or
-a key, or from the key list) is wrapped in the same :class:`~smartlead_nb._transport.Secret`
-as the account key, so it is registered for redaction (logs, errors) and never shown in a
-repr or a frame; ``.reveal()`` gives the text when you really need it. Passwords are dropped.
+a key, from resetting one, or from the key list) is registered for redaction the moment its
+answer is parsed (``errors.parse_body``), before any error or log line could quote it, and is
+wrapped in the same :class:`~smartlead_nb._transport.Secret` as the account key, so it is
+never shown in a repr or a frame; ``.reveal()`` gives the text when you really need it.
+Passwords are dropped. Resetting or deleting a key cannot be undone: ``confirm=True``.
 
 >>> record = protect_credentials({"id": 5, "api_key": "sandbox_cl_0123456789abcdef",
 ...                               "password": "hunter2"})
@@ -25,6 +27,7 @@ from ..errors import InputError
 from ..frames.emails import email_problems
 from ..frames.responses import columns_first, coerce_counts, strip_secrets, tidy_frame
 from ._base import Resource, check_id, id_in_answer, list_rows
+from .confirm import needs_confirmation, refusal
 
 # Fields whose value is a credential to wrap, wherever they appear in an answer.
 KEY_FIELDS = frozenset({"api_key", "apiKey"})
@@ -148,3 +151,37 @@ class ClientsMixin(Resource):
         body = {"clientId": cid, "keyName": key_name.strip()}
         return protect_credentials(self._call("POST", "client/api-key", json=body,
                                               subject=f"client {cid}", shape=dict))
+
+    def reset_client_api_key(self, key_id: int, *, confirm: bool = False) -> dict:
+        """Replace a client's API key with a new one (``PUT /client/api-key/reset/{id}``).
+
+        The old key stops working at once and cannot be brought back, so this needs
+        ``confirm=True``. The new key is registered for redaction as its answer is parsed,
+        and comes back wrapped as a ``Secret``.
+
+        >>> fresh = client.reset_client_api_key(30002, confirm=True)      # doctest: +SKIP
+        >>> fresh["data"]["api_key"]                                      # doctest: +SKIP
+        Secret('********')
+        """
+        return self._client_key_change("PUT", "client/api-key/reset/{}", key_id, confirm,
+                                       "reset_client_api_key")
+
+    def delete_client_api_key(self, key_id: int, *, confirm: bool = False) -> dict:
+        """Delete a client's API key (``DELETE /client/api-key/{id}``); whatever uses it
+        fails from then on, so this needs ``confirm=True``.
+
+        >>> client.delete_client_api_key(30002, confirm=True)             # doctest: +SKIP
+        {'ok': True}
+        """
+        return self._client_key_change("DELETE", "client/api-key/{}", key_id, confirm,
+                                       "delete_client_api_key")
+
+    def _client_key_change(self, method: str, route: str, key_id: Any, confirm: bool,
+                           name: str) -> dict:
+        kid = check_id(key_id, "key_id")
+        path = route.format(kid)
+        reason = needs_confirmation(method, path)
+        if reason and confirm is not True:
+            raise InputError(refusal(reason, f"call {name}({kid}, confirm=True)"))
+        return protect_credentials(self._call(method, path, subject=f"client API key {kid}",
+                                              shape=dict))

@@ -2,8 +2,8 @@
 
 Both the wrapped methods (``start_campaign``, ``stop_campaign``, ``delete_campaign``,
 ``add_leads`` with a block or unsubscribe override or into a campaign that is no longer a
-draft, ``unsubscribe_lead_everywhere``,
-``remove_email_accounts``, ``reply_to_thread``) and the generic ``SmartleadClient.request()``
+draft, ``unsubscribe_lead_everywhere``, ``remove_email_accounts``, ``reply_to_thread``,
+``reset_client_api_key``, ``delete_client_api_key``) and the generic ``SmartleadClient.request()``
 ask :func:`needs_confirmation`, so the two can never disagree about what is dangerous.
 
 >>> needs_confirmation("POST", "campaigns/7/status", {"status": "START"})
@@ -51,6 +51,8 @@ _CAMPAIGN_SENDERS = re.compile(r"^campaigns/([^/]+)/email-accounts$")
 _REPLY = re.compile(r"^campaigns/([^/]+)/reply-email-thread$")
 # The entry's id travels in the query (?id=), so the path alone decides.
 _BLOCK_LIST_DELETE = "leads/delete-domain-block-list"
+_CLIENT_KEY_RESET = re.compile(r"^client/api-key/reset/([^/]+)$")
+_CLIENT_KEY = re.compile(r"^client/api-key/([^/]+)$")
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -89,6 +91,12 @@ def needs_confirmation(method: str, path: str, body: Any = None) -> str | None:
     if verb == "POST" and (match := _REPLY.match(where)):
         return (f"Replying in campaign {match.group(1)} sends a real email from its mailbox to "
                 f"the lead, and cannot be unsent")
+    if verb == "PUT" and (match := _CLIENT_KEY_RESET.match(where)):
+        return (f"Resetting client API key {match.group(1)} stops the old key at once "
+                f"(whatever uses it fails), and cannot be undone")
+    if verb == "DELETE" and (match := _CLIENT_KEY.match(where)):
+        return (f"Deleting client API key {match.group(1)} stops it at once (whatever uses "
+                f"it fails), and cannot be undone")
     if verb == "DELETE" and where == _BLOCK_LIST_DELETE:
         return ("Deleting a block-list entry re-enables outreach to that address or domain: "
                 "the next import lets it in")

@@ -1,4 +1,8 @@
-"""Small shared pieces of the forms: messages in plain words and bounded HTML tables."""
+"""Small shared pieces of the forms: messages in plain words and bounded HTML tables.
+
+Every text a form shows goes through :func:`message` or :func:`table`, which redact it: a key
+typed into the key form, or echoed in an error from any library, is never on the page.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import html
 
 import pandas as pd
 
+from .._redact import redact, redact_exception
 from ..errors import InputError, SmartleadError
 
 #: The most rows any table in the forms renders; big frames are paged, never shown whole.
@@ -18,8 +23,10 @@ def plain_words(error: BaseException) -> str:
     """The message an analyst should read for ``error``: the typed error's own words.
 
     SmartLead errors show the server's message and the HTTP status (the URL, already
-    redacted, is left out: it helps a log reader, not a form user).
+    redacted, is left out: it helps a log reader, not a form user). The error is redacted
+    first, whatever raised it.
     """
+    redact_exception(error)
     if isinstance(error, SmartleadError):
         status = f" (HTTP {error.status})" if error.status else ""
         return f"SmartLead said: {error.message}{status}"
@@ -32,7 +39,8 @@ def plain_words(error: BaseException) -> str:
 def message(text: str, kind: str = "info") -> str:
     """A one-paragraph status message (``kind``: error, warning, ok, info), HTML-escaped."""
     colour = _COLOURS.get(kind, _COLOURS["info"])
-    body = "<br>".join(html.escape(line, quote=False) for line in str(text).splitlines()) or "&nbsp;"
+    lines = redact(text).splitlines()
+    body = "<br>".join(html.escape(line, quote=False) for line in lines) or "&nbsp;"
     return f'<div class="sl-msg sl-msg-{kind}" style="color:{colour}">{body}</div>'
 
 
@@ -44,7 +52,7 @@ def table(frame: pd.DataFrame, *, max_rows: int = PAGE_ROWS, css: str = "sl-tabl
           escape: bool = True, index: bool = True) -> str:
     """At most ``max_rows`` rows of ``frame`` as an HTML table (never the whole of a big frame)."""
     shown = frame.head(max_rows)
-    text = shown.to_html(classes=css, escape=escape, index=index, border=0, na_rep="")
+    text = redact(shown.to_html(classes=css, escape=escape, index=index, border=0, na_rep=""))
     if len(frame) > max_rows:
         text += f'<div class="sl-more">… and {len(frame) - max_rows:,} more rows</div>'
     return text

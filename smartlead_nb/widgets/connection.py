@@ -1,7 +1,9 @@
 """Switching the form to a real SmartLead account by typing the key.
 
 The key is read from the password box and the box is emptied at once, so the key never
-stays in widget state (which JupyterLab saves into the notebook) and is never shown.
+stays in widget state (which JupyterLab saves into the notebook) and is never shown. It is
+wrapped in a ``Secret`` as it is read, so no frame holds its text, and whatever making or
+checking the client raises is shown redacted (``_common.message`` redacts every text).
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from urllib.parse import urlsplit
 
 import ipywidgets as w
 
+from .._redact import redacted_errors
+from .._transport import Secret, as_secret
 from ._common import error_message, message
 
 
-def live_client(key: str):
+@redacted_errors
+def live_client(key: Secret) -> Any:
     """A client for SmartLead with ``key`` (what the key form makes unless given another)."""
     from ..client import SmartleadClient
 
@@ -32,10 +37,13 @@ def describe(client) -> str:
 
 
 class KeyForm(w.VBox):
-    """A password box and a button; ``on_client(client)`` gets a checked client for the key."""
+    """A password box and a button; ``on_client(client)`` gets a checked client for the key.
+
+    ``make_client(key)`` gets the key as a ``Secret`` (``SmartleadClient`` takes one as is).
+    """
 
     def __init__(self, client, on_client: Callable[[Any], Any],
-                 make_client: Callable[[str], Any] = live_client) -> None:
+                 make_client: Callable[[Secret], Any] = live_client) -> None:
         self._on_client = on_client
         self._make_client = make_client
         self.where = w.HTML(message(describe(client))).add_class("sl-connection")
@@ -46,10 +54,11 @@ class KeyForm(w.VBox):
         self.button.on_click(lambda _: self.use_key())
         super().__init__([self.where, w.HBox([self.key, self.button]), self.status])
 
+    @redacted_errors
     def use_key(self) -> None:
-        key = self.key.value.strip()
+        key = as_secret(self.key.value)  # registered for redaction before anything can fail
         self.key.value = ""  # before anything else: never kept in widget state
-        if not key:
+        if key is None:
             self.status.value = message("Type your SmartLead API key first.", "error")
             return
         try:

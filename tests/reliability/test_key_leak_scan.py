@@ -1,7 +1,8 @@
 """Key-leak scan: a canary key, DEBUG logging everywhere, then every place an analyst's key
-could end up is searched for it: log records (formatted, with tracebacks), exception texts
-and tracebacks, reprs, the request log, widget state (what JupyterLab saves), a notebook run
-with the key and saved, the journal and plan state files and every cassette.
+could end up is searched for it: log records (formatted, with tracebacks), exception texts,
+tracebacks with every frame's variables and chained causes, reprs, the request log, widget
+state (what JupyterLab saves), a notebook run with the key and saved, the journal and plan
+state files and every cassette (read as the recorder's check reads them).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 
 import smartlead_nb as sl
 from smartlead_nb import RetryPolicy, SmartleadClient
-from smartlead_nb.replay import find_leaks
+from smartlead_nb.replay import find_leaks, leaks_in_file
 from smartlead_nb.sandbox import Faults, Sandbox
 
 from ..helpers import FAST_RETRIES, START
@@ -69,6 +70,11 @@ class Places:
         self.add(f"{where}: str", str(exc))
         self.add(f"{where}: repr", repr(exc))
         self.add(f"{where}: traceback", "".join(traceback.format_exception(exc)))
+        self.add(f"{where}: traceback with variables", "".join(
+            traceback.TracebackException.from_exception(exc, capture_locals=True).format()))
+        for i, chained in enumerate((exc.__cause__, exc.__context__)):
+            if chained is not None:
+                self.add(f"{where}: chained {i}", f"{chained!r} {chained.args!r}")
         for attr in ("url", "body", "headers"):
             self.add(f"{where}: .{attr}", repr(getattr(exc, attr, None)))
         try:
@@ -79,6 +85,9 @@ class Places:
     def files(self, where: str, root: Path) -> None:
         for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
             self.add(f"{where}: {path.name}", path.read_bytes().decode("utf-8", "replace"))
+            if path.suffix in (".yaml", ".ipynb", ".json"):
+                self.add(f"{where}: {path.name} as checked",
+                         "\n".join(leaks_in_file(path, (CANARY,))) or "")
 
     def hits(self) -> list[str]:
         return [where for where, text in self.items
