@@ -50,11 +50,15 @@ def debug_logs():
     handler = Capture()
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
-    for name in ("smartlead_nb", "urllib3", "requests", "pyrate_limiter", "filelock"):
+    names = ("smartlead_nb", "urllib3", "requests", "pyrate_limiter", "filelock")
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
         logging.getLogger(name).setLevel(logging.DEBUG)
     yield handler
     root.removeHandler(handler)
     root.setLevel(old)
+    for name, level in levels.items():   # later tests see the levels they would alone
+        logging.getLogger(name).setLevel(level)
 
 
 class Places:
