@@ -48,7 +48,7 @@ def connect(api_key: str | Secret | None = None, *, rate_limit: RateLimit | None
     if api_key is None and prompt:
         api_key = ask_for_key()
     if api_key is not None:
-        return SmartleadClient(api_key, rate_limit=rate_limit)
+        return SmartleadClient(api_key, rate_limit=rate_limit, one_at_a_time=replay.recording())
     sandbox = sandbox_instance()
     # The client's budget runs at the running sandbox's pace (set once, when it started).
     scale = sandbox.rate_limits.time_scale if sandbox.rate_limits is not None else 1.0

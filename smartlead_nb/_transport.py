@@ -31,6 +31,7 @@ import math
 import random
 import socket
 import threading
+from contextlib import nullcontext
 import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -241,6 +242,7 @@ class Transport:
         user_agent: str = USER_AGENT,
         honour_rate_headers: bool = True,
         identity: str | None = None,
+        one_at_a_time: bool = False,
     ) -> None:
         api_key = as_secret(api_key)   # first: no frame keeps the raw text
         if api_key is None:
@@ -256,6 +258,10 @@ class Transport:
         self.retries_made = 0
         self._not_before = 0.0
         self._lock = threading.Lock()
+        # Held around each exchange when set: vcrpy's connection stubs lose exchanges that
+        # several threads start at once (an upload's batches), so replay and recording send
+        # one request at a time.
+        self._one_at_a_time = threading.Lock() if one_at_a_time else nullcontext()
         self.fingerprint = key_fingerprint(identity or self.base_url,  # names state files
                                            self._key.reveal())
         self.session = self._build_session(user_agent)
@@ -345,7 +351,8 @@ class Transport:
         attempt = 0
         while True:
             self._wait_for_window()
-            reply, failure = self._send(method, url, query, json, data, limit, shown_url)
+            with self._one_at_a_time:
+                reply, failure = self._send(method, url, query, json, data, limit, shown_url)
             if failure is not None:
                 break  # raised below, outside any except block, so with no context
             self.retries_made += reply.retries

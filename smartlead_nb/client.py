@@ -65,6 +65,8 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
             launch state, the shared rate budget), together with the key. Defaults to
             ``base_url``; ``connect()`` gives a sandbox's ``instance_id`` instead, since a
             sandbox's port changes with every kernel.
+        one_at_a_time: send one request at a time even when an upload runs batches in
+            parallel (replay and recording set it: vcrpy's stubs are not thread-safe).
 
     Every method checks its input before sending and raises a typed error from
     :mod:`smartlead_nb.errors` on failure.
@@ -81,6 +83,7 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         mode: str = "live",
         identity: str | None = None,
         honour_rate_headers: bool = True,
+        one_at_a_time: bool = False,
     ) -> None:
         # First: from here on no frame holds the raw text (a traceback printer shows locals).
         api_key = as_secret(api_key if api_key is not None else os.environ.get(KEY_ENV))
@@ -94,7 +97,8 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         self.mode = mode
         self._transport = Transport(self.base_url, api_key, rate_limit=rate_limit,
                                     retry=retry, timeout=timeout, identity=identity,
-                                    honour_rate_headers=honour_rate_headers)
+                                    honour_rate_headers=honour_rate_headers,
+                                    one_at_a_time=one_at_a_time)
 
     def __repr__(self) -> str:
         limit = self._transport.rate_limit

@@ -266,6 +266,11 @@ def replaying() -> bool:
     return s is not None and s.mode == "replay"
 
 
+def recording() -> bool:
+    s = session()
+    return s is not None and s.mode == "record"
+
+
 def _start_replay(path: str) -> Session:
     cassette = Path(path).expanduser()
     if not cassette.is_file():
@@ -288,11 +293,15 @@ def _start_record(path: str) -> Session:
     recorded = context.__enter__()
     # Save after every exchange: the recorder's kernel is shut down from outside, and a
     # cassette written only on exit could be lost.
+    # An upload sends batches from several threads: one lock per cassette, or two threads
+    # writing the file at once can leave the shorter copy on disk (exchanges lost).
     append = recorded.append
+    saving = threading.Lock()
 
     def append_and_save(request, response):
-        append(request, response)
-        recorded._save()
+        with saving:
+            append(request, response)
+            recorded._save()
 
     recorded.append = append_and_save
     target = "sandbox" if os.environ.get(RECORD_SANDBOX_ENV) else "live"
@@ -315,11 +324,12 @@ def client_for_connect(rate_limit):
         base_url = s.base_url or _first_base_url(s.cassette)
         return SmartleadClient(REPLAY_KEY, base_url=base_url, rate_limit=None,
                                retry=NO_RETRIES, honour_rate_headers=False,
-                               mode="sandbox" if s.target == "sandbox" else "live")
+                               mode="sandbox" if s.target == "sandbox" else "live",
+                               one_at_a_time=True)
     if s.target == "sandbox":
         return SmartleadClient(os.environ["SMARTLEAD_API_KEY"], base_url=s.base_url,
-                               rate_limit=None, mode="sandbox")
-    return None  # recording live: connect() proceeds as usual, with the real key
+                               rate_limit=None, mode="sandbox", one_at_a_time=True)
+    return None  # recording live: connect() proceeds as usual (one_at_a_time, see recording())
 
 
 # -- cassette files ----------------------------------------------------------------------------

@@ -401,3 +401,33 @@ def test_the_check_command_reads_the_key_from_the_environment(tmp_path):
     assert PLANTED not in proc.stdout
     proc = subprocess.run(run + [str(good)], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout
+
+
+def test_requests_sent_at_once_are_all_recorded(tmp_path, sandbox, monkeypatch):
+    """An upload sends several batches at once (max_in_flight): every one is in the cassette.
+    vcrpy's stubs lose exchanges that threads start together, so the client connect() gives
+    a recording kernel sends one request at a time."""
+    import pandas as pd
+    import yaml
+
+    from smartlead_nb import connect, replay, upload_leads
+
+    cassette = tmp_path / "together.yaml"
+    monkeypatch.setenv(replay.RECORD_ENV, str(cassette))
+    monkeypatch.setenv(replay.RECORD_SANDBOX_ENV, sandbox.base_url)
+    monkeypatch.setenv("SMARTLEAD_API_KEY", sandbox.api_key)
+    monkeypatch.delenv(CASSETTE_ENV, raising=False)
+    monkeypatch.setattr(replay, "_session", None)
+    try:
+        client = connect()
+        cid = client.create_campaign("At once")["id"]
+        leads = pd.DataFrame({"email": [f"p{i}@example.com" for i in range(16 * 25)]})
+        result = upload_leads(client, cid, leads, batch_size=25, max_in_flight=4,
+                              journal=False, progress=False)
+        client.close()
+    finally:
+        replay._session._context.__exit__(None, None, None)
+    assert len(result.rows) == 400
+    sent = [i for i in yaml.safe_load(cassette.read_text())["interactions"]
+            if i["request"]["method"] == "POST" and f"campaigns/{cid}/leads" in i["request"]["uri"]]
+    assert len(sent) == 16
