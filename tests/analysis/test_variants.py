@@ -331,6 +331,19 @@ def test_a_sample_ratio_mismatch_is_stated_and_asked_shares_are_respected():
                                            now=LATER).loc[1, "verdict"]
 
 
+def test_only_the_skewed_mailbox_is_named_among_many_healthy_ones():
+    rng = np.random.default_rng(41)
+    parts = []
+    for box in range(30):                                   # healthy: a random 50/50 split
+        a = int(rng.binomial(400, 0.5))
+        parts += [rows(1, 11, a, a // 20, sender=f"m{box:02d}@s.io"),
+                  rows(1, 12, 400 - a, (400 - a) // 20, sender=f"m{box:02d}@s.io")]
+    parts += [rows(1, 11, 300, 15, sender="skewed@s.io"), rows(1, 12, 100, 5, sender="skewed@s.io")]
+    verdict = compare_variants(frame(*parts), now=LATER).loc[1, "verdict"]
+    assert "in mailbox skewed@s.io (11 300, 12 100, p < 1e-16)" in verdict   # 1.5e-23
+    assert "m0" not in verdict and "m1" not in verdict and "m2" not in verdict
+
+
 # --- the known truth, over many seeds ----------------------------------------------------
 def simulated(rng, n, p_a, p_b):
     """One finished A/B step: n sends per variant, replies drawn from the true rates."""
