@@ -108,7 +108,9 @@ def matured_counts(stats: pd.DataFrame, metric: str = "replied", *, window_days:
         why = "it has no rows" if stats.empty else f"every {F.SENT!r} is empty"
         raise InputError(f"{who}: no sends to analyse ({why}); wait until the campaign has sent")
     event_ns = _event_times(stats, m, sent_ns, who)
-    dropped = duplicate_rows(stats, sent_ns)
+    step_codes, step_ids = id_codes(stats[F.STEP])
+    variant_codes, variant_ids = id_codes(stats[F.VARIANT_ID])
+    dropped = duplicate_rows(stats, sent_ns, step_codes, variant_codes)
     counted = has_send & ~dropped & (sent_ns <= now_ns)
     _require_steps(stats, has_send, who)
 
@@ -131,7 +133,8 @@ def matured_counts(stats: pd.DataFrame, metric: str = "replied", *, window_days:
     if unknown is not None:
         state += unknown.view(np.uint8) * np.uint8(UNCATEGORISED - NO_EVENT)
 
-    out = _tally(stats, state, dropped & has_send, sent_ns, strata, who)
+    keys = [(F.STEP, step_codes, step_ids), ("variant_id", variant_codes, variant_ids)]
+    out = _tally(stats, keys, state, dropped & has_send, sent_ns, strata, who)
     out.attrs.update(now=when, now_source=source, window_days=window / DAY_NS,
                      duplicates_dropped=int(out["duplicates_dropped"].sum()))
     if categories is not None:
@@ -203,39 +206,90 @@ def duplicate_keys(stats: pd.DataFrame) -> list[str] | None:
     return None
 
 
-def duplicate_rows(stats: pd.DataFrame, sent_ns: np.ndarray) -> np.ndarray:
+# Odd 64-bit constants (from splitmix64 / xxHash) that spread a send's time, step and variant
+# over a 64-bit value: rows that are copies of one send always share it.
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F),
+        np.uint64(0x165667B19E3779F9))
+# A send-ordered frame is searched by comparing each row with its next rows, up to this many
+# sends in one instant; beyond that, a hash table over all rows.
+MAX_RUN = 32
+
+
+def duplicate_rows(stats: pd.DataFrame, sent_ns: np.ndarray, step_codes: np.ndarray,
+                   variant_codes: np.ndarray) -> np.ndarray:
     """Which rows repeat a send already in the frame (a bool array): all but one copy.
 
-    Only rows sharing a send time can be copies, so those are found first on the integer
-    times (adjacent equal values when the rows come in send order, as the statistics pages
-    do; a hash of the times otherwise), and the key columns are compared on those few.
+    Copies share the send time, step and variant, so candidates are the rows whose mix of
+    those three integers repeats: found among neighbours when the rows come in send order
+    (as the statistics pages do), else with a hash table. Only the candidates' key columns
+    (``duplicate_keys``) are then compared.
     """
     keys = duplicate_keys(stats)
     dropped = np.zeros(len(stats), dtype=bool)
     if keys is None or len(stats) < 2:
         return dropped
     valid = sent_ns != NAT
+    keys = [k for k in keys if k != F.STEP]             # the step is compared as its code
+    rows = None
     if valid.all() and (sent_ns[1:] >= sent_ns[:-1]).all():
+        # in send order: only rows in a run of equal send times can be copies
         same = sent_ns[1:] == sent_ns[:-1]
-        candidate = np.zeros(len(stats), dtype=bool)
-        candidate[1:] |= same
-        candidate[:-1] |= same
-    else:
-        candidate = pd.Series(sent_ns).duplicated(keep=False).to_numpy() & valid
-    if not candidate.any():
-        return dropped
-    rows = np.flatnonzero(candidate)
-    sub = stats.iloc[rows][keys].reset_index(drop=True)
+        in_run = np.zeros(len(stats), dtype=bool)
+        in_run[1:] |= same
+        in_run[:-1] |= same
+        run_rows = np.flatnonzero(in_run)
+        starts = np.flatnonzero(~same)
+        longest = int(np.diff(starts, prepend=-1, append=len(sent_ns) - 1).max())
+        if longest <= MAX_RUN:
+            rows = _copies_nearby(stats, keys, run_rows,
+                                  _mix(sent_ns, step_codes, variant_codes, run_rows), longest)
+    if rows is None:
+        mixed = _mix(sent_ns, step_codes, variant_codes)
+        rows = np.flatnonzero(pd.Series(mixed).duplicated(keep=False).to_numpy() & valid)
+    sub = pd.DataFrame({key: stats[key].iloc[rows].to_numpy() for key in keys})
+    sub = sub[sub.notna().all(axis=1).to_numpy()]
+    rows = rows[sub.index.to_numpy()]
     sub["_sent"] = sent_ns[rows]
+    sub["_step"] = step_codes[rows]
+    copies = sub.duplicated(keep=False).to_numpy()      # every column: key, time, step
+    if not copies.any():
+        return dropped
+    sub, rows = sub[copies].reset_index(drop=True), rows[copies]
     sub["_row"] = rows
     # the most complete copy first: the one that knows of the most events
     times = [c for c in F.TIME_COLUMNS if c in stats.columns and c != F.SENT]
-    sub["_known"] = -stats.iloc[rows][times].notna().sum(axis=1).to_numpy() if times else 0
-    sub = sub[sub[keys].notna().all(axis=1).to_numpy()]
-    sub = sub.sort_values([*keys, "_sent", "_known", "_row"], kind="stable")
-    repeat = sub.duplicated([*keys, "_sent"]).to_numpy()
+    sub["_known"] = -stats[times].iloc[rows].notna().sum(axis=1).to_numpy() if times else 0
+    sub = sub.sort_values([*keys, "_sent", "_step", "_known", "_row"], kind="stable")
+    repeat = sub.duplicated([*keys, "_sent", "_step"]).to_numpy()
     dropped[sub["_row"].to_numpy()[repeat]] = True
     return dropped
+
+
+def _mix(sent_ns: np.ndarray, step_codes: np.ndarray, variant_codes: np.ndarray,
+         rows: np.ndarray | None = None) -> np.ndarray:
+    """One 64-bit value per row (or per row of ``rows``) from its send time, step and variant:
+    copies of a send always share it; different sends almost never do."""
+    pick = (lambda a: a) if rows is None else (lambda a: a[rows])
+    return (pick(sent_ns).view(np.uint64) * _MIX[0] + pick(step_codes).view(np.uint64) * _MIX[1]
+            + pick(variant_codes).view(np.uint64) * _MIX[2])
+
+
+def _copies_nearby(stats: pd.DataFrame, keys: list[str], rows: np.ndarray, mixed: np.ndarray,
+                   longest: int) -> np.ndarray:
+    """Of ``rows`` (in send order, runs of equal send times), those equal to one of their next
+    ``longest - 1`` rows in ``mixed`` and in every key column: neighbours compared, no hashing."""
+    found = []
+    for shift in range(1, longest):
+        pairs = np.flatnonzero(mixed[shift:] == mixed[:-shift])
+        for key in keys:
+            if not len(pairs):
+                break
+            values = stats[key].array
+            same = pd.array(values.take(rows[pairs]) == values.take(rows[pairs + shift]),
+                            dtype="boolean")
+            pairs = pairs[same.fillna(False).to_numpy(dtype=bool)]     # a missing key: no copy
+        found += [rows[pairs], rows[pairs + shift]]
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
 
 # --- positive replies ----------------------------------------------------------------------
@@ -297,12 +351,12 @@ def _leads(emails: pd.Series) -> pd.Series:
 
 
 # --- the tally ------------------------------------------------------------------------------
-def _tally(stats: pd.DataFrame, state: np.ndarray, dropped: np.ndarray, sent_ns: np.ndarray,
-           strata: tuple[str, ...], who: str) -> pd.DataFrame:
-    """Count every state per group with one ``np.bincount`` over ``group * 5 + state``."""
-    parts: list[tuple[str, np.ndarray, Any]] = []         # (name, codes, uniques)
-    for name, column in ((F.STEP, stats[F.STEP]), ("variant_id", stats[F.VARIANT_ID])):
-        parts.append((name, *id_codes(column)))
+def _tally(stats: pd.DataFrame, keys: list[tuple[str, np.ndarray, Any]], state: np.ndarray,
+           dropped: np.ndarray, sent_ns: np.ndarray, strata: tuple[str, ...],
+           who: str) -> pd.DataFrame:
+    """Count every state per group with one ``np.bincount`` over ``group * 5 + state``;
+    ``keys`` are the step's and the variant's ``(name, codes, uniques)``."""
+    parts: list[tuple[str, np.ndarray, Any]] = list(keys)
     for name in strata:
         parts.append((name, *_stratum_codes(stats, name, sent_ns, who)))
     group = parts[0][1]

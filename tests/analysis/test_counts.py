@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from smartlead_nb.analysis import compare_variants
-from smartlead_nb.analysis._counts import NowNote, duplicate_rows, matured_counts, nanoseconds
+from smartlead_nb.analysis._counts import (NowNote, duplicate_rows, id_codes, matured_counts,
+                                           nanoseconds)
 from smartlead_nb.errors import InputError
 
 T0 = pd.Timestamp("2025-01-06 09:00", tz="UTC")        # a Monday
@@ -123,13 +124,28 @@ def test_stats_id_names_a_send_and_rows_in_any_order_are_found():
         assert (got.sent, got.duplicates_dropped) == (50, 3)
 
 
+@pytest.mark.parametrize("per_second", [3, 40])          # 40: past the neighbour search
+def test_copies_among_many_sends_in_the_same_second_are_found(per_second):
+    rng = np.random.default_rng(per_second)
+    seconds = np.repeat(np.arange(200), per_second)
+    base = sends(11, seconds / 86400, [None] * len(seconds),
+                 emails=[f"l{i}@x" for i in range(len(seconds))])
+    copies = base.iloc[[5, 77, 78, 301]]
+    stats = pd.concat([base, copies]).sort_values("sent_time", kind="stable")
+    # a copy may sit anywhere in its second, after other leads' rows
+    stats = stats.groupby("sent_time", group_keys=False).sample(frac=1.0, random_state=rng)
+    got = count(stats.reset_index(drop=True), now=T0 + 30 * DAY).loc[(1, 11)]
+    assert (got.sent, got.duplicates_dropped) == (len(base), 4)
+
+
 def test_different_sends_at_the_same_second_are_not_duplicates():
     # two leads written to in the same second; the same lead on two steps; a row without a
     # lead: none of these is a copy
     stats = pd.concat([sends(11, [0, 0], [None, None], emails=["a@x", "b@x"]),
                        sends(21, [0], [None], step=2, emails=["a@x"]),
                        sends(11, [0, 0], [None, None], emails=[None, None])], ignore_index=True)
-    assert not duplicate_rows(stats, nanoseconds(stats["sent_time"])).any()
+    codes = [id_codes(stats[c])[0] for c in ("sequence_number", "seq_variant_id")]
+    assert not duplicate_rows(stats, nanoseconds(stats["sent_time"]), *codes).any()
     # without any key column nothing can be told apart, so nothing is dropped
     assert count(sends(11, [0, 0], [None, None])).loc[(1, 11)].sent == 2
 
