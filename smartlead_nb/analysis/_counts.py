@@ -13,8 +13,11 @@ rows costs about what a ``groupby().size()`` does (benchmarks/bench_compare_vari
 ...     "sent_time": [t, t, t, t + pd.Timedelta(days=5)],
 ...     "reply_time": [t + pd.Timedelta(days=1), t + pd.Timedelta(days=9), pd.NaT, pd.NaT]})
 >>> counts = matured_counts(stats, "replied", window_days=7, now=t + pd.Timedelta(days=8))
->>> counts[["sequence_number", "variant_id", "sent", "events", "pending"]].to_string(index=False)
-' sequence_number  variant_id  sent  events  pending\\n               1          11     2       1        0\\n               1          12     1       0        1'
+>>> print(counts[["sequence_number", "variant_id", "sent", "events", "pending"]]
+...       .to_string(index=False))
+ sequence_number  variant_id  sent  events  pending
+               1          11     2       1        0
+               1          12     1       0        1
 """
 
 from __future__ import annotations

@@ -162,7 +162,8 @@ def _pooled(counts: pd.DataFrame) -> pd.DataFrame:
     step = counts[F.STEP].to_numpy()
     vid = counts["variant_id"].to_numpy(dtype="float64", na_value=np.nan)
     new = np.ones(len(counts), dtype=bool)
-    new[1:] = (step[1:] != step[:-1]) | ~((vid[1:] == vid[:-1]) | (np.isnan(vid[1:]) & np.isnan(vid[:-1])))
+    same_id = (vid[1:] == vid[:-1]) | (np.isnan(vid[1:]) & np.isnan(vid[:-1]))
+    new[1:] = (step[1:] != step[:-1]) | ~same_id
     starts = np.flatnonzero(new)
     out = counts.iloc[starts][keys].reset_index(drop=True)
     sums = np.add.reduceat(counts[COUNT_COLUMNS].to_numpy(dtype=np.int64), starts, axis=0)
@@ -236,8 +237,9 @@ def _compare(table: pd.DataFrame, counts: pd.DataFrame, m: F.Metric, control: An
         c = np.array([ctrl[i] for i in v])
         a = alpha[pooled]
         diff[v] = rate[v] - rate[c]
-        diff_low[v], diff_high[v] = newcombe_bounds(events[v].astype(float), sent[v].astype(float),
-                                              events[c].astype(float), sent[c].astype(float), a)
+        diff_low[v], diff_high[v] = newcombe_bounds(
+            events[v].astype(float), sent[v].astype(float), events[c].astype(float),
+            sent[c].astype(float), a)
         p_value[v] = difference_p_values(events[v], sent[v], events[c], sent[c])
         for i in v:
             method[i] = POOLED
