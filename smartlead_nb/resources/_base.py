@@ -5,6 +5,7 @@ the client returns carries (:func:`stamps_read_at`)."""
 from __future__ import annotations
 
 import functools
+import threading
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Iterator, Mapping, TypeVar
@@ -43,7 +44,7 @@ def stamps_read_at(method: FrameMethod) -> FrameMethod:
         import pandas as pd
 
         started = datetime.now(timezone.utc)
-        waiting = self.__dict__.setdefault("_reads_waiting", [])
+        waiting = self._reads_waiting()
         waiting.append(None)
         try:
             frame = method(self, *args, **kwargs)
@@ -80,9 +81,6 @@ class Resource:
     """Base of the endpoint mixins. ``SmartleadClient`` provides ``_transport``."""
 
     _transport: Transport
-    # The reads in progress (innermost last), each waiting for its server time: the Date
-    # of the first answer it gets (see stamps_read_at).
-    _reads_waiting: list[datetime | None]
     # The endpoint modules decorate with ``@Resource.stamps_read_at`` (no import to add).
     stamps_read_at = staticmethod(stamps_read_at)
 
@@ -109,9 +107,18 @@ class Resource:
             return check_shape(response, shape, method, self._route(path))
         raise error
 
+    def _reads_waiting(self) -> list[datetime | None]:
+        """This thread's reads in progress (innermost last), each waiting for its server time,
+        the ``Date`` of the first answer it gets (see :func:`stamps_read_at`). Per thread, so
+        an upload answered on another thread never dates this thread's read."""
+        local = self.__dict__.setdefault("_reads", threading.local())
+        if not hasattr(local, "waiting"):
+            local.waiting = []
+        return local.waiting
+
     def _note_server_time(self, headers: Mapping[str, str]) -> None:
         """Give every read still waiting for its time the server's ``Date`` of this answer."""
-        waiting = self.__dict__.get("_reads_waiting")
+        waiting = self._reads_waiting()
         if not waiting or all(t is not None for t in waiting):
             return
         when = server_time(headers)

@@ -120,7 +120,7 @@ def test_a_failed_read_leaves_no_stamp_waiting(scripted):
             client.campaign_statistics_frame(7)
         frame = client.campaign_statistics_frame(7)
     assert frame.attrs["read_at"] == pd.Timestamp("2025-01-07 09:00", tz="UTC")
-    assert client.__dict__.get("_reads_waiting") == []
+    assert client._reads_waiting() == []
 
 
 # --- what pandas does with attrs (the stamp's docstring promises these) -------------------
