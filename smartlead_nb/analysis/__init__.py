@@ -16,8 +16,9 @@ from .curves import plot_reply_curve, reply_curve
 from .health import mailbox_health, plot_mailbox_health
 from .intervals import difference_interval, proportion_interval
 from .power import detectable_lift, sample_size
+from .strata import with_senders
 from .variants import compare_variants
 
 __all__ = ["proportion_interval", "difference_interval", "compare_variants", "sample_size",
            "detectable_lift", "reply_curve", "plot_reply_curve", "mailbox_health",
-           "plot_mailbox_health", "METRICS", "POSITIVE_CATEGORIES"]
+           "plot_mailbox_health", "with_senders", "METRICS", "POSITIVE_CATEGORIES"]

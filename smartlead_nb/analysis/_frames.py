@@ -29,8 +29,9 @@ STEP = "sequence_number"
 VARIANT_ID = "seq_variant_id"
 CATEGORY = "lead_category"
 TIME_COLUMNS = ("sent_time", "open_time", "click_time", "reply_time")
-# Sender columns a per-email frame may carry (the L1 rows do not; other sources may).
-SENDER_COLUMNS = ("sender", "from_email", "email_account_id")
+# Sender columns a per-email frame may carry (the L1 rows do not; other sources may:
+# ``analysis.with_senders`` adds ``sender`` from leads-statistics' ``from``).
+SENDER_COLUMNS = ("sender", "from_email", "email_account_id", "mailbox", "from")
 
 # Reply categories that count as a positive reply: the sandbox's analytics use the same two
 # (routes_stats.py); SmartLead's defaults also have Information Request, which is a question,
@@ -181,6 +182,37 @@ def _latest(times: pd.Series) -> pd.Timestamp | None:
     return pd.Timestamp(int(ints.max()), unit=times.dtype.unit, tz="UTC")
 
 
+# Where the time a verdict is judged at came from (``as_of``).
+NOW_GIVEN, READ_AT, LATEST = "now=", "read_at", "latest time in the frame"
+
+
+def as_of(now: Any, frame: pd.DataFrame, who: str) -> tuple[pd.Timestamp, str]:
+    """``(time, where it came from)``: ``now=`` if given, else ``frame.attrs["read_at"]``
+    (every client frame carries it), else the latest time in the frame.
+
+    ``now=`` later than ``read_at`` is refused: what happened after the read is not in the
+    frame, so a send judged at ``now`` would miss its late replies.
+
+    >>> frame = pd.DataFrame({"sent_time": pd.to_datetime(["2025-01-06"], utc=True)})
+    >>> frame.attrs["read_at"] = pd.Timestamp("2025-01-09 12:00", tz="UTC")
+    >>> as_of(None, frame, "compare_variants")
+    (Timestamp('2025-01-09 12:00:00+0000', tz='UTC'), 'read_at')
+    """
+    read_at = frame.attrs.get("read_at")
+    if read_at is not None:
+        read_at = as_now(read_at, frame, who)
+    if now is None:
+        if read_at is not None:
+            return read_at, READ_AT
+        return latest_time(frame, who), LATEST
+    stamp = as_now(now, frame, who)
+    if read_at is not None and stamp > read_at:
+        raise InputError(f"{who}: now= ({stamp:%Y-%m-%d %H:%M} UTC) is after the frame was read "
+                         f"({read_at:%Y-%m-%d %H:%M} UTC): what happened since is not in it. "
+                         "Read the frame again, or pass an earlier now=")
+    return stamp, NOW_GIVEN
+
+
 def as_now(now: Any, stats: pd.DataFrame, who: str) -> pd.Timestamp:
     """``now`` as a UTC timestamp (naive values read as UTC); default the latest time seen."""
     if now is None:
@@ -196,7 +228,9 @@ def as_now(now: Any, stats: pd.DataFrame, who: str) -> pd.Timestamp:
 
 # --- variant labels ----------------------------------------------------------------------
 def variant_labels(sequences: Any) -> pd.DataFrame:
-    """``(sequence_number, seq_variant_id, label)`` for every variant a campaign defines.
+    """``(sequence_number, seq_variant_id, label, share)`` for every variant a campaign
+    defines; ``share`` is the percentage of the step's leads it was asked to get
+    (``variant_distribution_percentage``), missing when not set.
 
     Accepts ``client.get_sequences(cid)`` (normalised steps with ``seq_variants``) or
     ``client.sequences_frame(cid)`` (one row per variant). A step without variants gets one
@@ -211,8 +245,11 @@ def variant_labels(sequences: Any) -> pd.DataFrame:
     if isinstance(sequences, pd.DataFrame):
         require_columns(sequences, ["seq_number", "variant_id", "variant_label"],
                         "compare_variants", "the sequences frame")
-        for step, vid, label in sequences[["seq_number", "variant_id", "variant_label"]].itertuples(index=False):
-            rows.append(_label_row(step, vid, label))
+        shares = (sequences["variant_share"] if "variant_share" in sequences.columns
+                  else pd.Series([None] * len(sequences), index=sequences.index))
+        columns = sequences[["seq_number", "variant_id", "variant_label"]].assign(share=shares)
+        for step, vid, label, share in columns.itertuples(index=False):
+            rows.append(_label_row(step, vid, label, share))
     else:
         for position, step in enumerate(sequences or []):
             if not isinstance(step, Mapping) or step.get("seq_number") is None:
@@ -222,14 +259,18 @@ def variant_labels(sequences: Any) -> pd.DataFrame:
             if not variants:
                 rows.append(_label_row(step["seq_number"], None, None))
             for v in variants:
-                rows.append(_label_row(step["seq_number"], v.get("id"), v.get("variant_label")))
-    frame = pd.DataFrame(rows, columns=[STEP, VARIANT_ID, "label"])
+                rows.append(_label_row(step["seq_number"], v.get("id"), v.get("variant_label"),
+                                       v.get("variant_distribution_percentage")))
+    frame = pd.DataFrame(rows, columns=[STEP, VARIANT_ID, "label", "share"])
     frame[STEP] = frame[STEP].astype("int64")
     frame[VARIANT_ID] = pd.to_numeric(frame[VARIANT_ID]).astype("Int64")
+    frame["share"] = pd.to_numeric(frame["share"], errors="coerce").astype("Float64")
     return frame
 
 
-def _label_row(step: Any, vid: Any, label: Any) -> dict[str, Any]:
+def _label_row(step: Any, vid: Any, label: Any, share: Any = None) -> dict[str, Any]:
     has_id = vid is not None and not pd.isna(vid)
     text = label if isinstance(label, str) and label else (f"id {int(vid)}" if has_id else str(int(step)))
-    return {STEP: int(step), VARIANT_ID: int(vid) if has_id else None, "label": text}
+    share = None if share is None or isinstance(share, bool) or pd.isna(share) else share
+    return {STEP: int(step), VARIANT_ID: int(vid) if has_id else None, "label": text,
+            "share": share}
