@@ -2,7 +2,6 @@
 input, and one real statistics frame from the sandbox (over HTTP)."""
 
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -176,7 +175,7 @@ def simulated(rng, n, p_a, p_b):
 
 
 def test_monte_carlo_power_and_false_positive_rate():
-    started = time.perf_counter()
+    # bounded by replicates (200 campaigns each way), never by wall time
     seeds = 200
     found = sum(compare_variants(simulated(np.random.default_rng(seed), 1500, 0.04, 0.08),
                                  now=LATER).loc[1, "verdict"] == "2 beats 1"
@@ -189,7 +188,6 @@ def test_monte_carlo_power_and_false_positive_rate():
     # nominal 5%: 10 of 200 expected; 3 binomial standard deviations either side
     sd = math.sqrt(seeds * 0.05 * 0.95)
     assert 10 - 3 * sd <= called <= 10 + 3 * sd, called
-    assert time.perf_counter() - started < 10
 
 
 # --- bad input ---------------------------------------------------------------------------
