@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from . import _frames as F
 from ._deps import library
 from .power import check_test_settings, sample_size
 
@@ -71,6 +72,7 @@ DEFAULT_LIFT = 0.02
 # Grid size of the numerical integration (gsDesign's default r = 18).
 GRID = 18
 
+MONITOR = "monitor_variants"
 CONTINUE = "continue"
 NO_DIFFERENCE = "stop: no worthwhile difference"
 
@@ -177,8 +179,8 @@ def plan_test(baseline: float, lift: float, *, variants: int = 2, power: float =
 
 def sequential_test(events: Any, sent: Any, control_events: Any, control_sent: Any, *,
                     plan: TestPlan | None = None, comparisons: int | None = None,
-                    higher_is_better: bool = True, label: str = "B",
-                    control_label: str = "A") -> SequentialResult:
+                    higher_is_better: bool = True, label: Any = "B",
+                    control_label: Any = "A") -> SequentialResult:
     """The always-valid comparison of ``events/sent`` with ``control_events/control_sent``.
 
     The counts-level engine of :func:`monitor_variants`, vectorised: pass arrays (one
@@ -186,7 +188,8 @@ def sequential_test(events: Any, sent: Any, control_events: Any, control_sent: A
     supplies alpha, the sides, the mixture's tuning and the lift below which a difference
     is not worth having; without one, alpha is 0.05 two-sided, the mixture is tuned for a
     2-point lift and "no worthwhile difference" is never said. ``comparisons`` (default:
-    the plan's ``variants - 1``, else 1) is how many comparisons share alpha.
+    the plan's ``variants - 1``, else 1) is how many comparisons share alpha; ``label`` and
+    ``control_label`` (one each, or one per element) name the two in the decisions.
 
     A look with no variance yet (no events at all, or every send an event) decides nothing.
 
@@ -235,9 +238,107 @@ def sequential_test(events: Any, sent: Any, control_events: Any, control_sent: A
         gain_low = low if higher_is_better else -high
         small = (gain_high < lift) if one_sided else (gain_high < lift) & (gain_low > -lift)
         decision[known & small & ~wins & ~loses] = NO_DIFFERENCE
-    decision[wins] = f"stop: {label} beats {control_label}"
-    decision[loses] = f"stop: {control_label} beats {label}"
+    names = np.broadcast_to(np.asarray(label, dtype=object), decision.shape)
+    controls = np.broadcast_to(np.asarray(control_label, dtype=object), decision.shape)
+    decision[wins] = "stop: " + names[wins].astype(str).astype(object) + " beats " \
+        + controls[wins].astype(str).astype(object)
+    decision[loses] = "stop: " + controls[loses].astype(str).astype(object) + " beats " \
+        + names[loses].astype(str).astype(object)
     return SequentialResult(diff, low, high, p_value, decision)
+
+
+def monitor_variants(stats: pd.DataFrame, sequences: Any = None, *,
+                     plan: TestPlan | None = None, metric: str = "replied",
+                     window_days: float = 7, now: Any = None) -> pd.DataFrame:
+    """Judge an A/B test at any look: one row per (step, variant) with a decision.
+
+    Only matured sends count: those older than ``window_days`` at ``now``, each with the
+    events that came within ``window_days`` of it; younger ones are ``pending`` and decide
+    nothing. Each variant is compared with its step's first variant (the control) by
+    :func:`sequential_test`, whose interval and p-value hold at every look at once: look
+    every day, stop at the first ``stop:`` decision, and a false winner is called at most
+    ``plan.alpha`` of the time.
+
+    Args:
+        stats: ``client.campaign_statistics_frame(cid)``: one row per email sent.
+        sequences: ``client.get_sequences(cid)`` (or ``sequences_frame``) for labels.
+        plan: from :func:`plan_test`: alpha, sides, the mixture's tuning and the lift below
+            which a difference is not worth having. Without one: alpha 0.05 two-sided,
+            tuned for a 2-point lift, and never "no worthwhile difference".
+        metric: as in ``compare_variants`` (``replied``, ``positive``, ``opened``, ...).
+        window_days: how long after a send its event can still arrive.
+        now: the time of the look (default: when the frame was read).
+
+    Returns:
+        Columns ``sequence_number``, ``variant``, ``variant_id``, ``sent`` (matured sends),
+        ``events``, ``pending``, ``rate``, ``control``, ``diff``, ``diff_low``,
+        ``diff_high`` (always-valid interval), ``p_value`` (always-valid, adjusted for the
+        step's comparisons), ``planned`` (the plan's sends per variant) and ``decision``:
+        ``continue``, ``stop: B beats A`` or ``stop: no worthwhile difference`` (``control``
+        on the control's row).
+    """
+    stats = F.require_frame(stats, "the statistics frame", MONITOR)
+    m = F.metric(metric)
+    if plan is not None and not isinstance(plan, TestPlan):
+        raise InputError(f"{MONITOR}: plan must come from plan_test; got {type(plan).__name__}")
+    F.require_columns(stats, [F.STEP, F.VARIANT_ID, F.SENT, *F.metric_columns(m)], MONITOR)
+    counts = F.matured_counts(stats, m, window_days=window_days, now=now, who=MONITOR)
+    table = _with_labels(counts, sequences)
+    out = _judge(table, plan, m.higher_is_better)
+    out.attrs.update(counts.attrs)
+    return out
+
+
+def _with_labels(counts: pd.DataFrame, sequences: Any) -> pd.DataFrame:
+    """``variant`` labels from ``sequences`` (variants not yet matured kept, with 0 sends),
+    in the campaign's order; without ``sequences``, the variant ids."""
+    counts = counts[[F.STEP, F.VARIANT_ID, "sent", "events", "pending"]]
+    if sequences is None:
+        return counts.assign(variant=counts[F.VARIANT_ID]).sort_values(
+            [F.STEP, F.VARIANT_ID], kind="stable").reset_index(drop=True)
+    labels = F.variant_labels(sequences).rename(columns={"label": "variant"})
+    out = labels.merge(counts, on=[F.STEP, F.VARIANT_ID], how="outer", sort=False)
+    unknown = out["variant"].isna()
+    out.loc[unknown, "variant"] = [f"id {vid} (not in sequences)"
+                                   for vid in out.loc[unknown, F.VARIANT_ID]]
+    out[["sent", "events", "pending"]] = out[["sent", "events", "pending"]].fillna(0)
+    return out.sort_values(F.STEP, kind="stable").reset_index(drop=True)
+
+
+def _judge(table: pd.DataFrame, plan: TestPlan | None, higher_is_better: bool) -> pd.DataFrame:
+    """Every non-control row against its step's first row, in one vectorised call."""
+    steps = table[F.STEP].to_numpy()
+    sent = table["sent"].to_numpy(dtype=float)
+    events = table["events"].to_numpy(dtype=float)
+    first = pd.Series(np.arange(len(table))).groupby(steps).transform("min").to_numpy()
+    size = pd.Series(steps).map(pd.Series(steps).value_counts()).to_numpy()
+    is_control = np.arange(len(table)) == first
+    labels = table["variant"].astype(str).to_numpy()
+    rows = np.flatnonzero(~is_control)
+    n = len(table)
+    diff, low, high, p = (np.full(n, np.nan) for _ in range(4))
+    decision = np.where(size == 1, "one variant only: nothing to compare", "control").astype(object)
+    planned_variants = plan.variants if plan else 2
+    for comparisons in np.unique(np.maximum(size[rows], planned_variants) - 1):
+        chosen = rows[np.maximum(size[rows], planned_variants) - 1 == comparisons]
+        c = first[chosen]
+        result = sequential_test(events[chosen], sent[chosen], events[c], sent[c], plan=plan,
+                                 comparisons=int(comparisons), higher_is_better=higher_is_better,
+                                 label=labels[chosen], control_label=labels[c])
+        diff[chosen], low[chosen], high[chosen], p[chosen], decision[chosen] = result
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(sent > 0, events / np.where(sent > 0, sent, 1), np.nan)
+    no_rate = ~np.isfinite(diff)
+    return pd.DataFrame({
+        F.STEP: steps, "variant": table["variant"].to_numpy(),
+        "variant_id": pd.array(table[F.VARIANT_ID], dtype="Int64"),
+        "sent": sent.astype(np.int64), "events": events.astype(np.int64),
+        "pending": table["pending"].to_numpy(dtype=np.int64), "rate": rate,
+        "control": table["variant"].to_numpy()[first],
+        "diff": diff, "diff_low": np.where(no_rate, np.nan, low),
+        "diff_high": np.where(no_rate, np.nan, high), "p_value": p,
+        "planned": pd.array([plan.sends_per_variant if plan else None] * n, dtype="Int64"),
+        "decision": decision})
 
 
 # --- the mixture boundary --------------------------------------------------------------
@@ -383,6 +484,3 @@ def _plan_inputs(baseline, lift, variants, power, alpha, looks, one_sided):
 def _pct(rate: float) -> str:
     return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
 
-
-def monitor_variants(*args, **kwargs):  # placeholder until matured counting lands
-    raise NotImplementedError
