@@ -86,6 +86,9 @@ class TestPlan:
     that would stop the test there (``gap_to_stop``). Looks at other times are just as
     valid: the boundary is a function of the information at the look, not of the look's
     number.
+
+    >>> plan_test(0.05, 0.03)
+    TestPlan(1,818 sends per variant to find 5% -> 8% with power 0.8 at alpha 0.05 two-sided, 2 variants, any looks (sized for 30); one look at the end would need 1,047)
     """
     __test__ = False          # not a pytest test class, despite its name
 
