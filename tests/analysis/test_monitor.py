@@ -108,3 +108,26 @@ def test_bad_input_is_refused_with_a_reason(call, message):
     stats = frame(batch(11, 10, 1), batch(12, 10, 2))
     with pytest.raises(InputError, match=message):
         call(stats)
+
+
+def test_ids_as_text_and_a_step_without_variants_are_grouped_the_same_way():
+    stats = frame(batch(11, 1500, 120), batch(12, 1500, 40), batch(11, 300, 9, step=2))
+    stats.loc[stats["sequence_number"] == 2, "seq_variant_id"] = pd.NA
+    as_ints = monitor_variants(stats, plan=plan_test(0.05, 0.03), now=T0 + 30 * DAY)
+    text = stats.astype({"seq_variant_id": object})
+    text["seq_variant_id"] = text["seq_variant_id"].map(lambda v: None if pd.isna(v) else str(v))
+    as_text = monitor_variants(text, plan=plan_test(0.05, 0.03), now=T0 + 30 * DAY)
+    for out in (as_ints, as_text):
+        assert out["sent"].tolist() == [1500, 1500, 300]
+        assert out["decision"].tolist()[:2] == ["control", "stop: 11 beats 12"]
+        assert out["decision"].tolist()[2] == "one variant only: nothing to compare"
+
+
+def test_a_repeated_row_counts_once_and_a_reply_after_now_is_not_seen():
+    stats = frame(batch(11, 100, 10), batch(12, 100, 10))
+    twice = pd.concat([stats, stats.iloc[:5]], ignore_index=True)      # same stats_id again
+    out = monitor_variants(twice, now=T0 + 30 * DAY)
+    assert out["sent"].tolist() == [100, 100] and out["events"].tolist() == [10, 10]
+    late = frame(batch(11, 100, 10, delay_days=6), batch(12, 100, 10, delay_days=1))
+    out = monitor_variants(late, now=T0 + 3 * DAY, window_days=2)   # A's replies come later
+    assert out["events"].tolist() == [0, 10]
