@@ -279,6 +279,19 @@ def monitor_variants(stats: pd.DataFrame, sequences: Any = None, *,
         step's comparisons), ``planned`` (the plan's sends per variant) and ``decision``:
         ``continue``, ``stop: B beats A`` or ``stop: no worthwhile difference`` (``control``
         on the control's row).
+
+    >>> sent = pd.Timestamp("2025-01-06", tz="UTC")
+    >>> replied = [sent + pd.Timedelta(days=1)]
+    >>> stats = pd.DataFrame({"sequence_number": [1] * 2000,
+    ...                       "seq_variant_id": [11] * 1000 + [12] * 1000,
+    ...                       "sent_time": [sent] * 2000,
+    ...                       "reply_time": replied * 40 + [pd.NaT] * 960 + replied * 90 + [pd.NaT] * 910})
+    >>> look = monitor_variants(stats, plan=plan_test(0.04, 0.03), now=sent + pd.Timedelta(days=14))
+    >>> print(look[["variant", "sent", "events", "diff_low", "diff_high", "decision"]].round(3)
+    ...       .to_string(index=False))
+     variant  sent  events  diff_low  diff_high          decision
+          11  1000      40       NaN        NaN           control
+          12  1000      90     0.016      0.084 stop: 12 beats 11
     """
     stats = F.require_frame(stats, "the statistics frame", MONITOR)
     m = F.metric(metric)
