@@ -10,12 +10,6 @@ a fixed-size test each day (the pooled two-proportion z-test at the same alpha, 
 ``compare_variants`` applies it once counts are not small), the "peeking" that Armitage,
 McPherson & Rowe (1969) showed inflates false calls. Counts, not rows, so thousands of
 campaigns take a second.
-
->>> plan = plan_test(0.05, 0.03)
->>> runs = simulate_looks(plan, 0.05, 0.05, campaigns=500, seed=1)
->>> false_winners = runs[["monitor", "peeking"]].apply(lambda d: d.str.contains("beats").mean())
->>> false_winners.round(3).to_dict()
-{'monitor': 0.014, 'peeking': 0.276}
 """
 
 from __future__ import annotations
@@ -51,6 +45,12 @@ def simulate_looks(plan: TestPlan, control_rate: float, variant_rate: float, *,
         ``stop: no worthwhile difference``), ``monitor_look`` and ``peeking_look`` (the
         look it came at, 1-based; missing for ``continue``) and ``sent`` (sends per
         variant matured by the last look, the smaller variant's).
+
+    >>> plan = plan_test(0.05, 0.03)
+    >>> runs = simulate_looks(plan, 0.05, 0.05, campaigns=500, seed=1)   # no difference
+    >>> false_winners = runs[["monitor", "peeking"]].apply(lambda d: d.str.contains("beats").mean())
+    >>> false_winners.round(3).to_dict()
+    {'monitor': 0.014, 'peeking': 0.276}
     """
     norm = library("scipy.stats").norm
     if not isinstance(plan, TestPlan):
