@@ -16,7 +16,8 @@ from .curves import plot_reply_curve, reply_curve
 from .health import mailbox_health, plot_mailbox_health
 from .intervals import difference_interval, proportion_interval
 from .power import detectable_lift, exact_power, sample_size, sends_still_needed
-from .sequential import TestPlan, monitor_variants, plan_test, sequential_test
+from .monitor import monitor_variants
+from .sequential import TestPlan, plan_test, sequential_test
 from .simulate import simulate_looks
 from .variants import compare_variants
 

@@ -55,9 +55,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from . import _frames as F
 from ._deps import library
-from .power import check_test_settings, sample_size
+from .power import check_lift, check_rate, check_test_settings, sample_size
 
 # Plans with looks=None are sized for this many equally spaced looks (about daily over a
 # month); with 10 to 200 looks the power stays within 0.02 of the plan, with one look at
@@ -72,7 +71,6 @@ DEFAULT_LIFT = 0.02
 # Grid size of the numerical integration (gsDesign's default r = 18).
 GRID = 18
 
-MONITOR = "monitor_variants"
 CONTINUE = "continue"
 NO_DIFFERENCE = "stop: no worthwhile difference"
 
@@ -250,196 +248,6 @@ def sequential_test(events: Any, sent: Any, control_events: Any, control_sent: A
     return SequentialResult(diff, low, high, p_value, decision)
 
 
-def monitor_variants(stats: pd.DataFrame, sequences: Any = None, *,
-                     plan: TestPlan | None = None, metric: str = "replied",
-                     window_days: float = 7, now: Any = None) -> pd.DataFrame:
-    """Judge an A/B test at any look: one row per (step, variant) with a decision.
-
-    Only matured sends count: those older than ``window_days`` at ``now``, each with the
-    events that came within ``window_days`` of it; younger ones are ``pending`` and decide
-    nothing. Each variant is compared with its step's first variant (the control) by
-    :func:`sequential_test`, whose interval and p-value hold at every look at once: look
-    every day, stop at the first ``stop:`` decision, and a false winner is called at most
-    ``plan.alpha`` of the time.
-
-    Args:
-        stats: ``client.campaign_statistics_frame(cid)``: one row per email sent.
-        sequences: ``client.get_sequences(cid)`` (or ``sequences_frame``) for labels.
-        plan: from :func:`plan_test`: alpha, sides, the mixture's tuning and the lift below
-            which a difference is not worth having. Without one: alpha 0.05 two-sided,
-            tuned for a 2-point lift, and never "no worthwhile difference".
-        metric: as in ``compare_variants`` (``replied``, ``positive``, ``opened``, ...).
-        window_days: how long after a send its event can still arrive.
-        now: the time of the look (default: when the frame was read).
-
-    Returns:
-        Columns ``sequence_number``, ``variant``, ``variant_id``, ``sent`` (matured sends),
-        ``events``, ``pending``, ``rate``, ``control``, ``diff``, ``diff_low``,
-        ``diff_high`` (always-valid interval), ``p_value`` (always-valid, adjusted for the
-        step's comparisons), ``planned`` (the plan's sends per variant) and ``decision``:
-        ``continue``, ``stop: B beats A`` or ``stop: no worthwhile difference`` (``control``
-        on the control's row).
-
-    >>> sent = pd.Timestamp("2025-01-06", tz="UTC")
-    >>> replied = [sent + pd.Timedelta(days=1)]
-    >>> stats = pd.DataFrame({"sequence_number": [1] * 2000,
-    ...                       "seq_variant_id": [11] * 1000 + [12] * 1000,
-    ...                       "sent_time": [sent] * 2000,
-    ...                       "reply_time": replied * 40 + [pd.NaT] * 960 + replied * 90 + [pd.NaT] * 910})
-    >>> look = monitor_variants(stats, plan=plan_test(0.04, 0.03), now=sent + pd.Timedelta(days=14))
-    >>> print(look[["variant", "sent", "events", "diff_low", "diff_high", "decision"]].round(3)
-    ...       .to_string(index=False))
-     variant  sent  events  diff_low  diff_high          decision
-          11  1000      40       NaN        NaN           control
-          12  1000      90     0.016      0.084 stop: 12 beats 11
-    """
-    stats = F.require_frame(stats, "the statistics frame", MONITOR)
-    m = F.metric(metric)
-    if plan is not None and not isinstance(plan, TestPlan):
-        raise InputError(f"{MONITOR}: plan must come from plan_test; got {type(plan).__name__}")
-    F.require_columns(stats, [F.STEP, F.VARIANT_ID, F.SENT, *F.metric_columns(m)], MONITOR)
-    counts, at = _matured_counts(stats, m, window_days=window_days, now=now)
-    out = _judge(_with_labels(counts, sequences), plan, m.higher_is_better)
-    out.attrs["now"] = at       # the time of the look, as used
-    return out
-
-
-def _matured_counts(stats: pd.DataFrame, m: F.Metric, *, window_days: Any,
-                    now: Any) -> tuple[pd.DataFrame, pd.Timestamp]:
-    """sent (matured) / events / pending per (step, variant id) at ``now``, and ``now``.
-
-    Interim: the variants branch brings the package's one matured-counting function
-    (issue 20, item 1); this one counts the same way until that lands. A send is matured
-    when it is at least ``window_days`` old at ``now``; its event counts when it came
-    within ``window_days`` of the send and by ``now``; a send younger than that is pending;
-    a send after ``now`` is not part of the look; a repeated ``stats_id`` counts once.
-    """
-    if isinstance(window_days, bool) or not isinstance(window_days, (int, float)) \
-            or not window_days >= 0:
-        raise InputError(f"window_days must be a number of days >= 0; got {window_days!r}")
-    time_columns = [m.column] if m.column in F.TIME_COLUMNS else []
-    sent = F.sends(stats, MONITOR, time_columns)
-    if "stats_id" in stats.columns:
-        sent = sent & ~(stats["stats_id"].duplicated() & stats["stats_id"].notna()).to_numpy()
-    at = F.as_now(now, stats, MONITOR)
-    # Times as integers in the column's own unit: comparisons on a million rows in
-    # pandas cost more than all the counting.
-    sent_at = F.as_times(stats, F.SENT, MONITOR)
-    unit = sent_at.dtype.unit
-    s = sent_at.array.asi8
-    at_i = int(at.tz_convert(None).to_datetime64().astype(f"datetime64[{unit}]").astype("int64"))
-    window = int(np.timedelta64(pd.Timedelta(days=window_days).to_timedelta64(), unit)
-                 .astype("int64"))
-    seen = sent & (s <= at_i)
-    matured = seen & (s <= at_i - window)
-    happened = F.events(stats, m) & matured
-    if time_columns:
-        rows = np.flatnonzero(happened)          # a few percent of the rows
-        event_at = F.as_times(stats, m.column, MONITOR).array[rows].as_unit(unit).asi8
-        happened[rows] = (event_at <= at_i) & (event_at - s[rows] <= window)
-    codes, keys = _groups(stats)
-    # one bincount over (group, which of the three flags): matured / event / pending
-    combo = matured.view(np.uint8) | happened.view(np.uint8) << 1 \
-        | (seen & ~matured).view(np.uint8) << 2
-    table = np.bincount(codes * 8 + combo, minlength=len(keys) * 8).reshape(len(keys), 8)
-    for bit, name in enumerate(("sent", "events", "pending")):
-        keys[name] = table[:, [c for c in range(8) if c >> bit & 1]].sum(axis=1)
-    if (keys[F.STEP].isna() & (keys["sent"] + keys["pending"] > 0)).any():
-        raise InputError(f"{MONITOR}: sends without a {F.STEP!r}: the step of every send "
-                         "must be known")
-    keys = keys[keys[F.STEP].notna()].reset_index(drop=True)
-    keys[F.STEP] = keys[F.STEP].astype("int64")
-    keys[F.VARIANT_ID] = pd.array(keys[F.VARIANT_ID], dtype="Int64")
-    return keys, at
-
-
-def _groups(stats: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Each row's (step, variant id) group number, and the groups in order.
-
-    Whole-number keys (as the client returns them) are packed into one int64 and hashed
-    once (``pd.factorize``): a two-column groupby costs as much again as all the counting.
-    """
-    step, variant = stats[F.STEP], stats[F.VARIANT_ID]
-    try:
-        s = step.to_numpy(dtype="int64", na_value=-1)
-        v = variant.to_numpy(dtype="int64", na_value=-1)
-    except (TypeError, ValueError):
-        s = v = None
-    if s is None or not len(s) or s.min() < -1 or v.min() < -1 \
-            or (int(s.max()) + 2) * (int(v.max()) + 2) >= 2 ** 62:
-        grouped = stats.groupby([F.STEP, F.VARIANT_ID], dropna=False, sort=True)
-        keys = grouped.size().index.to_frame(index=False, name=[F.STEP, F.VARIANT_ID])
-        return grouped.ngroup().to_numpy(), keys
-    width = int(v.max()) + 2
-    codes, packed = pd.factorize((s + 1) * width + (v + 1), sort=True)
-    step_of, variant_of = packed // width - 1, packed % width - 1
-    keys = pd.DataFrame({
-        F.STEP: pd.array(np.where(step_of < 0, 0, step_of), dtype="Int64"),
-        F.VARIANT_ID: pd.array(np.where(variant_of < 0, 0, variant_of), dtype="Int64")})
-    keys.loc[step_of < 0, F.STEP] = pd.NA
-    keys.loc[variant_of < 0, F.VARIANT_ID] = pd.NA
-    return codes, keys
-
-
-def _with_labels(counts: pd.DataFrame, sequences: Any) -> pd.DataFrame:
-    """``variant`` labels from ``sequences`` (variants not yet matured kept, with 0 sends),
-    in the campaign's order; without ``sequences``, the variant ids (already in order)."""
-    if sequences is None:
-        return counts.assign(variant=counts[F.VARIANT_ID])
-    labels = F.variant_labels(sequences).rename(columns={"label": "variant"})
-    out = labels.merge(counts, on=[F.STEP, F.VARIANT_ID], how="outer", sort=False)
-    unknown = out["variant"].isna()
-    out.loc[unknown, "variant"] = [f"id {vid} (not in sequences)"
-                                   for vid in out.loc[unknown, F.VARIANT_ID]]
-    out[["sent", "events", "pending"]] = out[["sent", "events", "pending"]].fillna(0)
-    return out.sort_values(F.STEP, kind="stable").reset_index(drop=True)
-
-
-def _judge(table: pd.DataFrame, plan: TestPlan | None, higher_is_better: bool) -> pd.DataFrame:
-    """Every non-control row against its step's first row, one vectorised call per number
-    of comparisons (plain arrays: the table is small, pandas' per-call overhead is not)."""
-    steps = table[F.STEP].to_numpy(dtype=np.int64)
-    variants = table["variant"].to_numpy(dtype=object)
-    sent = table["sent"].to_numpy(dtype=float)
-    events = table["events"].to_numpy(dtype=float)
-    n = len(steps)
-    first_of: dict[int, int] = {}
-    size_of: dict[int, int] = {}
-    for i, step in enumerate(steps.tolist()):
-        first_of.setdefault(step, i)
-        size_of[step] = size_of.get(step, 0) + 1
-    first = np.array([first_of[step] for step in steps.tolist()], dtype=np.int64)
-    # alpha is shared by the step's comparisons, or the plan's if it planned for more
-    shared = np.array([max(size_of[step], plan.variants if plan else 2) - 1
-                       for step in steps.tolist()], dtype=np.int64)
-    labels = np.array([str(v) for v in variants], dtype=object)
-    diff, low, high, p = (np.full(n, np.nan) for _ in range(4))
-    decision = np.array(["control" if size_of[step] > 1 else
-                         "one variant only: nothing to compare" for step in steps.tolist()],
-                        dtype=object)
-    rows = np.flatnonzero(np.arange(n) != first)
-    for comparisons in np.unique(shared[rows]).tolist():
-        chosen = rows[shared[rows] == comparisons]
-        c = first[chosen]
-        result = sequential_test(events[chosen], sent[chosen], events[c], sent[c], plan=plan,
-                                 comparisons=comparisons, higher_is_better=higher_is_better,
-                                 label=labels[chosen], control_label=labels[c])
-        diff[chosen], low[chosen], high[chosen], p[chosen], decision[chosen] = result
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(sent > 0, events / np.maximum(sent, 1), np.nan)
-    no_diff = np.isnan(diff)
-    return pd.DataFrame({
-        F.STEP: steps, "variant": variants,
-        "variant_id": pd.array(table[F.VARIANT_ID], dtype="Int64"),
-        "sent": sent.astype(np.int64), "events": events.astype(np.int64),
-        "pending": table["pending"].to_numpy(dtype=np.int64), "rate": rate,
-        "control": variants[first], "diff": diff,
-        "diff_low": np.where(no_diff, np.nan, low), "diff_high": np.where(no_diff, np.nan, high),
-        "p_value": p,
-        "planned": pd.array([plan.sends_per_variant if plan else None] * n, dtype="Int64"),
-        "decision": decision})
-
-
 # --- the mixture boundary --------------------------------------------------------------
 def _log_mixture_ratio(z: np.ndarray, rho: np.ndarray) -> np.ndarray:
     """log of the half-normal mixture likelihood ratio at standardised difference ``z``.
@@ -562,7 +370,6 @@ def _alpha_per_side(alpha: float, comparisons: int, one_sided: bool) -> float:
 
 
 def _plan_inputs(baseline, lift, variants, power, alpha, looks, one_sided):
-    from .power import check_rate, check_lift
     baseline = check_rate(baseline, "baseline")
     lift = check_lift(baseline, lift)
     power, alpha = check_test_settings(power, alpha)
