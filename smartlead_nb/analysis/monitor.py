@@ -54,7 +54,8 @@ def monitor_variants(stats: pd.DataFrame, sequences: Any = None, *,
     >>> stats = pd.DataFrame({"sequence_number": [1] * 2000,
     ...                       "seq_variant_id": [11] * 1000 + [12] * 1000,
     ...                       "sent_time": [sent] * 2000,
-    ...                       "reply_time": replied * 40 + [pd.NaT] * 960 + replied * 90 + [pd.NaT] * 910})
+    ...                       "reply_time": replied * 40 + [pd.NaT] * 960
+    ...                                     + replied * 90 + [pd.NaT] * 910})
     >>> look = monitor_variants(stats, plan=plan_test(0.04, 0.03), now=sent + pd.Timedelta(days=14))
     >>> print(look[["variant", "sent", "events", "diff_low", "diff_high", "decision"]].round(3)
     ...       .to_string(index=False))

@@ -54,7 +54,8 @@ def check_lift(baseline: float, lift: Any) -> float:
     """A non-zero change that keeps ``baseline + lift`` a rate."""
     if isinstance(lift, bool) or not isinstance(lift, (int, float, np.number)) \
             or math.isnan(lift) or lift == 0:
-        raise InputError(f"lift must be a non-zero change in rate (0.02 for 2 points); got {lift!r}")
+        raise InputError("lift must be a non-zero change in rate (0.02 for 2 points); "
+                         f"got {lift!r}")
     check_rate(baseline + lift, "baseline + lift")
     return float(lift)
 

@@ -22,7 +22,8 @@ import pandas as pd
 from ..errors import InputError
 from ._deps import library
 from .power import check_rate
-from .sequential import CONTINUE, TestPlan, plan_test, sequential_test
+from .sequential import CONTINUE, TestPlan, sequential_test
+from .sequential import plan_test  # noqa: F401  (the examples below use it)
 
 def simulate_looks(plan: TestPlan, control_rate: float, variant_rate: float, *,
                    campaigns: int = 2000, looks: int = 60, sends_per_day: float | None = None,

@@ -98,11 +98,13 @@ def test_fewer_bounces_is_the_better_variant():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda s: monitor_variants(s.to_dict("records")), "takes the statistics frame as a pandas DataFrame"),
+    (lambda s: monitor_variants(s.to_dict("records")),
+     "takes the statistics frame as a pandas DataFrame"),
     (lambda s: monitor_variants(s, plan=0.03), "plan must come from plan_test"),
     (lambda s: monitor_variants(s, plan={"lift": 0.03}), "plan must come from plan_test"),
     (lambda s: monitor_variants(s, metric="replies"), "metric must be one of"),
-    (lambda s: monitor_variants(s.drop(columns=["seq_variant_id"])), "needs column 'seq_variant_id'"),
+    (lambda s: monitor_variants(s.drop(columns=["seq_variant_id"])),
+     "needs column 'seq_variant_id'"),
 ])
 def test_bad_input_is_refused_with_a_reason(call, message):
     stats = frame(batch(11, 10, 1), batch(12, 10, 2))

@@ -172,8 +172,10 @@ def test_sends_still_needed_sizes_from_the_planned_lift_at_the_level():
     (lambda: sample_size(0.05, 0.02, alpha=float("nan")), "alpha must be a number between"),
     (lambda: exact_power(0, 0.05, 0.02), "sent must be a whole number of sends"),
     (lambda: exact_power(10.5, 0.05, 0.02), "sent must be a whole number of sends"),
-    (lambda: sends_still_needed(10, 0.05, 0.02, level=95), "level must be a number between 0 and 1"),
-    (lambda: sends_still_needed(-1, 0.05, 0.02), "sent must be a whole number of sends per variant >= 0"),
+    (lambda: sends_still_needed(10, 0.05, 0.02, level=95),
+     "level must be a number between 0 and 1"),
+    (lambda: sends_still_needed(-1, 0.05, 0.02),
+     "sent must be a whole number of sends per variant >= 0"),
 ])
 def test_new_options_refuse_bad_input_with_a_reason(call, message):
     with pytest.raises(InputError, match=message):

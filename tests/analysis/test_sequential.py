@@ -38,7 +38,8 @@ def test_integration_reproduces_published_boundaries_and_inflation_factors(desig
     # round R to three decimals, so power agrees to about 0.001)
     for inflation, power in ((r80, 0.8), (r90, 0.9)):
         drift = (norm.isf(0.025) + norm.isf(1 - power)) * math.sqrt(inflation)
-        assert crossing_probabilities(-upper, upper, info, drift)[0] == pytest.approx(power, abs=1.5e-3)
+        found = crossing_probabilities(-upper, upper, info, drift)[0]
+        assert found == pytest.approx(power, abs=1.5e-3)
 
 
 def test_one_look_is_the_fixed_sample_normal_test():
