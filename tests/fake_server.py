@@ -13,7 +13,8 @@ class Scripted:
     """Answers requests with the next scripted reply; records what it received.
 
     A reply is a dict: ``{"status": 200, "json": {...}}``, ``{"status": 403, "text": "<html>",
-    "headers": {...}}``, ``{"drop": True}`` (close without answering) or ``{"sleep": 2, ...}``.
+    "headers": {...}}``, ``{"drop": True}`` (close without answering) or ``{"sleep": 2, ...}``;
+    ``"date"`` sets its ``Date`` header (``None``: no ``Date`` at all; default: now).
     """
 
     def __init__(self, replies):
@@ -44,7 +45,12 @@ class Scripted:
                     payload, ctype = json.dumps(reply["json"]).encode(), "application/json"
                 else:
                     payload, ctype = reply.get("text", "").encode(), reply.get("type", "text/html")
-                self.send_response(reply.get("status", 200))
+                if reply.get("date", "now") == "now":
+                    self.send_response(reply.get("status", 200))
+                else:
+                    self.send_response_only(reply.get("status", 200))
+                    if reply["date"] is not None:
+                        self.send_header("Date", reply["date"])
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(payload)))
                 for k, v in reply.get("headers", {}).items():

@@ -29,8 +29,9 @@ STEP = "sequence_number"
 VARIANT_ID = "seq_variant_id"
 CATEGORY = "lead_category"
 TIME_COLUMNS = ("sent_time", "open_time", "click_time", "reply_time")
-# Sender columns a per-email frame may carry (the L1 rows do not; other sources may).
-SENDER_COLUMNS = ("sender", "from_email", "email_account_id")
+# Sender columns a per-email frame may carry (the L1 rows do not; other sources may:
+# ``analysis.with_senders`` adds ``sender`` from leads-statistics' ``from``).
+SENDER_COLUMNS = ("sender", "from_email", "email_account_id", "mailbox", "from")
 
 # Reply categories that count as a positive reply: the sandbox's analytics use the same two
 # (routes_stats.py); SmartLead's defaults also have Information Request, which is a question,
@@ -179,6 +180,37 @@ def _latest(times: pd.Series) -> pd.Timestamp | None:
     if not len(ints) or ints.max() == np.iinfo(np.int64).min:
         return None
     return pd.Timestamp(int(ints.max()), unit=times.dtype.unit, tz="UTC")
+
+
+# Where the time a verdict is judged at came from (``as_of``).
+NOW_GIVEN, READ_AT, LATEST = "now=", "read_at", "latest time in the frame"
+
+
+def as_of(now: Any, frame: pd.DataFrame, who: str) -> tuple[pd.Timestamp, str]:
+    """``(time, where it came from)``: ``now=`` if given, else ``frame.attrs["read_at"]``
+    (every client frame carries it), else the latest time in the frame.
+
+    ``now=`` later than ``read_at`` is refused: what happened after the read is not in the
+    frame, so a send judged at ``now`` would miss its late replies.
+
+    >>> frame = pd.DataFrame({"sent_time": pd.to_datetime(["2025-01-06"], utc=True)})
+    >>> frame.attrs["read_at"] = pd.Timestamp("2025-01-09 12:00", tz="UTC")
+    >>> as_of(None, frame, "compare_variants")
+    (Timestamp('2025-01-09 12:00:00+0000', tz='UTC'), 'read_at')
+    """
+    read_at = frame.attrs.get("read_at")
+    if read_at is not None:
+        read_at = as_now(read_at, frame, who)
+    if now is None:
+        if read_at is not None:
+            return read_at, READ_AT
+        return latest_time(frame, who), LATEST
+    stamp = as_now(now, frame, who)
+    if read_at is not None and stamp > read_at:
+        raise InputError(f"{who}: now= ({stamp:%Y-%m-%d %H:%M} UTC) is after the frame was read "
+                         f"({read_at:%Y-%m-%d %H:%M} UTC): what happened since is not in it. "
+                         "Read the frame again, or pass an earlier now=")
+    return stamp, NOW_GIVEN
 
 
 def as_now(now: Any, stats: pd.DataFrame, who: str) -> pd.Timestamp:

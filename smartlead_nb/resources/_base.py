@@ -1,9 +1,13 @@
-"""What every endpoint group needs: the request function, one generic paginator, and the one
-check that an answer has the shape the endpoint promises."""
+"""What every endpoint group needs: the request function, one generic paginator, the one
+check that an answer has the shape the endpoint promises, and the read-time stamp every frame
+the client returns carries (:func:`stamps_read_at`)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Mapping
+import functools
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 from urllib.parse import urlsplit
 
 from .._transport import Response, Transport
@@ -15,10 +19,72 @@ from ..frames.responses import to_int
 Shape = type | tuple[str, ...] | None
 
 
+FrameMethod = TypeVar("FrameMethod", bound=Callable[..., Any])
+
+
+def stamps_read_at(method: FrameMethod) -> FrameMethod:
+    """Decorate a client method returning a DataFrame: the frame gets ``attrs["read_at"]``.
+
+    ``read_at`` is when the read **started**, as a UTC ``pd.Timestamp``: the server's
+    ``Date`` on the first answer of the read (SmartLead's clock; the sandbox's simulated
+    one), else this machine's clock when the method was called. The start, not the end: a
+    reply that arrives while later pages are read may be missing from pages already read,
+    while everything up to the start is in the frame, so "as of ``read_at``" is what the
+    frame can vouch for (``analysis.compare_variants`` judges as of it by default).
+
+    ``attrs`` follow pandas' rules. Kept: selections (``[]``, ``loc``, ``query``), ``copy``,
+    arithmetic, ``assign`` and new columns, sorting, ``drop_duplicates``,
+    ``groupby(...).agg``/``.sum()``. Kept only when every frame has the same ``attrs``:
+    ``merge``, ``join``, ``pd.concat``. Lost: ``groupby(...).size()``, ``value_counts``, a
+    new DataFrame built from columns or records. tests/resources/test_read_at.py pins each.
+    """
+    @functools.wraps(method)
+    def read(self: Resource, *args: Any, **kwargs: Any) -> Any:
+        import pandas as pd
+
+        started = datetime.now(timezone.utc)
+        waiting = self.__dict__.setdefault("_reads_waiting", [])
+        waiting.append(None)
+        try:
+            frame = method(self, *args, **kwargs)
+        finally:
+            server = waiting.pop()
+        frame.attrs["read_at"] = pd.Timestamp(server or started)
+        return frame
+
+    read.stamps_read_at = True          # type: ignore[attr-defined]  # for the enumeration test
+    return read  # type: ignore[return-value]
+
+
+def server_time(headers: Mapping[str, str]) -> datetime | None:
+    """The ``Date`` header as an aware UTC datetime, or None when absent or unreadable.
+
+    >>> server_time({"Date": "Mon, 06 Jan 2025 09:00:00 GMT"}).isoformat()
+    '2025-01-06T09:00:00+00:00'
+    >>> server_time({"Date": "yesterday"}) is None
+    True
+    """
+    text = next((v for k, v in headers.items() if k.lower() == "date"), None)
+    if not isinstance(text, str):
+        return None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:            # RFC 9110: an HTTP date is always GMT
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc)
+
+
 class Resource:
     """Base of the endpoint mixins. ``SmartleadClient`` provides ``_transport``."""
 
     _transport: Transport
+    # The reads in progress (innermost last), each waiting for its server time: the Date
+    # of the first answer it gets (see stamps_read_at).
+    _reads_waiting: list[datetime | None]
+    # The endpoint modules decorate with ``@Resource.stamps_read_at`` (no import to add).
+    stamps_read_at = staticmethod(stamps_read_at)
 
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
               json: Any = None, check_ok: bool = True, subject: str | None = None,
@@ -39,8 +105,18 @@ class Resource:
                                   body=exc.body, method=exc.method, url=exc.url,
                                   headers=exc.headers)
         else:
+            self._note_server_time(response.headers)
             return check_shape(response, shape, method, self._route(path))
         raise error
+
+    def _note_server_time(self, headers: Mapping[str, str]) -> None:
+        """Give every read still waiting for its time the server's ``Date`` of this answer."""
+        waiting = self.__dict__.get("_reads_waiting")
+        if not waiting or all(t is not None for t in waiting):
+            return
+        when = server_time(headers)
+        if when is not None:
+            waiting[:] = [when if t is None else t for t in waiting]
 
     def _route(self, path: str) -> str:
         """The URL path of ``path`` (``/api/v1/campaigns/7``): names an endpoint, no key."""

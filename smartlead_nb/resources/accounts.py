@@ -23,6 +23,7 @@ class EmailAccountsMixin(Resource):
                               max_page_size=100, keys=("data", "email_accounts"))
         return [coerce_counts(strip_secrets(r)) for r in rows]
 
+    @Resource.stamps_read_at
     def email_accounts_frame(self, **filters: Any) -> pd.DataFrame:
         """:meth:`list_email_accounts` as a DataFrame with health columns first."""
         return email_accounts_frame(self.list_email_accounts(**filters))
@@ -34,6 +35,7 @@ class EmailAccountsMixin(Resource):
                           shape=("data",))
         return [coerce_counts(strip_secrets(r)) for r in list_rows(body, "data")]
 
+    @Resource.stamps_read_at
     def campaign_email_accounts_frame(self, campaign_id: int) -> pd.DataFrame:
         return email_accounts_frame(self.campaign_email_accounts(campaign_id))
 

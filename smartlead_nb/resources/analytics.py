@@ -48,6 +48,7 @@ class AnalyticsMixin(Resource):
         """All per-email statistics rows of a campaign (see :meth:`iter_campaign_statistics`)."""
         return list(self.iter_campaign_statistics(campaign_id, **filters))
 
+    @Resource.stamps_read_at
     def campaign_statistics_frame(self, campaign_id: int, **filters: Any) -> pd.DataFrame:
         """Per-email statistics as a DataFrame: times as datetimes, counts as integers."""
         return statistics_frame(self.iter_campaign_statistics(campaign_id, **filters))
@@ -69,6 +70,7 @@ class AnalyticsMixin(Resource):
         """
         return combine_analytics_windows(self._analytics_windows(campaign_id, start, end, time_zone))
 
+    @Resource.stamps_read_at
     def analytics_by_date_frame(self, campaign_id: int, start: str | date, end: str | date, *,
                                 time_zone: str = "UTC", days: int = MAX_RANGE_DAYS) -> pd.DataFrame:
         """One row per window of ``days`` days (30 at most) from ``start`` to ``end``.
@@ -96,6 +98,7 @@ class AnalyticsMixin(Resource):
             out.append(record)
         return out
 
+    @Resource.stamps_read_at
     def sequence_analytics(self, campaign_id: int, start: str | date, end: str | date, *,
                            time_zone: str = "UTC") -> pd.DataFrame:
         """Per-step counts (sent, opened, replied, ...) for a date range, one row per step."""
@@ -106,6 +109,7 @@ class AnalyticsMixin(Resource):
                                   "time_zone": check_timezone(time_zone)})
         return tidy_frame(list_rows(body, "data"))
 
+    @Resource.stamps_read_at
     def leads_export(self, campaign_id: int) -> pd.DataFrame:
         """Every lead of a campaign with its engagement counts (SmartLead's CSV export)."""
         cid = check_id(campaign_id, "campaign_id")

@@ -61,6 +61,7 @@ class AnalyticsDetailMixin(Resource):
         """All mailbox rows of a campaign (see :meth:`iter_mailbox_statistics`)."""
         return list(self.iter_mailbox_statistics(campaign_id, start, end, time_zone=time_zone))
 
+    @Resource.stamps_read_at
     def mailbox_statistics_frame(self, campaign_id: int, start: str | date | None = None,
                                  end: str | date | None = None, time_zone: str = "UTC"
                                  ) -> pd.DataFrame:
@@ -113,6 +114,7 @@ class AnalyticsDetailMixin(Resource):
                 return
             offset += len(page)
 
+    @Resource.stamps_read_at
     def leads_statistics_frame(self, campaign_id: int, *, since: str | date | None = None
                                ) -> pd.DataFrame:
         """One row per lead: ids, ``to`` (the lead), ``from`` (the sender), ``status``,
@@ -125,6 +127,7 @@ class AnalyticsDetailMixin(Resource):
         """
         return frames.leads_statistics_frame(self.iter_leads_statistics(campaign_id, since=since))
 
+    @Resource.stamps_read_at
     def lead_history_frame(self, campaign_id: int, *, since: str | date | None = None
                            ) -> pd.DataFrame:
         """One row per SENT / REPLY event of each lead (``time`` in UTC).
@@ -152,6 +155,7 @@ class AnalyticsDetailMixin(Resource):
         data = body.get("data", body)
         return frames.analytics_record(data) if isinstance(data, dict) else {"data": data}
 
+    @Resource.stamps_read_at
     def top_level_analytics_by_date_frame(self, campaign_id: int, start: str | date,
                                           end: str | date) -> pd.DataFrame:
         """:meth:`top_level_analytics_by_date` as a one-row frame."""
@@ -173,11 +177,13 @@ class AnalyticsDetailMixin(Resource):
                                         end, timezone, campaign_ids, client_ids, flags)
         return frames.analytics_record(_one_record(value))
 
+    @Resource.stamps_read_at
     def overall_stats_frame(self, start: str | date, end: str | date, **options: Any
                             ) -> pd.DataFrame:
         """:meth:`overall_stats` as a one-row frame."""
         return frames.record_frame(self.overall_stats(start, end, **options))
 
+    @Resource.stamps_read_at
     def day_wise_stats_frame(self, start: str | date, end: str | date, *,
                              timezone: str = "UTC",
                              campaign_ids: Iterable[int] | int | None = None,
@@ -191,6 +197,7 @@ class AnalyticsDetailMixin(Resource):
                                         start, end, timezone, campaign_ids, client_ids)
         return frames.day_wise_frame(_rows(value))
 
+    @Resource.stamps_read_at
     def campaign_overall_stats_frame(self, start: str | date, end: str | date, *,
                                      timezone: str = "UTC",
                                      campaign_ids: Iterable[int] | int | None = None,
@@ -205,6 +212,7 @@ class AnalyticsDetailMixin(Resource):
                                    campaign_ids, client_ids, page_size)
         return frames.campaign_performance_frame(rows)
 
+    @Resource.stamps_read_at
     def analytics_campaigns_frame(self, *, client_ids: Iterable[int] | int | None = None,
                                   timezone: str = "UTC") -> pd.DataFrame:
         """``id`` and ``name`` of every campaign (``/analytics/campaign/list``); only
@@ -218,6 +226,7 @@ class AnalyticsDetailMixin(Resource):
         value = self._unwrapped("analytics/campaign/list", "campaign_list", params)
         return frames.campaign_list_frame(_rows(value))
 
+    @Resource.stamps_read_at
     def category_responses_frame(self, start: str | date, end: str | date, *,
                                  timezone: str = "UTC",
                                  campaign_ids: Iterable[int] | int | None = None,
@@ -232,6 +241,7 @@ class AnalyticsDetailMixin(Resource):
                                         campaign_ids, client_ids)
         return frames.category_responses_frame(_rows(value))
 
+    @Resource.stamps_read_at
     def mailbox_health_metrics_frame(self, start: str | date, end: str | date, *,
                                      timezone: str = "UTC",
                                      campaign_ids: Iterable[int] | int | None = None,

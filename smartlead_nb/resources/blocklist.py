@@ -91,6 +91,7 @@ class BlockListMixin(Resource):
         """
         return list(self.iter_block_list(**filters))
 
+    @Resource.stamps_read_at
     def block_list_frame(self, **filters: Any) -> pd.DataFrame:
         """One row per entry: ``id``, ``email_or_domain``, ``source``, ``client_id``,
         ``created_at`` (UTC).

@@ -62,6 +62,7 @@ class CampaignsMixin(Resource):
         body = self._call("GET", "campaigns/", params=params, shape=list)
         return [coerce_counts(c) for c in body]
 
+    @Resource.stamps_read_at
     def campaigns_frame(self, *, client_id: int | None = None, include_tags: bool = False) -> pd.DataFrame:
         """:meth:`list_campaigns` as a DataFrame (datetimes, integer counts, schedule columns)."""
         return campaigns_frame(self.list_campaigns(client_id=client_id, include_tags=include_tags))

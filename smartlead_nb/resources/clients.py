@@ -72,6 +72,7 @@ class ClientsMixin(Resource):
         body = self._call("GET", "client/", shape=("data",))
         return [coerce_counts(protect_credentials(r)) for r in list_rows(body, "data")]
 
+    @Resource.stamps_read_at
     def clients_frame(self) -> pd.DataFrame:
         """:meth:`list_clients` as a DataFrame.
 
@@ -127,6 +128,7 @@ class ClientsMixin(Resource):
         body = self._call("GET", "client/api-key", params=params, shape=("data",))
         return [coerce_counts(protect_credentials(r)) for r in list_rows(body, "data")]
 
+    @Resource.stamps_read_at
     def client_api_keys_frame(self, client_id: int | None = None, **filters: Any) -> pd.DataFrame:
         """:meth:`client_api_keys` as a DataFrame; the ``api_key`` column shows masked keys.
 

@@ -78,6 +78,7 @@ class GlobalLeadsMixin(Resource):
                 return
             offset += len(page)
 
+    @Resource.stamps_read_at
     def global_leads_frame(self, *, created_after: Any = None, email: str | None = None,
                            per_campaign: bool = False) -> pd.DataFrame:
         """Every lead of the account as a DataFrame, with the campaigns it is in.

@@ -173,6 +173,7 @@ class InboxMixin(Resource):
         """Every thread of a view (see :meth:`iter_inbox` for the filters)."""
         return list(self.iter_inbox(view, **filters))
 
+    @Resource.stamps_read_at
     def inbox_frame(self, view: str = "inbox-replies", **filters: Any) -> pd.DataFrame:
         """:meth:`iter_inbox` as a DataFrame: one row per thread, times as UTC datetimes.
 
@@ -195,6 +196,7 @@ class InboxMixin(Resource):
         data = body.get("data", body)
         return normalize_inbox_row(data) if isinstance(data, dict) else data
 
+    @Resource.stamps_read_at
     def replies_frame(self, campaign_ids: Iterable[int] | int | None = None, *, since: Any = None,
                       until: Any = None, text: bool = False,
                       categories: Iterable[int | str] | None = None) -> pd.DataFrame:

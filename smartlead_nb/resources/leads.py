@@ -183,6 +183,7 @@ class LeadsMixin(Resource):
         """All of a campaign's leads as a list (see :meth:`iter_campaign_leads` for filters)."""
         return list(self.iter_campaign_leads(campaign_id, **filters))
 
+    @Resource.stamps_read_at
     def campaign_leads_frame(self, campaign_id: int, **filters: Any) -> pd.DataFrame:
         """A campaign's leads as a DataFrame: one row per lead, its status and category beside it."""
         return campaign_leads_frame(self.iter_campaign_leads(campaign_id, **filters))
@@ -274,6 +275,7 @@ class LeadsMixin(Resource):
         raise NotFoundError(f"lead {lead_id} in campaign {campaign_id} not found: it is not "
                             f"one of the campaign's leads")
 
+    @Resource.stamps_read_at
     def message_history(self, campaign_id: int, lead_id: int) -> pd.DataFrame:
         """The emails sent to and received from one lead, oldest first."""
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
@@ -286,6 +288,7 @@ class LeadsMixin(Resource):
         body = self._call("GET", "leads/fetch-categories", shape=("data",))
         return [coerce_counts(r) for r in list_rows(body, "data")]
 
+    @Resource.stamps_read_at
     def lead_categories_frame(self) -> pd.DataFrame:
         return categories_frame(self.lead_categories())
 

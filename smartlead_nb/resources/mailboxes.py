@@ -238,6 +238,7 @@ class MailboxesMixin(Resource):
         return self._call("DELETE", "email-accounts/tag-mapping",
                           json=_mapping(email_account_ids, tag_ids), shape=dict)
 
+    @Resource.stamps_read_at
     def email_account_tags_frame(self, emails: Iterable[str] | str) -> pd.DataFrame:
         """One row per (mailbox, tag) for the given sender addresses
         (``POST /email-accounts/tag-list``): ``email_account_id``, ``from_email``,

@@ -29,6 +29,7 @@ class SequencesMixin(Resource):
         steps = list_rows(body, "data")
         return sorted((normalize_sequence(s) for s in steps), key=lambda s: s["seq_number"] or 0)
 
+    @Resource.stamps_read_at
     def sequences_frame(self, campaign_id: int) -> pd.DataFrame:
         """One row per step (or per variant), with ``step_id``/``variant_id`` for saving back."""
         return sequences_frame(self.get_sequences(campaign_id))

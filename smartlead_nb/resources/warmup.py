@@ -41,6 +41,7 @@ class WarmupMixin(Resource):
                              "(client.email_accounts_frame() lists them)")
         return {aid: self.warmup_stats(aid) for aid in dict.fromkeys(ids)}
 
+    @Resource.stamps_read_at
     def warmup_stats_frame(self, account_ids: Iterable[int] | int) -> pd.DataFrame:
         """One row per account per day (``email_account_id``, ``date``, ``sent_count``,
         ``reply_count``, ``save_from_spam_count``), Int64 counts.
@@ -50,6 +51,7 @@ class WarmupMixin(Resource):
         """
         return warmup_daily_frame(self.warmup_stats_many(account_ids))
 
+    @Resource.stamps_read_at
     def warmup_totals_frame(self, account_ids: Iterable[int] | int) -> pd.DataFrame:
         """One row per account: 7-day totals with ``spam_rate`` and ``inbox_placement``.
 

@@ -105,6 +105,7 @@ class WebhooksMixin(Resource):
                           shape=("data",))
         return list_rows(body, "data")
 
+    @Resource.stamps_read_at
     def webhooks_frame(self, campaign_id: int) -> pd.DataFrame:
         """The campaign's hooks, one row each: ``id``, ``name``, ``webhook_url``,
         ``email_campaign_id``, ``event_types`` and ``categories`` (lists).

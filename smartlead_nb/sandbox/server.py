@@ -14,9 +14,11 @@ error"}``: no traceback or file path ever leaves the process.
 """
 from __future__ import annotations
 
+import email.utils
 import json
 import logging
 import socket
+import sqlite3
 import sys
 import threading
 import time
@@ -230,6 +232,17 @@ class _Handler(BaseHTTPRequestHandler):
         # Headers and body go out in separate writes; without NODELAY, Nagle plus the
         # client's delayed ACK adds ~40 ms to every response.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header: the sandbox's simulated clock, as SmartLead's ``Date`` is its
+        own time (the client stamps the frames it reads with it, ``attrs["read_at"]``)."""
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        try:
+            now = self.server.app.store.now()
+        except (sqlite3.Error, TypeError, ValueError):   # closed or reset mid-answer
+            return super().date_time_string()
+        return email.utils.format_datetime(now, usegmt=True)
 
     def _serve(self) -> None:
         door = admit(self.command, self.headers)
