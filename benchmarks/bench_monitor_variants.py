@@ -3,7 +3,7 @@ at most 40x one ``compare_variants`` call on the full frame.
 
 The frame is ``bench_compare_variants.statistics_rows`` (the columns and dtypes of
 ``campaign_statistics_frame``: 3 steps x 3 variants, sends over 40 days, replies over the
-following weeks). The replay calls ``monitor_variants(stats, plan=plan, now=day)`` for each
+following weeks), in send order as the statistics pages return it. The replay calls ``monitor_variants(stats, plan=plan, now=day)`` for each
 of the 60 days from the first send, as an analyst looking every morning would; the other
 side is one ``compare_variants(stats)``. Both sides are timed best of ``--repeat``,
 interleaved, on the same frame.
@@ -37,7 +37,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
 
-    stats = statistics_rows(args.rows)
+    # in send order, as the statistics pages come (the sandbox: ORDER BY sent_time)
+    stats = statistics_rows(args.rows).sort_values("sent_time", kind="stable", ignore_index=True)
     plan = plan_test(0.03, 0.01, variants=3)
     first = stats["sent_time"].min().normalize()
     days = [first + pd.Timedelta(days=d) for d in range(1, args.looks + 1)]

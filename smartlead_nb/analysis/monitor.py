@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from . import _counts as C
 from . import _frames as F
 from .sequential import TestPlan, plan_test, sequential_test
 
 MONITOR = "monitor_variants"
+VARIANT_ID = "variant_id"      # as matured_counts names it
 
 
 def monitor_variants(stats: pd.DataFrame, sequences: Any = None, *,
@@ -26,7 +28,8 @@ def monitor_variants(stats: pd.DataFrame, sequences: Any = None, *,
 
     Only matured sends count: those older than ``window_days`` at ``now``, each with the
     events that came within ``window_days`` of it; younger ones are ``pending`` and decide
-    nothing. Each variant is compared with its step's first variant (the control) by
+    nothing (the package's one counting, shared with ``compare_variants``: repeated rows
+    counted once, events before their send refused). Each variant is compared with its step's first variant (the control) by
     :func:`sequential_test`, whose interval and p-value hold at every look at once: look
     every day, stop at the first ``stop:`` decision, and a false winner is called at most
     ``plan.alpha`` of the time.
@@ -39,7 +42,8 @@ def monitor_variants(stats: pd.DataFrame, sequences: Any = None, *,
             tuned for a 2-point lift, and never "no worthwhile difference".
         metric: as in ``compare_variants`` (``replied``, ``positive``, ``opened``, ...).
         window_days: how long after a send its event can still arrive.
-        now: the time of the look (default: when the frame was read).
+        now: the time of the look (default: when the frame was read, its
+            ``attrs["read_at"]``; else the latest time in it, with a warning saying so).
 
     Returns:
         Columns ``sequence_number``, ``variant``, ``variant_id``, ``sent`` (matured sends),
@@ -67,100 +71,28 @@ def monitor_variants(stats: pd.DataFrame, sequences: Any = None, *,
     m = F.metric(metric)
     if plan is not None and not isinstance(plan, TestPlan):
         raise InputError(f"{MONITOR}: plan must come from plan_test; got {type(plan).__name__}")
-    F.require_columns(stats, [F.STEP, F.VARIANT_ID, F.SENT, *F.metric_columns(m)], MONITOR)
-    counts, at = _matured_counts(stats, m, window_days=window_days, now=now)
+    counts = C.matured_counts(stats, metric, window_days=window_days, now=now, who=MONITOR)
+    note = C.note_now(counts, MONITOR)
+    # attrs move to the result: pandas deep-copies a frame's attrs on every operation
+    attrs, counts.attrs = dict(counts.attrs), {}
     out = _judge(_with_labels(counts, sequences), plan, m.higher_is_better)
-    out.attrs["now"] = at       # the time of the look, as used
+    out.attrs.update(attrs)             # now, where it came from, duplicates dropped, ...
+    if note:
+        out.attrs["note"] = note
     return out
-
-
-def _matured_counts(stats: pd.DataFrame, m: F.Metric, *, window_days: Any,
-                    now: Any) -> tuple[pd.DataFrame, pd.Timestamp]:
-    """sent (matured) / events / pending per (step, variant id) at ``now``, and ``now``.
-
-    Interim: the variants branch brings the package's one matured-counting function
-    (issue 20, item 1); this one counts the same way until that lands. A send is matured
-    when it is at least ``window_days`` old at ``now``; its event counts when it came
-    within ``window_days`` of the send and by ``now``; a send younger than that is pending;
-    a send after ``now`` is not part of the look; a repeated ``stats_id`` counts once.
-    """
-    if isinstance(window_days, bool) or not isinstance(window_days, (int, float)) \
-            or not window_days >= 0:
-        raise InputError(f"window_days must be a number of days >= 0; got {window_days!r}")
-    time_columns = [m.column] if m.column in F.TIME_COLUMNS else []
-    sent = F.sends(stats, MONITOR, time_columns)
-    if "stats_id" in stats.columns:
-        sent = sent & ~(stats["stats_id"].duplicated() & stats["stats_id"].notna()).to_numpy()
-    at = F.as_now(now, stats, MONITOR)
-    # Times as integers in the column's own unit: comparisons on a million rows in
-    # pandas cost more than all the counting.
-    sent_at = F.as_times(stats, F.SENT, MONITOR)
-    unit = sent_at.dtype.unit
-    s = sent_at.array.asi8
-    at_i = int(at.tz_convert(None).to_datetime64().astype(f"datetime64[{unit}]").astype("int64"))
-    window = int(np.timedelta64(pd.Timedelta(days=window_days).to_timedelta64(), unit)
-                 .astype("int64"))
-    seen = sent & (s <= at_i)
-    matured = seen & (s <= at_i - window)
-    happened = F.events(stats, m) & matured
-    if time_columns:
-        rows = np.flatnonzero(happened)          # a few percent of the rows
-        event_at = F.as_times(stats, m.column, MONITOR).array[rows].as_unit(unit).asi8
-        happened[rows] = (event_at <= at_i) & (event_at - s[rows] <= window)
-    codes, keys = _groups(stats)
-    # one bincount over (group, which of the three flags): matured / event / pending
-    combo = matured.view(np.uint8) | happened.view(np.uint8) << 1 \
-        | (seen & ~matured).view(np.uint8) << 2
-    table = np.bincount(codes * 8 + combo, minlength=len(keys) * 8).reshape(len(keys), 8)
-    for bit, name in enumerate(("sent", "events", "pending")):
-        keys[name] = table[:, [c for c in range(8) if c >> bit & 1]].sum(axis=1)
-    if (keys[F.STEP].isna() & (keys["sent"] + keys["pending"] > 0)).any():
-        raise InputError(f"{MONITOR}: sends without a {F.STEP!r}: the step of every send "
-                         "must be known")
-    keys = keys[keys[F.STEP].notna()].reset_index(drop=True)
-    keys[F.STEP] = keys[F.STEP].astype("int64")
-    keys[F.VARIANT_ID] = pd.array(keys[F.VARIANT_ID], dtype="Int64")
-    return keys, at
-
-
-def _groups(stats: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Each row's (step, variant id) group number, and the groups in order.
-
-    Whole-number keys (as the client returns them) are packed into one int64 and hashed
-    once (``pd.factorize``): a two-column groupby costs as much again as all the counting.
-    """
-    step, variant = stats[F.STEP], stats[F.VARIANT_ID]
-    try:
-        s = step.to_numpy(dtype="int64", na_value=-1)
-        v = variant.to_numpy(dtype="int64", na_value=-1)
-    except (TypeError, ValueError):
-        s = v = None
-    if s is None or not len(s) or s.min() < -1 or v.min() < -1 \
-            or (int(s.max()) + 2) * (int(v.max()) + 2) >= 2 ** 62:
-        grouped = stats.groupby([F.STEP, F.VARIANT_ID], dropna=False, sort=True)
-        keys = grouped.size().index.to_frame(index=False, name=[F.STEP, F.VARIANT_ID])
-        return grouped.ngroup().to_numpy(), keys
-    width = int(v.max()) + 2
-    codes, packed = pd.factorize((s + 1) * width + (v + 1), sort=True)
-    step_of, variant_of = packed // width - 1, packed % width - 1
-    keys = pd.DataFrame({
-        F.STEP: pd.array(np.where(step_of < 0, 0, step_of), dtype="Int64"),
-        F.VARIANT_ID: pd.array(np.where(variant_of < 0, 0, variant_of), dtype="Int64")})
-    keys.loc[step_of < 0, F.STEP] = pd.NA
-    keys.loc[variant_of < 0, F.VARIANT_ID] = pd.NA
-    return codes, keys
 
 
 def _with_labels(counts: pd.DataFrame, sequences: Any) -> pd.DataFrame:
     """``variant`` labels from ``sequences`` (variants not yet matured kept, with 0 sends),
     in the campaign's order; without ``sequences``, the variant ids (already in order)."""
     if sequences is None:
-        return counts.assign(variant=counts[F.VARIANT_ID])
-    labels = F.variant_labels(sequences).rename(columns={"label": "variant"})
-    out = labels.merge(counts, on=[F.STEP, F.VARIANT_ID], how="outer", sort=False)
+        return counts.assign(variant=counts[VARIANT_ID])
+    labels = F.variant_labels(sequences).rename(columns={"label": "variant",
+                                                         F.VARIANT_ID: VARIANT_ID})
+    out = labels.merge(counts, on=[F.STEP, VARIANT_ID], how="outer", sort=False)
     unknown = out["variant"].isna()
     out.loc[unknown, "variant"] = [f"id {vid} (not in sequences)"
-                                   for vid in out.loc[unknown, F.VARIANT_ID]]
+                                   for vid in out.loc[unknown, VARIANT_ID]]
     out[["sent", "events", "pending"]] = out[["sent", "events", "pending"]].fillna(0)
     return out.sort_values(F.STEP, kind="stable").reset_index(drop=True)
 
@@ -200,7 +132,7 @@ def _judge(table: pd.DataFrame, plan: TestPlan | None, higher_is_better: bool) -
     no_diff = np.isnan(diff)
     return pd.DataFrame({
         F.STEP: steps, "variant": variants,
-        "variant_id": pd.array(table[F.VARIANT_ID], dtype="Int64"),
+        VARIANT_ID: pd.array(table[VARIANT_ID], dtype="Int64"),
         "sent": sent.astype(np.int64), "events": events.astype(np.int64),
         "pending": table["pending"].to_numpy(dtype=np.int64), "rate": rate,
         "control": variants[first], "diff": diff,

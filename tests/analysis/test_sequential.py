@@ -246,3 +246,16 @@ def test_power_at_the_planned_size_is_within_five_points_of_the_plan(baseline, l
     winner = "stop: B beats A" if lift > 0 else "stop: A beats B"
     found = (runs["monitor"] == winner).mean()
     assert found == pytest.approx(plan.power, abs=0.05)
+
+
+def test_boundary_is_the_root_of_the_mixture_ratio_found_by_bisection():
+    from smartlead_nb.analysis.sequential import _log_mixture_ratio
+    rho = np.geomspace(1e-6, 1e6, 400)
+    for alpha_side in (0.0025, 0.025, 0.05, 0.4):
+        target = math.log(1 / alpha_side)
+        low, high = np.zeros_like(rho), np.full_like(rho, 1e4)
+        for _ in range(80):
+            mid = (low + high) / 2
+            above = _log_mixture_ratio(mid, rho) >= target
+            low, high = np.where(above, low, mid), np.where(above, mid, high)
+        assert np.abs(_boundary(rho, alpha_side) - high).max() < 1e-9
