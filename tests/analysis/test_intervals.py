@@ -78,3 +78,64 @@ def test_bad_counts_are_refused_with_a_reason(args, message):
 def test_difference_with_an_empty_group_names_it():
     with pytest.raises(InputError, match="no trials .second group"):
         difference_interval(3, 10, 0, 0)
+
+
+# --- bounds where they must lie, and the p-value that inverts the difference's interval ----
+from scipy.stats import norm  # noqa: E402
+
+from smartlead_nb.analysis.intervals import (  # noqa: E402
+    Z_MAX, difference_intervals, difference_p_values, newcombe_bounds, wilson_intervals)
+
+LEVELS = [0.5, 0.8, 0.95, 0.99, 0.999999]
+
+
+def _tables(rng, count, high=10**9):
+    n = np.concatenate([[1, 1, 2, 3, 10**9, 10**9], rng.integers(1, high, count)])
+    s = np.concatenate([[0, 1, 1, 0, 10**9, 1], [rng.integers(0, x + 1) for x in n[6:]]])
+    return s, n
+
+
+def test_wilson_bounds_lie_in_0_1_and_contain_the_estimate_property_style():
+    rng = np.random.default_rng(17)
+    s, n = _tables(rng, 3000)
+    small_s, small_n = _tables(rng, 3000, high=30)
+    for level in LEVELS:
+        for successes, trials in ((s, n), (small_s, small_n)):
+            low, high = wilson_intervals(successes, trials, level)
+            rate = successes / trials
+            assert ((0 <= low) & (low <= rate) & (rate <= high) & (high <= 1)).all()
+    assert proportion_interval(0, 20)[0] == 0.0 and proportion_interval(20, 20)[1] == 1.0
+
+
+def test_difference_bounds_lie_in_minus_1_1_and_contain_the_difference():
+    rng = np.random.default_rng(19)
+    s1, n1 = _tables(rng, 2000, high=50)
+    s2, n2 = _tables(rng, 2000, high=50)
+    for level in LEVELS:
+        low, high = difference_intervals(s1, n1, s2, n2, level)
+        diff = s1 / n1 - s2 / n2
+        assert ((-1 <= low) & (low <= diff) & (diff <= high) & (high <= 1)).all()
+
+
+def test_the_p_value_is_below_alpha_exactly_when_the_interval_excludes_zero():
+    rng = np.random.default_rng(23)
+    s1, n1 = _tables(rng, 1500, high=400)
+    s2, n2 = _tables(rng, 1500, high=400)
+    with np.errstate(all="raise"):
+        p = difference_p_values(s1, n1, s2, n2)
+    assert ((0 <= p) & (p <= 1)).all()
+    for alpha in (0.2, 0.05, 0.01, 0.001):
+        low, high = newcombe_bounds(*(x.astype(float) for x in (s1, n1, s2, n2)), alpha)
+        assert ((p < alpha) == ((low > 0) | (high < 0))).all(), alpha
+    assert (p[s1 * n2 == s2 * n1] == 1).all()           # equal rates: nothing against 0
+
+
+def test_p_values_at_the_extremes():
+    # a billion sends each: a 0.01-point gap is decisive (z about 7.4); one reply is not
+    p = difference_p_values([10**8 + 10**5, 10**8 + 1, 10**9, 0], [10**9] * 4,
+                            [10**8, 10**8, 0, 0], [10**9] * 4)
+    assert 1e-14 < p[0] < 1e-12 and p[1] > 0.9 and p[3] == 1.0
+    assert p[2] == pytest.approx(2 * norm.sf(Z_MAX))    # beyond the search: its bound
+    # one send each way
+    assert difference_p_values([1], [1], [0], [1])[0] == pytest.approx(
+        difference_p_values([0], [1], [1], [1])[0])
