@@ -15,10 +15,15 @@ from ._frames import METRICS, POSITIVE_CATEGORIES
 from .curves import plot_reply_curve, reply_curve
 from .health import mailbox_health, plot_mailbox_health
 from .intervals import difference_interval, proportion_interval
-from .power import detectable_lift, sample_size
+from .monitor import monitor_variants
+from .power import detectable_lift, exact_power, sample_size, sends_still_needed
+from .sequential import TestPlan, plan_test, sequential_test
+from .simulate import simulate_looks
 from .strata import with_senders
 from .variants import compare_variants
 
 __all__ = ["proportion_interval", "difference_interval", "compare_variants", "sample_size",
-           "detectable_lift", "reply_curve", "plot_reply_curve", "mailbox_health",
-           "plot_mailbox_health", "with_senders", "METRICS", "POSITIVE_CATEGORIES"]
+           "detectable_lift", "exact_power", "sends_still_needed", "plan_test", "TestPlan",
+           "monitor_variants", "sequential_test", "simulate_looks", "reply_curve",
+           "plot_reply_curve", "mailbox_health", "plot_mailbox_health", "with_senders",
+           "METRICS", "POSITIVE_CATEGORIES"]
