@@ -32,7 +32,7 @@ import pandas as pd  # noqa: E402
 
 import smartlead_nb as sl  # noqa: E402
 from smartlead_nb import SmartleadClient  # noqa: E402
-from smartlead_nb.frames.responses import leads_export_frame  # noqa: E402
+from smartlead_nb.frames.campaign_leads import leads_export_frame  # noqa: E402
 from smartlead_nb.mirror import convert, store  # noqa: E402
 from smartlead_nb.sandbox import Sandbox  # noqa: E402
 from smartlead_nb.sandbox.store import Store  # noqa: E402

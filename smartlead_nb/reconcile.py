@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .frames.emails import email_key
-from .frames.responses import lead_upload_counts
+from .frames.campaign_leads import lead_upload_counts
 
 __all__ = ["ALREADY", "BLOCKED", "INVALID_SERVER", "NOT_SENT", "OTHER_CAMPAIGN", "REASONS",
            "UNCONFIRMED", "UNSUBSCRIBED", "UPLOADED", "reconcile"]

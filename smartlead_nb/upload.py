@@ -31,7 +31,7 @@ from .frames.csv_reader import iter_leads_csv
 from .frames.emails import email_key
 from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
 from .frames.report_cells import report_frame, unquote_frame
-from .frames.responses import lead_upload_counts
+from .frames.campaign_leads import lead_upload_counts
 from ._progress import progress_bar
 from .journal import Journal, batch_digest
 from .reconcile import NOT_SENT, REASONS, UPLOADED, reconcile

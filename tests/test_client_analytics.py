@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from smartlead_nb import InputError
-from smartlead_nb.frames.responses import statistics_frame
+from smartlead_nb.frames.analytics import statistics_frame
 from smartlead_nb.resources.analytics import date_windows
 
 from .helpers import START, sent

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from smartlead_nb import ConflictError, InputError, NotFoundError, SmartleadClient
-from smartlead_nb.frames.responses import lead_upload_counts
+from smartlead_nb.frames.campaign_leads import lead_upload_counts
 
 from .helpers import FAST_RETRIES, sent
 

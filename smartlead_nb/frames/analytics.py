@@ -1,9 +1,10 @@
 """Statistics and analytics answers -> typed DataFrames and records (pure, no HTTP).
 
-For the per-sender (``mailbox-statistics``), per-lead (``leads-statistics``) and account-wide
-(``/analytics/*``) endpoints. Counts become integers (``Int64``), times UTC datetimes, percent
-strings (``"34%"``) floats (``34.0``). Each builder tolerates every shape the facts sheet
-documents for its endpoint, and an empty answer still has the documented columns.
+For the per-email (``statistics``), per-sender (``mailbox-statistics``) and per-lead
+(``leads-statistics``) endpoints of a campaign, its analytics by date (summed over windows),
+and the account-wide ``/analytics/*`` endpoints. Counts become integers (``Int64``), times UTC
+datetimes, percent strings (``"34%"``) floats (``34.0``). Each builder tolerates every shape
+SmartLead documents for its endpoint, and an empty answer still has the documented columns.
 
 >>> frame = mailbox_statistics_frame([{"email_account_id": "9001", "from_email": "max@x.io",
 ...     "sent_count": "212", "reply_count": "6", "sent_time": "2025-06-05T08:14:02.000Z"}])
@@ -15,11 +16,11 @@ documents for its endpoint, and an empty answer still has the documented columns
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .responses import integer_column, columns_first, percent_column, coerce_counts, tidy_frame, to_int
+from .tidy import coerce_counts, columns_first, integer_column, percent_column, tidy_frame, to_int
 
 MAILBOX_COLUMNS = ["email_account_id", "from_email", "sent_count", "open_count", "click_count",
                    "reply_count", "bounce_count", "unsubscribed_count", "sender_bounce_count",
@@ -70,6 +71,38 @@ def analytics_record(record: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Fields of analytics-by-date that describe the campaign's whole life, not the window.
+LIFETIME_FIELDS = frozenset({"total_count", "drafted_count"})
+ECHO_FIELDS = frozenset({"id", "user_id", "created_at", "status", "name", "start_date",
+                         "end_date", "campaign_id"})
+
+
+def combine_analytics_windows(windows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Sum per-window analytics into one record covering the whole range.
+
+    Event counts add up exactly. ``unique_*`` counts add up exactly only when a lead cannot
+    appear in two windows for the same event (true of ``unique_sent_count``, first emails);
+    for ``unique_open_count`` and ``unique_click_count`` the sum is an upper bound.
+    Lifetime fields (``total_count``, ``drafted_count``) are taken from the last window.
+    """
+    if not windows:
+        return {}
+    windows = [coerce_counts(w) for w in windows]
+    combined: dict[str, Any] = {}
+    for key in windows[0]:
+        values = [w.get(key) for w in windows]
+        if key in ECHO_FIELDS or key in LIFETIME_FIELDS:
+            combined[key] = values[-1]
+        elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values if v is not None):
+            combined[key] = sum(v for v in values if v is not None)
+        else:
+            combined[key] = values[-1]
+    combined["start_date"] = windows[0].get("start_date")
+    combined["end_date"] = windows[-1].get("end_date")
+    combined["windows"] = len(windows)
+    return combined
+
+
 def unwrap(body: Any, key: str) -> Any:
     """The payload of an ``/analytics/*`` answer: ``data[key]``, else the first dict or list
     under ``data`` (another spelling of the key), else ``None`` (nothing recognisable).
@@ -107,6 +140,29 @@ def _typed(rows: Iterable[Mapping[str, Any]], columns: list[str], ints: tuple[st
 
 
 # --- per campaign --------------------------------------------------------------------------
+def statistics_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per email sent (``GET /campaigns/{id}/statistics``, L1 shape)."""
+    first = ["lead_email", "lead_name", "sequence_number", "email_subject", "sent_time",
+             "open_time", "click_time", "reply_time", "open_count", "click_count"]
+    # The rest of the documented row, so an empty answer (nothing sent yet) still has every
+    # column the analysis functions read and can say "no sends" instead of "no column".
+    rest = ["lead_category", "email_campaign_seq_id", "seq_variant_id", "email_message",
+            "is_unsubscribed", "is_bounced"]
+    frame = columns_first(tidy_frame(rows), first + rest)
+    if frame.empty:
+        for col in ("sent_time", "open_time", "click_time", "reply_time"):
+            frame[col] = pd.to_datetime(frame[col], utc=True)
+        for col in ("sequence_number", "open_count", "click_count", "seq_variant_id",
+                    "email_campaign_seq_id"):
+            frame[col] = frame[col].astype("Int64")
+        for col in ("lead_email", "lead_name", "email_subject", "lead_category", "email_message"):
+            frame[col] = frame[col].astype("str")
+    for col in ("is_unsubscribed", "is_bounced"):
+        if col in frame.columns:
+            frame[col] = frame[col].astype("boolean")
+    return frame
+
+
 def mailbox_statistics_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per sender mailbox of a campaign (``GET /campaigns/{id}/mailbox-statistics``).
 
@@ -235,6 +291,7 @@ def campaign_list_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 
 
 __all__ = ["analytics_record", "campaign_list_frame", "campaign_performance_frame",
-           "category_responses_frame", "day_wise_frame", "lead_history_frame",
-           "leads_statistics_frame", "mailbox_health_metrics_frame",
-           "mailbox_statistics_frame", "percent", "record_frame", "to_int", "unwrap"]
+           "category_responses_frame", "combine_analytics_windows", "day_wise_frame",
+           "lead_history_frame", "leads_statistics_frame", "mailbox_health_metrics_frame",
+           "mailbox_statistics_frame", "percent", "record_frame", "statistics_frame", "to_int",
+           "unwrap"]

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from .columns import CUSTOM_FIELDS, STANDARD_FIELDS
-from .responses import columns_first, integer_column, tidy_frame, to_int
+from .tidy import columns_first, integer_column, tidy_frame, to_int
 
 #: The fields of one membership in ``campaigns[]`` (P-AK), in the order the long frame shows.
 MEMBERSHIP_FIELDS = ("campaign_id", "campaign_name", "campaign_status", "lead_status",

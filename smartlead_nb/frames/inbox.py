@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from ..errors import InputError
-from .responses import coerce_counts, tidy_frame, to_int
+from .tidy import coerce_counts, tidy_frame, to_int
 
 # Where a row may carry its thread with fetch_message_history=true (the sandbox: "history",
 # as in GET /master-inbox/{id} and message-history; other spellings tolerated).

@@ -1,7 +1,9 @@
-"""Sequences DataFrame -> the steps SmartLead's save-sequences takes (pure, no HTTP).
+"""Sequences DataFrame <-> the steps SmartLead's save-sequences takes and get-sequences
+returns (pure, no HTTP).
 
-One row per step, or one row per A/B variant of a step. The reverse direction,
-``sequences_frame``, lives in ``frames.responses``; together they round-trip
+One row per step, or one row per A/B variant of a step. :func:`sequences_from_frame` builds
+the steps to send; :func:`sequences_frame` reads steps back (any read-back spelling,
+:func:`normalize_sequence`) into the same columns. Together they round-trip
 ``get_sequences`` -> DataFrame -> edit -> ``save_sequences`` without creating duplicate
 steps, because the ``step_id`` / ``variant_id`` columns are carried back as ``id``.
 
@@ -16,12 +18,13 @@ steps, because the ``step_id`` / ``variant_id`` columns are carried back as ``id
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
 from ..errors import InputError
 from .clean import cell_text, is_missing
+from .tidy import to_int
 
 REQUIRED = ("seq_number", "email_body")
 OPTIONAL = ("delay_in_days", "subject", "variant_label", "variant_share", "step_id", "variant_id",
@@ -161,3 +164,75 @@ def _body(row: pd.Series, label: Any) -> str:
     if not body.strip():
         raise InputError(f"row {label!r}: email_body is empty")
     return body
+
+
+# --- read back ---------------------------------------------------------------------------
+def normalize_sequence(step: Mapping[str, Any]) -> dict[str, Any]:
+    """One step as read back, in the shape ``save_sequences`` sends.
+
+    Read-back spellings differ between sources: variants under ``seq_variants`` or
+    ``sequence_variants``, delay under ``delay_in_days`` or ``delayInDays`` (or a flat
+    ``delay_in_days``). Deleted variants (``is_deleted: true``) are dropped.
+    """
+    delay_details = step.get("seq_delay_details") or {}
+    if isinstance(delay_details, dict):
+        delay = delay_details.get("delay_in_days", delay_details.get("delayInDays"))
+    else:
+        delay = None
+    if delay is None:
+        delay = step.get("delay_in_days", step.get("delayInDays", 0))
+    variants_raw = step.get("seq_variants")
+    if variants_raw is None:
+        variants_raw = step.get("sequence_variants") or step.get("variants") or []
+    variants = []
+    for v in variants_raw:
+        if v.get("is_deleted"):
+            continue
+        variant = {
+            "id": to_int(v.get("id")),
+            "variant_label": v.get("variant_label"),
+            "subject": v.get("subject") or "",
+            "email_body": v.get("email_body") or "",
+        }
+        share = v.get("variant_distribution_percentage")
+        if share is not None:
+            variant["variant_distribution_percentage"] = to_int(share)
+        variants.append(variant)
+    out: dict[str, Any] = {
+        "id": to_int(step.get("id")),
+        "seq_number": to_int(step.get("seq_number")),
+        "seq_delay_details": {"delay_in_days": to_int(delay) or 0},
+        "subject": step.get("subject") or "",
+        "email_body": step.get("email_body") or "",
+    }
+    for key in ("variant_distribution_type", "lead_distribution_percentage",
+                "winning_metric_property", "seq_type"):
+        if step.get(key) is not None:
+            out[key] = step[key]
+    if variants:
+        out["seq_variants"] = variants
+    return out
+
+
+def sequences_frame(steps: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per step, or per variant for A/B steps: ids kept so edits can be saved back."""
+    rows = []
+    for raw in steps:
+        step = normalize_sequence(raw)
+        base = {"step_id": step["id"], "seq_number": step["seq_number"],
+                "delay_in_days": step["seq_delay_details"]["delay_in_days"]}
+        if step.get("seq_variants"):
+            for v in step["seq_variants"]:
+                rows.append({**base, "variant_id": v["id"], "variant_label": v["variant_label"],
+                             "subject": v["subject"], "email_body": v["email_body"],
+                             "variant_share": v.get("variant_distribution_percentage")})
+        else:
+            rows.append({**base, "variant_id": None, "variant_label": None,
+                         "subject": step["subject"], "email_body": step["email_body"],
+                         "variant_share": None})
+    columns = ["seq_number", "delay_in_days", "variant_label", "subject", "email_body",
+               "variant_share", "step_id", "variant_id"]
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in ("seq_number", "delay_in_days", "variant_share", "step_id", "variant_id"):
+        frame[col] = pd.to_numeric(frame[col]).astype("Int64")
+    return frame

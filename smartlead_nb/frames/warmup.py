@@ -21,7 +21,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .responses import to_int
+from .tidy import to_int
 
 DAILY_COLUMNS = ["email_account_id", "date", "sent_count", "reply_count",
                  "save_from_spam_count"]

@@ -13,7 +13,8 @@ import pandas as pd
 
 from ..errors import UnexpectedResponse
 from ..frames.inbox import replies_frame
-from ..frames.responses import coerce_counts, statistics_frame
+from ..frames.analytics import statistics_frame
+from ..frames.tidy import coerce_counts
 from . import convert, store
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..frames.clean import is_missing, scalar_text
 from ..frames.emails import email_key
-from ..frames.responses import to_int
+from ..frames.tidy import to_int
 from .schema import TABLE
 
 _PANDAS_TYPES = {"BIGINT": "Int64", "INTEGER": "Int64", "BOOLEAN": "boolean",
@@ -128,7 +128,7 @@ def email_keys(emails: pd.Series) -> pd.Series:
 
 
 def statistics(frame: pd.DataFrame, campaign_id: int) -> pd.DataFrame:
-    """From statistics rows (``frames.responses.statistics_frame``)."""
+    """From statistics rows (``frames.analytics.statistics_frame``)."""
     if "lead_email" in frame.columns:
         frame = frame.assign(lead_email=frame["lead_email"].astype("string").str.strip()
                              .str.lower())

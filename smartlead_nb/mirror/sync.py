@@ -37,7 +37,8 @@ import pandas as pd
 
 from .._progress import progress_bar
 from ..errors import InputError
-from ..frames.responses import campaigns_frame, email_accounts_frame
+from ..frames.campaigns import campaigns_frame
+from ..frames.email_accounts import email_accounts_frame
 from . import convert, store
 from .campaign import CampaignSync, utc_now
 

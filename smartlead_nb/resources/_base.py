@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from .._transport import Response, Transport
 from ..errors import InputError, NotFoundError, UnexpectedResponse
-from ..frames.responses import to_int
+from ..frames.tidy import to_int
 
 # A shape an endpoint promises: a JSON object (dict), an array (list), or "rows", a tuple of
 # keys: an array, or an object holding the array under one of those keys.

@@ -7,7 +7,8 @@ from typing import Any, Iterable
 import pandas as pd
 
 from ..errors import InputError
-from ..frames.responses import coerce_counts, email_accounts_frame, strip_secrets
+from ..frames.email_accounts import email_accounts_frame
+from ..frames.tidy import coerce_counts, strip_secrets
 from ._base import Resource, check_id, list_rows
 from .confirm import needs_confirmation, refusal
 

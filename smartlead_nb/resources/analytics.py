@@ -8,8 +8,9 @@ from typing import Any, Iterator
 import pandas as pd
 
 from ..errors import InputError
-from ..frames.responses import (coerce_counts, combine_analytics_windows, leads_export_frame,
-                                statistics_frame, tidy_frame)
+from ..frames.analytics import combine_analytics_windows, statistics_frame
+from ..frames.campaign_leads import leads_export_frame
+from ..frames.tidy import coerce_counts, tidy_frame
 from ..schedule import check_timezone
 from ._base import Resource, check_id, list_rows
 

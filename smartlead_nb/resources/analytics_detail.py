@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import InputError, UnexpectedResponse
 from ..frames import analytics as frames
-from ..frames.responses import coerce_counts
+from ..frames.tidy import coerce_counts
 from ..schedule import check_timezone
 from ._base import Resource, check_id, list_rows
 from .analytics import as_date

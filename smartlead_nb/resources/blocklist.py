@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frames.emails import email_problems
-from ..frames.responses import columns_first, coerce_counts, tidy_frame
+from ..frames.tidy import coerce_counts, columns_first, tidy_frame
 from ._base import Resource, check_id
 from .confirm import needs_confirmation, refusal
 

@@ -8,7 +8,8 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..errors import InputError
-from ..frames.responses import campaigns_frame, coerce_counts
+from ..frames.campaigns import campaigns_frame
+from ..frames.tidy import coerce_counts
 from ..schedule import Schedule
 from ..settings import CampaignSettings, check_settings_payload
 from ._base import Resource, check_id

@@ -25,7 +25,7 @@ from .._redact import register_secret
 from .._transport import Secret
 from ..errors import InputError
 from ..frames.emails import email_problems
-from ..frames.responses import columns_first, coerce_counts, strip_secrets, tidy_frame
+from ..frames.tidy import coerce_counts, columns_first, strip_secrets, tidy_frame
 from ._base import Resource, check_id, id_in_answer, list_rows
 from .confirm import needs_confirmation, refusal
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frames.global_leads import global_leads_frame
-from ..frames.responses import coerce_counts
+from ..frames.tidy import coerce_counts
 from ._base import Resource, list_rows
 
 GLOBAL_LEADS_PAGE = 100          # the page the sandbox serves; no larger one is documented

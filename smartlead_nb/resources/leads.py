@@ -15,8 +15,8 @@ from ..frames.clean import scalar_text
 from ..frames.columns import CUSTOM_FIELDS, STANDARD_FIELDS
 from ..frames.emails import OK as EMAIL_OK, check_emails
 from ..frames.leads import MAX_BATCH_SIZE
-from ..frames.responses import (campaign_leads_frame, categories_frame, coerce_counts, tidy_frame,
-                                to_int)
+from ..frames.campaign_leads import campaign_leads_frame, categories_frame
+from ..frames.tidy import coerce_counts, tidy_frame, to_int
 from ._base import Resource, check_id, check_shape, list_rows
 from .confirm import needs_confirmation, override_reason, refusal, refuse_unless_draft
 

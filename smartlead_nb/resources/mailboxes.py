@@ -22,7 +22,7 @@ from .._suggest import unknown_names
 from .._redact import register_secret
 from ..errors import InputError
 from ..frames.emails import email_problems
-from ..frames.responses import coerce_counts, strip_secrets, tidy_frame, to_int
+from ..frames.tidy import coerce_counts, strip_secrets, tidy_frame, to_int
 from ._base import Resource, check_id, id_in_answer, list_rows
 
 # SmartLead's documented warm-up ranges (D): (lowest, highest, what the number counts).

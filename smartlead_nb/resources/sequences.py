@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from ..errors import InputError
-from ..frames.responses import normalize_sequence, sequences_frame
+from ..frames.sequences import normalize_sequence, sequences_frame
 from ._base import Resource, check_id, list_rows
 
 VARIANT_DISTRIBUTION_TYPES = ("MANUAL_EQUAL", "MANUAL_PERCENTAGE", "AI_EQUAL")

@@ -21,7 +21,7 @@ from ..errors import ApiFailure, InputError, NotFoundError, UnexpectedResponse
 from ..frames.columns import CUSTOM_FIELDS, STANDARD_FIELDS
 from ..frames.emails import email_key
 from ..frames.leads import MAX_BATCH_SIZE
-from ..frames.responses import to_int
+from ..frames.tidy import to_int
 from ._base import Resource, check_id, id_in_answer
 from .confirm import refuse_unless_draft
 

@@ -7,7 +7,7 @@ from typing import Iterable
 import pandas as pd
 
 from ..errors import InputError
-from ..frames.responses import coerce_counts, to_int
+from ..frames.tidy import coerce_counts, to_int
 from ..frames.warmup import warmup_daily_frame, warmup_totals
 from ._base import Resource, check_id
 

@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frames.clean import cell_text, is_missing
-from ..frames.responses import normalize_sequence, to_int
+from ..frames.sequences import normalize_sequence
+from ..frames.tidy import to_int
 from ..frames.sequences import sequences_from_frame
 from .syntax import STANDARD_TAGS
 
@@ -44,8 +45,8 @@ def steps_from_frame_like(steps: Any) -> list[dict[str, Any]]:
     A DataFrame goes through :func:`smartlead_nb.frames.sequences.sequences_from_frame` (the
     same rules, aliases and messages as ``CampaignPlan`` and ``save_sequences`` use): one row
     per step, or one row per variant of an A/B step, as
-    :func:`smartlead_nb.frames.responses.sequences_frame` returns it. Dicts may use any
-    read-back spelling :func:`~smartlead_nb.frames.responses.normalize_sequence` accepts.
+    :func:`smartlead_nb.frames.sequences.sequences_frame` returns it. Dicts may use any
+    read-back spelling :func:`~smartlead_nb.frames.sequences.normalize_sequence` accepts.
 
     >>> frame = pd.DataFrame({"seq_number": [1, 1, 2], "delay_in_days": [0, 0, 3],
     ...                       "variant_label": ["A", "B", None],

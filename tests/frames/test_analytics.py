@@ -1,10 +1,12 @@
-"""Pure frame builders for the analytics answers: dtypes, documented shapes, empty answers."""
+"""Pure frame builders for the statistics and analytics answers: dtypes, documented shapes,
+empty answers, windows summed."""
 import doctest
 
 import pandas as pd
 
 from smartlead_nb.frames import analytics as fa
-from smartlead_nb.frames.responses import tidy_frame
+from smartlead_nb.frames.analytics import combine_analytics_windows, statistics_frame
+from smartlead_nb.frames.tidy import tidy_frame
 
 
 def test_percent_strings_become_floats_in_every_frame():
@@ -97,3 +99,29 @@ def test_analytics_record_casts_nested_counts_and_rates():
 def test_module_examples_run():
     result = doctest.testmod(fa)
     assert result.attempted > 5 and result.failed == 0
+
+
+def test_statistics_frame():
+    frame = statistics_frame([{"lead_email": "a@x.eu", "sequence_number": "1", "open_count": "2",
+                               "sent_time": "2025-06-03T07:02:11.000Z", "open_time": None,
+                               "is_bounced": False}])
+    assert frame.loc[0, "open_count"] == 2 and frame.loc[0, "sequence_number"] == 1
+    assert pd.isna(frame.loc[0, "open_time"]) and frame.loc[0, "sent_time"].year == 2025
+    assert str(frame["is_bounced"].dtype) == "boolean"
+
+
+def test_statistics_frame_of_nothing_sent_has_typed_columns():
+    frame = statistics_frame([])
+    assert frame[["lead_email", "sent_time"]].empty
+    assert str(frame["sent_time"].dt.tz) == "UTC" and str(frame["open_count"].dtype) == "Int64"
+
+
+def test_combine_windows_sums_events_and_keeps_lifetime_fields():
+    w1 = {"id": 7, "start_date": "2025-01-01", "end_date": "2025-01-30", "sent_count": "10",
+          "reply_count": "1", "total_count": "100", "drafted_count": "5"}
+    w2 = {"id": 7, "start_date": "2025-01-31", "end_date": "2025-02-15", "sent_count": "4",
+          "reply_count": "2", "total_count": "101", "drafted_count": "6"}
+    total = combine_analytics_windows([w1, w2])
+    assert (total["sent_count"], total["reply_count"], total["total_count"]) == (14, 3, 101)
+    assert (total["start_date"], total["end_date"], total["windows"]) == ("2025-01-01", "2025-02-15", 2)
+    assert combine_analytics_windows([]) == {}

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from smartlead_nb import InputError
-from smartlead_nb.frames.sequences import sequences_from_frame
+from smartlead_nb.frames.sequences import normalize_sequence, sequences_frame, sequences_from_frame
 
 AB = pd.DataFrame({
     "Step": [1, 1, 2],
@@ -58,3 +58,31 @@ def test_round_trip_through_the_sandbox_creates_no_duplicates(client):
     assert after["variant_id"].tolist()[:2] == frame["variant_id"].tolist()[:2]
     assert after.loc[after["variant_label"] == "B", "subject"].item() == "Changed B"
     assert after.loc[after["seq_number"] == 2, "email_body"].item() == "Bumping this"
+
+
+def test_sequence_read_back_spellings_normalise_to_one_shape():
+    l1 = {"id": 70, "seq_number": 1, "seq_delay_details": {"delayInDays": 0}, "subject": "",
+          "email_body": "", "sequence_variants": [
+              {"id": 80, "variant_label": "A", "subject": "S", "email_body": "B", "is_deleted": False},
+              {"id": 81, "variant_label": "B", "subject": "old", "email_body": "old", "is_deleted": True}]}
+    p = {"id": "71", "seq_number": "2", "seq_delay_details": {"delay_in_days": "3"},
+         "subject": "", "email_body": "Following up", "seq_variants": []}
+    a, b = normalize_sequence(l1), normalize_sequence(p)
+    assert a["seq_variants"] == [{"id": 80, "variant_label": "A", "subject": "S", "email_body": "B"}]
+    assert a["seq_delay_details"] == {"delay_in_days": 0}
+    assert b == {"id": 71, "seq_number": 2, "seq_delay_details": {"delay_in_days": 3},
+                 "subject": "", "email_body": "Following up"}
+    frame = sequences_frame([l1, p])
+    assert frame[["seq_number", "variant_label", "step_id", "variant_id"]].astype(object).where(
+        frame[["seq_number", "variant_label", "step_id", "variant_id"]].notna(), None).values.tolist() == [
+        [1, "A", 70, 80], [2, None, 71, None]]
+
+
+def test_a_frame_read_back_goes_back_as_the_same_steps():
+    read_back = [{"id": 70, "seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
+                  "subject": "Hi", "email_body": "Hello"},
+                 {"id": 71, "seq_number": 2, "seq_delay_details": {"delay_in_days": 3},
+                  "subject": "", "email_body": "Following up"}]
+    steps = sequences_from_frame(sequences_frame(read_back))
+    assert [(s["id"], s["seq_number"], s["seq_delay_details"]["delay_in_days"], s["subject"])
+            for s in steps] == [(70, 1, 0, "Hi"), (71, 2, 3, "")]

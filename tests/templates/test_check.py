@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from smartlead_nb import InputError
-from smartlead_nb.frames.responses import sequences_frame
+from smartlead_nb.frames.sequences import sequences_frame
 from smartlead_nb.templates import PROBLEM_COLUMNS, check_templates
 
 from ..helpers.templates import LEADS, ROWS, STEPS
