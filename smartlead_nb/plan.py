@@ -36,7 +36,6 @@ import pandas as pd
 
 from .errors import CampaignNotDrafted, InputError
 from .forecast import MAX_FORECAST_REQUESTS, LeadForecast, forecast_leads, smartlead_key
-from .frames.accounts import sender_problems
 from .frames.clean import is_missing
 from .frames.csv_reader import read_leads_csv
 from .frames.leads import MAX_BATCH_SIZE, LeadsResult, leads_from_frame
@@ -48,6 +47,7 @@ from .resources.confirm import DRAFT, campaign_status, refuse_unless_draft
 from .resources.leads import lead_upload_settings, pick_upload_flags
 from .resources.sequences import check_step
 from .schedule import Schedule
+from .senders import sender_problems
 from .settings import CampaignSettings
 
 if TYPE_CHECKING:  # annotations only: importing the plan loads no HTTP stack

@@ -11,7 +11,8 @@ import pytest
 
 import smartlead_nb as sl
 from smartlead_nb import CampaignPlan, InputError, LeadFrameError, leads_from_frame
-from smartlead_nb.frames import accounts, clean, columns, leads as frame_leads
+from smartlead_nb import senders
+from smartlead_nb.frames import clean, columns, leads as frame_leads
 from smartlead_nb.frames.sequences import sequences_from_frame
 from smartlead_nb.resources import leads as resource_leads
 from smartlead_nb.resources.leads import UPLOAD_FLAGS
@@ -79,7 +80,7 @@ def test_sender_health_is_one_rule_for_the_plan_and_the_form(account):
     pytest.importorskip("ipywidgets")
     from smartlead_nb.widgets.accounts import health
 
-    assert health(account)[0] == (accounts.sender_problems(account) == [])
+    assert health(account)[0] == (senders.sender_problems(account) == [])
 
 
 def test_the_upload_flags_are_one_list():

@@ -7,13 +7,13 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from ..frames.accounts import sender_health
+from ..senders import sender_health
 from ._common import error_message, message
 
 
 def health(account: dict) -> tuple[bool, str]:
     """``(healthy, words)`` for one account: SMTP/IMAP, warm-up and daily cap (the plan's rule,
-    :func:`smartlead_nb.frames.accounts.sender_health`)."""
+    :func:`smartlead_nb.senders.sender_health`)."""
     return sender_health(account)
 
 

@@ -1,7 +1,9 @@
 """Sender-account health: the one rule for whether a mailbox is fit to send from (pure).
 
 The plan's check and the builder's account picker both ask it, so a mailbox the form marks
-healthy is one ``CampaignPlan.check()`` passes, and the other way round.
+healthy is one ``CampaignPlan.check()`` passes, and the other way round. It reads one email
+account as ``list_email_accounts`` returns it. (How a mailbox performs over weeks, its bounce
+and reply rates against the pool, is statistics: ``smartlead_nb.analysis.health``.)
 
 >>> sender_problems({"is_smtp_success": True, "is_imap_success": True,
 ...                  "warmup_details": {"status": "ACTIVE"}})
