@@ -206,7 +206,11 @@ class Schedule:
         return [DAY_NAMES[d] for d in self._days]
 
     def to_payload(self) -> dict[str, Any]:
-        """The body for ``POST /campaigns/{id}/schedule`` (the facts sheet's variant A)."""
+        """The body for ``POST /campaigns/{id}/schedule``: the flat form with
+        ``days_of_the_week`` and ``start_hour`` of SmartLead's older help-centre API
+        documentation, which working clients send. (Its docs pages also show ``days`` /
+        ``startHour`` and a body nested under ``"schedule"``:
+        https://api.smartlead.ai/api-reference/campaigns/update-schedule.)"""
         return {
             "timezone": self.timezone,
             "days_of_the_week": self.day_numbers,

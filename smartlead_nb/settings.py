@@ -12,7 +12,10 @@ from typing import Any, Mapping
 from ._suggest import refuse_unknown_keywords, unknown_names
 from .errors import InputError
 
-# What SmartLead accepts on POST /settings (the facts sheet's recommended reading).
+# What SmartLead accepts on POST /settings: the DONT_TRACK_* forms its older help-centre API
+# documentation and its current page list
+# (https://api.smartlead.ai/api-reference/campaigns/update-settings). Working clients found
+# that POST takes only these, although reads give back the short form below.
 TRACK_WRITE = {
     "opens": "DONT_TRACK_EMAIL_OPEN",
     "clicks": "DONT_TRACK_LINK_CLICK",

@@ -23,13 +23,13 @@ import pandas as pd
 
 from ..errors import InputError
 
-# --- the per-email statistics frame (GET /campaigns/{id}/statistics, L1 rows) ---------------
+# --- the per-email statistics frame (GET /campaigns/{id}/statistics) ------------------------
 SENT = "sent_time"
 STEP = "sequence_number"
 VARIANT_ID = "seq_variant_id"
 CATEGORY = "lead_category"
 TIME_COLUMNS = ("sent_time", "open_time", "click_time", "reply_time")
-# Sender columns a per-email frame may carry (the L1 rows do not; other sources may:
+# Sender columns a per-email frame may carry (SmartLead's per-email rows do not;
 # ``analysis.with_senders`` adds ``sender`` from leads-statistics' ``from``).
 SENDER_COLUMNS = ("sender", "from_email", "email_account_id", "mailbox", "from")
 

@@ -68,7 +68,7 @@ def mailbox_health(frame: pd.DataFrame, *, by: str | None = "week", by_domain: b
     Args:
         frame: either a per-email statistics frame that has a sender column (``sender``,
             ``from_email`` or ``email_account_id``) besides ``sent_time``, ``is_bounced``
-            and ``reply_time`` (the L1 ``/statistics`` rows have none), or a per-sender
+            and ``reply_time`` (SmartLead's ``/statistics`` rows have none), or a per-sender
             frame with ``sender`` (or ``from_email`` / ``email_account_id``) and counts
             ``sent``, ``bounced``, ``replied`` (or the mailbox-statistics spellings
             ``sent_count``, ``bounce_count``, ``reply_count``). A per-sender frame's periods

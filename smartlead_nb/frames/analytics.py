@@ -141,7 +141,12 @@ def _typed(rows: Iterable[Mapping[str, Any]], columns: list[str], ints: tuple[st
 
 # --- per campaign --------------------------------------------------------------------------
 def statistics_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """One row per email sent (``GET /campaigns/{id}/statistics``, L1 shape)."""
+    """One row per email sent (``GET /campaigns/{id}/statistics``).
+
+    The per-email rows of SmartLead's older help-centre API documentation, which working
+    clients read; a current docs page shows per-step totals instead
+    (https://api.smartlead.ai/api-reference/campaign-statistics/get-by-id).
+    """
     first = ["lead_email", "lead_name", "sequence_number", "email_subject", "sent_time",
              "open_time", "click_time", "reply_time", "open_count", "click_count"]
     # The rest of the documented row, so an empty answer (nothing sent yet) still has every
@@ -239,8 +244,9 @@ def day_wise_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per day (``/analytics/day-wise-overall-stats``), ``date`` as a datetime64 day
     (the local day of the ``timezone`` asked for, so without a zone of its own).
 
-    Flat rows (D) and rows with counts nested under ``email_engagement_metrics`` (a scraper's
-    observation) both work.
+    Flat rows (SmartLead's docs page,
+    https://api.smartlead.ai/api-reference/analytics/day-wise-stats) and rows with counts
+    nested under ``email_engagement_metrics`` (seen by a client reading the live API) both work.
 
     >>> day_wise_frame([{"date": "2025-06-02", "email_engagement_metrics": {"sent": "5",
     ...     "opened": "2", "replied": "1", "bounced": "0"}}])
@@ -267,8 +273,10 @@ def campaign_performance_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFram
 def category_responses_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Replies per lead category (``/analytics/lead/category-wise-response``).
 
-    D's rows ``{category, total_response, percentage}`` and a scraper's
-    ``{lead_category, lead_category_count}`` give the same columns.
+    The docs page's rows ``{category, total_response, percentage}``
+    (https://api.smartlead.ai/api-reference/analytics/lead-category-response) and the
+    ``{lead_category, lead_category_count}`` a client reading the live API saw give the same
+    columns.
 
     >>> category_responses_frame([{"lead_category": "Interested", "lead_category_count": "3"}])
     ...     # doctest: +NORMALIZE_WHITESPACE

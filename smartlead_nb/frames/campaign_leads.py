@@ -138,9 +138,9 @@ def lead_upload_counts(body: Mapping[str, Any]) -> dict[str, Any]:
     unsub_count = len(unsub) if isinstance(unsub, list) else to_int(unsub)
     if "upload_count" in body or "already_added_to_campaign" in body:  # the help centre's shape
         added = to_int(body.get("upload_count"))
-    elif "inserted_count" in body:  # the OpenAPI spec's shape
+    elif "inserted_count" in body:  # the shape in the OpenAPI file SmartLead publishes
         added = to_int(body.get("inserted_count"))
-    else:  # the shape of the current docs site, api.smartlead.ai
+    else:  # the shape on https://api.smartlead.ai/api-reference/campaigns/add-leads
         added = to_int(body.get("added_count"))
     return {
         "added": added,

@@ -1,9 +1,10 @@
 """Account-wide leads (``GET /leads/global-leads``) as DataFrames: pure, no HTTP.
 
-A global lead carries the campaigns it is in (``campaigns[]``, more-sheet 5.4). The default
-frame has one row per lead with those campaigns as lists beside it; ``per_campaign=True``
-gives one row per (lead, campaign) membership, which is what a ``groupby`` wants. A lead in no
-campaign keeps its row there too, with empty campaign columns.
+A global lead carries the campaigns it is in (``campaigns[]``: the shape working clients
+read; SmartLead's current docs no longer describe this endpoint). The default frame has one
+row per lead with those campaigns as lists beside it; ``per_campaign=True`` gives one row per
+(lead, campaign) membership, which is what a ``groupby`` wants. A lead in no campaign keeps
+its row there too, with empty campaign columns.
 
 >>> rows = [{"id": "5", "email": "a@x.io", "campaigns": [
 ...     {"campaign_id": 7, "campaign_name": "Q1", "lead_status": "INPROGRESS"}]}]
@@ -24,7 +25,7 @@ import pandas as pd
 from .columns import CUSTOM_FIELDS, STANDARD_FIELDS
 from .tidy import columns_first, integer_column, tidy_frame, to_int
 
-#: The fields of one membership in ``campaigns[]`` (P-AK), in the order the long frame shows.
+#: The fields of one membership in ``campaigns[]``, in the order the long frame shows.
 MEMBERSHIP_FIELDS = ("campaign_id", "campaign_name", "campaign_status", "lead_status",
                      "lead_added_at", "email_lead_map_id", "lead_last_seq_number")
 _LEAD_COLUMNS = ("lead_id", *STANDARD_FIELDS, CUSTOM_FIELDS, "created_at")

@@ -1,9 +1,11 @@
 """Master-inbox answers -> tidy records and DataFrames (pure, no HTTP).
 
-SmartLead documents two shapes for the inbox list views (more-sheet 1.1): (a) flat rows
-``{email_lead_map_id, email_lead_id, email_campaign_id, ..., last_reply_time}`` under
-``data`` (what live clients read), and (b) nested ``messages`` ``{campaign_lead_map_id,
-lead{...}, campaign{...}, email_account{...}, last_message{...}, category{...}, is_read}``.
+SmartLead documents two shapes for the inbox list views (``POST /master-inbox/{view}``):
+(a) flat rows ``{email_lead_map_id, email_lead_id, email_campaign_id, ..., last_reply_time}``
+under ``data`` (what working clients read), and (b) nested ``messages``
+``{campaign_lead_map_id, lead{...}, campaign{...}, email_account{...}, last_message{...},
+category{...}, is_read}`` (the docs pages, e.g.
+https://api.smartlead.ai/api-reference/inbox/get-messages).
 :func:`normalize_inbox_row` turns either into (a); the frames below take (a) rows.
 
 >>> row = normalize_inbox_row({"campaign_lead_map_id": "9", "lead": {"id": 5, "email": "a@x.io"},
@@ -60,7 +62,8 @@ def normalize_inbox_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _from_shape_b(row: dict) -> dict:
-    """Shape (b) (D's MDX, no client confirms it) mapped onto shape (a)'s names."""
+    """Shape (b) (only SmartLead's docs pages show it; no working client reads it) mapped
+    onto shape (a)'s names."""
     def part(name: str) -> dict:
         value = row.get(name)
         return value if isinstance(value, dict) else {}

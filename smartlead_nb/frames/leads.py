@@ -28,8 +28,10 @@ Decisions worth knowing (the reasons are in the modules named):
 - Every value is sent as a string: booleans as ``"true"``/``"false"``, whole floats without
   ``.0``, timestamps as ISO 8601; missing values drop the key, never ``null`` (``clean``).
 - ``Domain`` columns fill ``website`` unless there is a Website column (``columns``).
-- Custom fields: a warning above 20 columns with values, refused above ``max_custom_fields``
-  (200), the facts sheet's recommendation; empty columns do not count.
+- Custom fields: a warning above 20 columns with values (the limit in SmartLead's older API
+  documentation), refused above ``max_custom_fields`` (200, what its current add-leads page
+  allows: https://api.smartlead.ai/api-reference/campaigns/add-leads); empty columns do not
+  count.
 - Values over 5,000 characters reject their row (SmartLead documents no limit).
 """
 

@@ -1,11 +1,13 @@
 """Warm-up statistics answers -> DataFrames (pure, no HTTP).
 
-``GET /email-accounts/{id}/warmup-stats`` is documented in two shapes (more-sheet 3.5):
-A (L1 names, preferred) ``{id, sent_count, spam_count, inbox_count,
-warmup_email_received_count, stats_by_date[{id, date, sent_count, reply_count,
-save_from_spam_count}]}`` with string totals, and B (D) ``{total_sent, spam_count,
-reputation_score, daily_stats[{date, sent, spam, delivered, opened, replied}]}``. Both are
-read here; B's names are mapped onto A's.
+``GET /email-accounts/{id}/warmup-stats`` (the last 7 days) is documented in two shapes:
+A, in SmartLead's older help-centre API documentation and what working clients read
+(preferred), ``{id, sent_count, spam_count, inbox_count, warmup_email_received_count,
+stats_by_date[{id, date, sent_count, reply_count, save_from_spam_count}]}`` with string
+totals; and B, on the current docs page
+(https://api.smartlead.ai/api-reference/email-accounts/warmup-stats), ``{total_sent,
+spam_count, reputation_score, daily_stats[{date, sent, spam, delivered, opened, replied}]}``.
+Both are read here; B's names are mapped onto A's.
 
 >>> body = {"id": 9001, "sent_count": "40", "spam_count": "2", "inbox_count": "38",
 ...         "stats_by_date": [{"date": "2025-06-01", "sent_count": 20, "reply_count": 7},
@@ -73,7 +75,7 @@ def warmup_totals(responses: Mapping[int, Mapping[str, Any]]) -> pd.DataFrame:
     """One row per account: the 7-day totals, ``spam_rate`` and ``inbox_placement``.
 
     spam rate = ``spam_count / sent_count``; inbox placement = ``inbox_count / sent_count``
-    (more-sheet 3.5); NaN for an account that sent nothing. ``reply_count`` sums the days.
+    (SmartLead's own definitions); NaN for an account that sent nothing. ``reply_count`` sums the days.
     Shape B: ``total_sent`` is the sent count and the inbox count is the days' ``delivered``
     (else sent minus spam).
 

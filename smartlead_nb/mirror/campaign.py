@@ -20,7 +20,8 @@ from . import convert, store
 if TYPE_CHECKING:
     from .sync import Sync
 
-STATISTICS_PAGE = 1000          # GET /campaigns/{id}/statistics: limit max 1,000 (sheet 1.2)
+# GET /campaigns/{id}/statistics takes limit up to 1,000 (SmartLead's request validation).
+STATISTICS_PAGE = 1000
 # Re-read this much before the send cursor: sends indexed a little late on the live server
 # are not missed (rows read twice are replaced, never doubled).
 SEND_OVERLAP = timedelta(minutes=10)

@@ -13,7 +13,8 @@ through a tunnel you run yourself.
 ...     receiver.wait(5, timeout=10)
 ...     receiver.frame()[["event_type", "event_time", "lead_email"]]
 
-What it does with a delivery (more-sheet 4.7/4.8, the Rec for receivers):
+What it does with a delivery (SmartLead POSTs one JSON object per event; working receivers
+find no signature header they can rely on, so the URL carries the secret):
 - only POSTs to its own path, which carries an unguessable token, are taken (others: 404,
   other methods 405); that token is the authentication live clients rely on. With
   ``secret=...`` the payload's ``secret_key`` must match too (case-insensitively), else 401.

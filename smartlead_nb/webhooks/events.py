@@ -4,10 +4,10 @@ Pure functions, no sockets. :func:`read_delivery` turns a request body into even
 raises :class:`BadDelivery` naming the event and field, before anything is kept: a delivery
 is taken whole or not at all.
 
-What is checked is what the receiver reads (more-sheet 4.7: "types vary", so fields it does
-not read stay in ``payload`` as sent, unchecked): ``event_type`` is required text in
-SmartLead's spelling; the other fields below may be absent or null, and otherwise must have
-their type.
+What is checked is what the receiver reads: ``event_type`` is required text in SmartLead's
+spelling; the other fields below may be absent or null, and otherwise must have their type.
+SmartLead's field types vary between payloads (``sl_email_lead_map_id`` comes as a number or
+as text), so fields the receiver does not read stay in ``payload`` as sent, unchecked.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def event_time(payload: dict) -> pd.Timestamp | None:
 
 
 def dedup_key(payload: dict) -> Hashable:
-    """What makes two deliveries the same event (more-sheet 4.8).
+    """What makes two deliveries the same event.
 
     A reply is named by its ``reply_message.message_id`` (what live clients dedupe on); any
     other event by (event type, lead, ``stats_id``, the event's time in UTC), the
