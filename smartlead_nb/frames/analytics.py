@@ -194,10 +194,11 @@ def leads_statistics_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     flat = []
     for row in rows:
         row = dict(row)
-        history = row.get("history") if isinstance(row.get("history"), list) else []
+        raw_history = row.get("history")
+        history: list[Any] = raw_history if isinstance(raw_history, list) else []
         kinds = [str(h.get("type", "")).upper() for h in history if isinstance(h, dict)]
-        times = pd.to_datetime([h.get("time") for h in history if isinstance(h, dict)],
-                               utc=True, errors="coerce", format="ISO8601")
+        stamps: list[Any] = [h.get("time") for h in history if isinstance(h, dict)]
+        times = pd.to_datetime(stamps, utc=True, errors="coerce", format="ISO8601")
         sent = [t for t, k in zip(times, kinds) if k == "SENT" and not pd.isna(t)]
         row.update(history=history, sent_count=kinds.count("SENT"),
                    reply_count=kinds.count("REPLY"), replied=kinds.count("REPLY") > 0,

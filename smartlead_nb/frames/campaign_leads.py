@@ -85,8 +85,8 @@ def leads_export_frame(csv_text: str) -> pd.DataFrame:
     # (a count that is not a number) falls back to reading that column as text.
     typed = {c: "Int64" if k == "int" else "boolean" if k == "flag" else str
              for c, k in kinds.items()}
-    options = dict(keep_default_na=False, na_values=[""], true_values=list(_TRUE_WORDS),
-                   false_values=list(_FALSE_WORDS))
+    options: dict[str, Any] = dict(keep_default_na=False, na_values=[""],
+                                   true_values=list(_TRUE_WORDS), false_values=list(_FALSE_WORDS))
     try:
         frame = pd.read_csv(io.StringIO(csv_text), dtype=typed, **options)
     except (ValueError, TypeError):
@@ -98,12 +98,12 @@ def leads_export_frame(csv_text: str) -> pd.DataFrame:
                 frame[col] = _truthy_column(frame[col])
     frame = frame.drop(columns=[c for c in frame.columns if c in SECRET_FIELDS])
     for col in frame.columns:
-        kind = kinds.get(col)
-        if kind == "phone":
+        typed_as = kinds.get(col)
+        if typed_as == "phone":
             frame[col] = frame[col].astype("string")
-        elif kind == "time":
+        elif typed_as == "time":
             frame[col] = pd.to_datetime(frame[col], utc=True, errors="coerce", format="ISO8601")
-        elif kind == "rate":
+        elif typed_as == "rate":
             frame[col] = percent_column(frame[col])
     return frame
 

@@ -28,8 +28,10 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 __all__ = ["WireText", "cell_text", "column_text", "is_missing", "scalar_text", "value_problems"]
@@ -80,8 +82,8 @@ def column_text(column: pd.Series) -> WireText:
         target = np.uint64 if dtype.kind == "u" else np.int64
         return _numbers(column.to_numpy(dtype=target, na_value=0), ~column.isna().to_numpy())
     if dtype.kind == "f":
-        target = {2: np.float16, 4: np.float32}.get(getattr(dtype, "itemsize", 8), np.float64)
-        values = column.to_numpy(dtype=target, na_value=np.nan)
+        width = {2: np.float16, 4: np.float32}.get(getattr(dtype, "itemsize", 8), np.float64)
+        values = column.to_numpy(dtype=width, na_value=np.nan)
         return _numbers(values, np.isfinite(values))
     return _objects(column.to_numpy(dtype=object))
 
@@ -138,7 +140,7 @@ def _number_texts(values: np.ndarray) -> list[str]:
     return list(map(_float_text, values))
 
 
-def _float_text(value: np.floating) -> str:
+def _float_text(value: float | np.floating) -> str:
     # str() of a numpy float is its shortest round-trip text at its own precision, so a
     # float32 0.1 gives "0.1", not "0.10000000149011612".
     return str(int(value)) if float(value).is_integer() else str(value)
@@ -149,12 +151,14 @@ def _datetimes(column: pd.Series) -> WireText:
     tz = getattr(column.dtype, "tz", None)
     wall = (column.dt.tz_localize(None) if tz is not None else column).to_numpy()
     positions = np.flatnonzero(~missing)
-    stamps = wall[positions]
+    stamps: npt.NDArray[np.datetime64] = wall[positions]
+    unit: Literal["D", "s", "ms", "us", "ns"]
     if tz is None and (stamps.astype("datetime64[D]") == stamps).all():
         unit = "D"
     else:
-        unit = next((u for u in ("s", "ms", "us")
-                     if (stamps.astype(f"datetime64[{u}]") == stamps).all()), "ns")
+        finer: tuple[Literal["s", "ms", "us"], ...] = ("s", "ms", "us")
+        unit = next((u for u in finer if (stamps.astype(f"datetime64[{u}]") == stamps).all()),
+                    "ns")
     text = np.datetime_as_string(stamps, unit=unit).astype(object)
     if tz is not None:
         utc = column.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()[positions]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 __all__ = ["STANDARD_FIELDS", "CUSTOM_FIELDS", "normalise_column_name", "guess_column_mapping"]
 
@@ -119,7 +120,7 @@ def guess_column_mapping(columns: Iterable[object]) -> dict[str, str]:
      'Job Title': 'custom_fields'}
     """
     mapping, _ = resolve_guesses([str(c) for c in columns], {})
-    return mapping
+    return cast("dict[str, str]", mapping)   # no explicit choices, so no column maps to None
 
 
 def resolve_guesses(

@@ -167,8 +167,9 @@ def replies_frame(rows: Iterable[Mapping[str, Any]], *, categories: Mapping[int,
     >>> frame[["lead_email", "category", "reply_text"]].values.tolist()
     [['a@x.io', 'Interested', 'Yes please']]
     """
-    categories = {to_int(k): v for k, v in (categories or {}).items()}
-    mailboxes = {to_int(k): v for k, v in (mailboxes or {}).items()}
+    # Keyed by the ids as rows carry them once read (to_int: "7" and 7 are one id).
+    category_names: dict[Any, str] = {to_int(k): v for k, v in (categories or {}).items()}
+    mailbox_names: dict[Any, str] = {to_int(k): v for k, v in (mailboxes or {}).items()}
     records = []
     for raw in rows:
         row = normalize_inbox_row(raw)
@@ -180,9 +181,9 @@ def replies_frame(rows: Iterable[Mapping[str, Any]], *, categories: Mapping[int,
             "lead_last_name": row.get("lead_last_name"),
             "email_lead_map_id": row.get("email_lead_map_id"),
             "email_account_id": row.get("email_account_id"),
-            "mailbox": mailboxes.get(row.get("email_account_id")),
+            "mailbox": mailbox_names.get(row.get("email_account_id")),
             "category_id": row.get("lead_category_id"),
-            "category": categories.get(row.get("lead_category_id")),
+            "category": category_names.get(row.get("lead_category_id")),
         }
         history = row.get("history")
         if isinstance(history, list):

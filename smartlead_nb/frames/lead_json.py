@@ -26,6 +26,8 @@ from smartlead_nb.frames.clean import WireText
 __all__ = ["json_batches", "json_strings", "lead_dicts"]
 
 Columns = list[tuple[str, WireText]]
+#: Glue text and when it is written: always/never (a bool) or per row (a bool array).
+Piece = tuple["bool | np.ndarray", str]
 
 _CHUNK_ROWS = 50_000
 
@@ -82,7 +84,7 @@ def _slots(standard: Columns, custom: Columns, start: int, stop: int) -> list[li
         any_custom |= text.present[start:stop]
 
     slots: list[list[str]] = []
-    close: tuple = (False, "")  # the previous value's closing quote, if it is quoted by glue
+    close: Piece = (False, "")  # the previous value's closing quote, if it is quoted by glue
     seen = np.zeros(rows, dtype=bool)  # a custom field is already written in this row
     opened = False
     for i, (key, text, is_custom) in enumerate(
@@ -93,6 +95,7 @@ def _slots(standard: Columns, custom: Columns, start: int, stop: int) -> list[li
         values, quoted = _values(text, start, stop)
         quote = '"' if quoted else ""
         name = json.dumps(key, ensure_ascii=False) + ":" + quote
+        pieces: list[Piece]
         if i == 0:
             pieces = [(True, "{" + name)]
         elif not is_custom:
@@ -123,7 +126,7 @@ def _values(text: WireText, start: int, stop: int) -> tuple[list[str], bool]:
     return out.tolist(), False
 
 
-def _glue(pieces: list[tuple], rows: int) -> list[str]:
+def _glue(pieces: list[Piece], rows: int) -> list[str]:
     """Per row, the concatenation of the texts whose condition holds.
 
     A condition is a bool (same for every row) or a bool array; with k arrays the glue is one
@@ -136,11 +139,11 @@ def _glue(pieces: list[tuple], rows: int) -> list[str]:
     table = []
     for code in range(2 ** len(arrays)):
         bit, texts = 0, []
-        for cond, text in pieces:
-            if isinstance(cond, np.ndarray):
+        for when, text in pieces:
+            if isinstance(when, np.ndarray):
                 on, bit = bool(code >> bit & 1), bit + 1
             else:
-                on = bool(cond)
+                on = bool(when)
             if on:
                 texts.append(text)
         table.append("".join(texts))

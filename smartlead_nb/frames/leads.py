@@ -47,6 +47,7 @@ from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from smartlead_nb.errors import InputError
@@ -87,7 +88,8 @@ class LeadBatchPayload(NamedTuple):
     ``body`` is the UTF-8 JSON array for ``lead_list``; unpacks as ``(index, body)``.
     """
 
-    index: pd.Index
+    # A field named like tuple.index, on purpose: ``batch.index`` reads as a frame's does.
+    index: pd.Index  # type: ignore[assignment]
     body: bytes
 
     def request_body(self, settings: Mapping[str, bool] | None = None) -> bytes:
@@ -223,7 +225,7 @@ def leads_from_frame(df: pd.DataFrame, mapping: Mapping[object, str | None] | No
     outcome, reason = _judge_rows(df.index, texts, email_column, max_value_length)
     report = pd.DataFrame(
         {"email": df.iloc[:, columns.index(email_column)].array,
-         "outcome": pd.Categorical.from_codes(outcome, categories=list(OUTCOMES)),
+         "outcome": pd.Categorical.from_codes(outcome, categories=pd.Index(OUTCOMES)),
          "reason": reason},
         index=df.index)
 
@@ -365,7 +367,7 @@ def _column_text(column: pd.Series, name: str) -> WireText:
 
 
 def _judge_rows(index: pd.Index, texts: dict[str, WireText], email_column: str,
-                max_value_length: int) -> tuple[np.ndarray, np.ndarray]:
+                max_value_length: int) -> tuple[npt.NDArray[np.int8], np.ndarray]:
     n = len(index)
     email = texts[email_column]
     codes, email_reasons = emails.check_emails(email.values, email.present)

@@ -93,7 +93,8 @@ def _map_text(frame: pd.DataFrame, cell) -> pd.DataFrame:
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
         if _is_text(column.dtype):
-            out.isetitem(position, column.map(cell, na_action="ignore"))
+            # A Series keeps the column's dtype (pandas-stubs list only arrays and scalars).
+            out.isetitem(position, column.map(cell, na_action="ignore"))  # type: ignore[arg-type]
     if _is_text(out.index.dtype):
         out.index = out.index.map(cell)
     out.index.name = cell(out.index.name)

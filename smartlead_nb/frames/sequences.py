@@ -127,7 +127,7 @@ def _normalise_columns(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.columns.duplicated().any():
         dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
         raise InputError(f"sequences frame has duplicate column(s) {dupes}")
-    renamed = {}
+    renamed: dict[object, str] = {}
     for col in frame.columns:
         key = str(col).strip().lower().replace(" ", "_").replace("-", "_")
         key = ALIASES.get(key, key)
