@@ -23,7 +23,7 @@ rows costs about what a ``groupby().size()`` does (benchmarks/bench_compare_vari
 from __future__ import annotations
 
 import warnings
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 import numpy as np
 import pandas as pd
@@ -167,7 +167,7 @@ def check_strata(strata: Any, who: str) -> tuple[str, ...]:
 # --- time columns as integers ---------------------------------------------------------------
 def nanoseconds(times: pd.Series) -> np.ndarray:
     """A UTC datetime column as int64 nanoseconds since the epoch, NaT as :data:`NAT`."""
-    if times.dtype.unit != "ns":
+    if cast(pd.DatetimeTZDtype, times.dtype).unit != "ns":    # a UTC datetime column
         times = times.dt.as_unit("ns")
     return times.array.view("i8")
 
@@ -328,7 +328,7 @@ def _reply_categories(stats: pd.DataFrame, rows: np.ndarray, replies: pd.DataFra
     F.require_columns(stats, ["lead_email"], who)
     given = pd.DataFrame({
         "lead": _leads(replies["lead_email"]),
-        "at": nanoseconds(F.as_times(replies, time_column, who)),
+        "at": nanoseconds(F.as_times(replies, time_column or "reply_time", who)),
         "category": replies["category"].astype("string")})
     given = given[(given["at"] != NAT) & (given["at"] <= now_ns) & given["lead"].notna()
                   & given["category"].notna()]
@@ -432,10 +432,10 @@ def id_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
                 low, high = int(low), int(high)
                 codes = np.subtract(values, low, dtype=np.int64, casting="unsafe")
                 codes[missing] = high - low + 1
-                uniques = np.append(np.arange(low, high + 1).astype(object), None)
+                uniques = np.append(np.arange(low, high + 1).astype(object), [None])
                 return codes, uniques
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    codes, found = pd.factorize(column, use_na_sentinel=False)
+    return codes.astype(np.int64), np.asarray(found, dtype=object)
 
 
 def _stratum_codes(stats: pd.DataFrame, name: str, sent_ns: np.ndarray,
@@ -451,11 +451,11 @@ def _stratum_codes(stats: pd.DataFrame, name: str, sent_ns: np.ndarray,
     values = stats[column]
     if isinstance(values.dtype, pd.CategoricalDtype):     # codes are free: no hashing
         codes = values.cat.codes.to_numpy().astype(np.int64)
-        uniques = np.append(values.cat.categories.to_numpy(dtype=object), None)
+        uniques = np.append(values.cat.categories.to_numpy(dtype=object), [None])
         codes = np.where(codes < 0, len(uniques) - 1, codes)
         return codes, uniques
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return codes, np.asarray(uniques, dtype=object)
+    codes, found = pd.factorize(values, use_na_sentinel=False)
+    return codes, np.asarray(found, dtype=object)
 
 
 def sender_column(stats: pd.DataFrame, who: str) -> str:

@@ -16,7 +16,7 @@ smartlead_nb.errors.InputError: compare_variants needs column 'reply_time' in th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, cast
 
 import numpy as np
 import pandas as pd
@@ -166,8 +166,8 @@ def sends(stats: pd.DataFrame, who: str, event_times: Sequence[str] = ()) -> np.
 
 def latest_time(stats: pd.DataFrame, who: str) -> pd.Timestamp:
     """The latest time seen anywhere in the frame: the default ``now`` ("as of the data")."""
-    latest = [_latest(as_times(stats, c, who)) for c in TIME_COLUMNS if c in stats.columns]
-    latest = [t for t in latest if t is not None]
+    found = [_latest(as_times(stats, c, who)) for c in TIME_COLUMNS if c in stats.columns]
+    latest = [t for t in found if t is not None]
     if not latest:
         raise InputError(f"{who}: the frame holds no times, so 'now' is unknown; pass now=")
     return max(latest)
@@ -179,7 +179,8 @@ def _latest(times: pd.Series) -> pd.Timestamp | None:
     ints = times.array.view("i8")
     if not len(ints) or ints.max() == np.iinfo(np.int64).min:
         return None
-    return pd.Timestamp(int(ints.max()), unit=times.dtype.unit, tz="UTC")
+    unit = cast(pd.DatetimeTZDtype, times.dtype).unit   # as_times gives UTC datetimes
+    return pd.Timestamp(int(ints.max()), unit=unit, tz="UTC")
 
 
 # Where the time a verdict is judged at came from (``as_of``).

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from ._deps import library
 
@@ -51,7 +52,7 @@ def sample_ratio_mismatch(sends: Sequence[float], shares: Sequence[float] | None
     return bool(p < alpha), p
 
 
-def sample_ratio_p(sends: Any, shares: Sequence[float] | None = None) -> np.ndarray:
+def sample_ratio_p(sends: Any, shares: npt.ArrayLike | None = None) -> np.ndarray:
     """:func:`sample_ratio_mismatch`'s p-value for each row of ``sends`` (tests x variants),
     in one ``scipy.stats.chisquare`` call: a campaign's mailboxes are checked at once.
 

@@ -62,7 +62,7 @@ class Chart:
     rounds: int                    # passes of the revision
 
 
-def pools(sent, counts, domains, excluded):
+def pools(sent, counts, domains, excluded) -> tuple[np.ndarray, np.ndarray]:
     """Each cell's pool (events, sends): the other domains' included cells that period, or
     when none of those sent, the other included cells of its own domain.
 

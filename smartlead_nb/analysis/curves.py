@@ -17,7 +17,7 @@ reply), which is exactly what the Kaplan-Meier estimator allows for.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -105,7 +105,8 @@ def reply_curve(stats: pd.DataFrame, by: str | None = "variant", *, now: Any = N
         raise InputError(f"{WHO}: every send is after now={now}; pass a later now=")
     replied = (reply_at <= now).to_numpy() & observed
     end = reply_at.where(replied, now)
-    days = ((end - sent_at) / DAY).to_numpy(dtype=float)
+    waited = cast("pd.Series[pd.Timedelta]", end - sent_at)   # times minus times
+    days = (waited / DAY).to_numpy(dtype=float)
     groups = _groups(stats, key, sequences)
     matured = ((now - sent_at) / DAY).to_numpy(dtype=float) >= window_days
     parts = []

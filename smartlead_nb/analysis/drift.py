@@ -134,8 +134,9 @@ def crossing_probability(s: float, k, n, pool_k, pool_n, odds: float = ODDS) -> 
     >>> round(crossing_probability(3.0, [0, 0], [100, 100], [2, 2], [100, 100]), 6)
     0.0
     """
-    arrays = [np.atleast_2d(np.asarray(a, dtype=np.int64)) for a in (k, n, pool_k, pool_n)]
-    return _Steps(*arrays, odds).crossing(0, float(s)) if s > 0 else 1.0
+    k, n, pool_k, pool_n = (np.atleast_2d(np.asarray(a, dtype=np.int64))
+                            for a in (k, n, pool_k, pool_n))
+    return _Steps(k, n, pool_k, pool_n, odds).crossing(0, float(s)) if s > 0 else 1.0
 
 
 def ville_bound(highest: np.ndarray, periods: np.ndarray) -> np.ndarray:
@@ -183,7 +184,7 @@ class _Steps:
     def crossing(self, row: int, s: float) -> float:
         cells = np.flatnonzero(self.rows == row)
         step = s / GRID
-        state = np.zeros(GRID)
+        state: np.ndarray = np.zeros(GRID)
         state[0] = 1.0
         crossed = 0.0
         states = np.arange(GRID)
@@ -239,7 +240,7 @@ def average_run_length(h: float, sends: int, pool_sends: int, pool_rate: float,
     """
     stats = library("scipy.stats")
     rate = pool_rate if rate is None else rate
-    counts = []
+    counts: list[tuple[np.ndarray, np.ndarray]] = []
     for n, p in ((sends, rate), (pool_sends, pool_rate)):
         spread = SPREAD * math.sqrt(n * p * (1 - p)) + 1
         values = np.arange(max(0, math.floor(n * p - spread)), min(n, math.ceil(n * p + spread)) + 1)

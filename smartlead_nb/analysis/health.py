@@ -217,7 +217,7 @@ def _chart_frame(counts: pd.DataFrame, key: str, false_alarm: float) -> pd.DataF
                  + list(COUNT_NAMES)].copy()
     n = grids["sent"]
     cell = (row, col)
-    flags = [[] for _ in range(len(out))]
+    flags: list[list[str]] = [[] for _ in range(len(out))]
     for name, part, pool_k, pool_n, p, flagged, tail, words in (
             ("bounce", "bounced", chart.bounce_pool_k, chart.bounce_pool_n, chart.bounce_p,
              chart.bounce_flag, "upper", "bounce above limit"),

@@ -118,7 +118,8 @@ def difference_intervals(s1, n1, s2, n2, level: float = 0.95):
     for i, pair in enumerate(zip(s1, n1, s2, n2)):
         check_counts(pair[0], pair[1], f"first group of pair {i}")
         check_counts(pair[2], pair[3], f"second group of pair {i}")
-    return newcombe_bounds(*(np.asarray(x, float) for x in (s1, n1, s2, n2)), 1 - level)
+    s1, n1, s2, n2 = (np.asarray(x, float) for x in (s1, n1, s2, n2))
+    return newcombe_bounds(s1, n1, s2, n2, 1 - level)
 
 
 def newcombe_bounds(s1, n1, s2, n2, alpha):

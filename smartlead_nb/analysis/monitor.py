@@ -132,7 +132,7 @@ def _judge(table: pd.DataFrame, plan: TestPlan | None, higher_is_better: bool) -
     no_diff = np.isnan(diff)
     return pd.DataFrame({
         F.STEP: steps, "variant": variants,
-        VARIANT_ID: pd.array(table[VARIANT_ID], dtype="Int64"),
+        VARIANT_ID: pd.array(table[VARIANT_ID].array, dtype="Int64"),
         "sent": sent.astype(np.int64), "events": events.astype(np.int64),
         "pending": table["pending"].to_numpy(dtype=np.int64), "rate": rate,
         "control": variants[first], "diff": diff,

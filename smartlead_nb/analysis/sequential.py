@@ -330,7 +330,7 @@ def crossing_probabilities(lower: Any, upper: Any, information: Any,
     previous = None
     for k, (a, b, i) in enumerate(zip(lower, upper, info)):
         if previous is None:
-            def density(lo, hi):
+            def density(lo, hi, prev=None, i_prev=None):   # the signature of the one below
                 return gsdesign.h1(GRID, drift, i, lo, hi)
         else:
             def density(lo, hi, prev=previous, i_prev=info[k - 1]):

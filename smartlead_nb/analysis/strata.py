@@ -36,9 +36,10 @@ tried in eight clinics) gives CMH = 6.38 (p = 0.012) and a Mantel-Haenszel odds 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..errors import InputError
@@ -49,7 +50,7 @@ from ._deps import library
 STRATIFY_ALPHA = 0.05
 
 
-def split_differs(variant_sent: Sequence[float], control_sent: Sequence[float]) -> float:
+def split_differs(variant_sent: npt.ArrayLike, control_sent: npt.ArrayLike) -> float:
     """The p-value of "the split between the two variants is the same in every stratum"
     (Pearson's chi-square test of homogeneity); NaN when fewer than two strata have sends.
 
@@ -85,8 +86,8 @@ class Stratified:
                      for x in (self.odds_ratio, self.low, self.high))   # type: ignore[return-value]
 
 
-def mantel_haenszel(variant_events: Sequence[float], variant_sent: Sequence[float],
-                    control_events: Sequence[float], control_sent: Sequence[float],
+def mantel_haenszel(variant_events: npt.ArrayLike, variant_sent: npt.ArrayLike,
+                    control_events: npt.ArrayLike, control_sent: npt.ArrayLike,
                     level: float = 0.95) -> Stratified | None:
     """The variant against its control, stratum by stratum (arrays over the strata).
 
@@ -169,12 +170,14 @@ def _address(emails: pd.Series) -> pd.Series:
     return emails.astype("string").str.strip().str.lower()
 
 
-def check_strata(strata: Any, who: str) -> str | tuple[str, ...] | None:
+def check_strata(strata: Any, who: str) -> Literal["auto"] | tuple[str, ...] | None:
     """``"auto"``, None, or a tuple of names from ``STRATA``; else an InputError."""
     from ._counts import check_strata as names
 
-    if strata is None or (isinstance(strata, str) and strata == "auto"):
-        return strata
+    if strata is None:
+        return None
+    if isinstance(strata, str) and strata == "auto":
+        return "auto"
     if isinstance(strata, str) and strata not in ("mailbox", "week"):
         raise InputError(f"{who}: strata must be 'auto', None or a list of 'mailbox' and "
                          f"'week'; got {strata!r}")

@@ -220,7 +220,7 @@ def _compare(table: pd.DataFrame, counts: pd.DataFrame, m: F.Metric, control: An
     view = _Strata(counts) if len(counts.columns) > 2 + len(COUNT_COLUMNS) else None
     for k, i in enumerate(pairs):
         by = _strata_for(view, steps[i], ids[i], ids[ctrl[i]], mode, factors)
-        if not by:
+        if not by or view is None:      # no strata (view is None only when by is empty)
             pooled.append(k)
             continue
         result = S.mantel_haenszel(*_strata_arrays(view, steps[i], ids[i], ids[ctrl[i]], by),
@@ -318,10 +318,13 @@ def _strata_for(view: _Strata | None, step: int, vid: Any, cid: Any, mode: Any,
                  < S.STRATIFY_ALPHA)
 
 
-def _strata_arrays(view: _Strata, step: int, vid: Any, cid: Any, by: tuple[str, ...]):
+def _strata_arrays(view: _Strata, step: int, vid: Any, cid: Any, by: tuple[str, ...]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(variant events, variant sends, control events, control sends) per stratum."""
-    return tuple(view.per_stratum(step, who, by, column)
-                 for who in (vid, cid) for column in ("events", "sent"))
+    variant_events, variant_sent, control_events, control_sent = (
+        view.per_stratum(step, who, by, column)
+        for who in (vid, cid) for column in ("events", "sent"))
+    return variant_events, variant_sent, control_events, control_sent
 
 
 def _bonferroni(steps: list[int], p_value: np.ndarray) -> np.ndarray:
