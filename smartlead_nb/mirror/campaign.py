@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -120,7 +120,7 @@ class CampaignSync:
     def _since(self) -> pd.Timestamp | None:
         if self.first:
             return None
-        cursor = self.mark.get("sent_cursor")
+        cursor = (self.mark or {}).get("sent_cursor")
         return None if pd.isna(cursor) else pd.Timestamp(cursor) - SEND_OVERLAP
 
     def _statistics(self, since: pd.Timestamp | None) -> int:
@@ -232,7 +232,7 @@ class CampaignSync:
         if frame.empty:
             return
         data = pd.DataFrame({"k": frame[frame_key].astype(object),
-                             "category_id": pd.array(frame["category_id"], dtype="Int64")})
+                             "category_id": pd.array(frame["category_id"].array, dtype="Int64")})
         data["category"] = data["category_id"].map(
             lambda c: None if pd.isna(c) else self.sync.categories.get(int(c))).astype(object)
         self.con.register("cats", data)
@@ -258,7 +258,7 @@ class CampaignSync:
         found = []
         for row in disagree.itertuples():
             lead = self.client.get_lead_by_email(row.email) or {}
-            entry = next((e for e in lead.get("lead_campaign_data") or []
+            entry: dict[str, Any] = next((e for e in lead.get("lead_campaign_data") or []
                           if e.get("campaign_id") == self.cid), {})
             found.append({"lead_id": row.lead_id, "category_id": entry.get("lead_category_id")})
         if found:
@@ -316,15 +316,16 @@ class CampaignSync:
         wrong = self._mismatches()
         missing = wrong[wrong["reply_count"] > wrong["replies"]]
         if len(missing):
-            cursor = self.mark.get("event_cursor")
-            since = None if pd.isna(cursor) else pd.Timestamp(cursor).date()
-            rows = [r for r in self.client.iter_leads_statistics(self.cid, since=since)
+            cursor = (self.mark or {}).get("event_cursor")
+            from_day = None if pd.isna(cursor) else pd.Timestamp(cursor).date()
+            rows = [r for r in self.client.iter_leads_statistics(self.cid, since=from_day)
                     if str(r.get("to") or "").strip().lower() in set(missing["email"])]
             self._set_reply_times(convert.lead_history_replies(rows))
             wrong = self._mismatches()
             missing = wrong[wrong["reply_count"] > wrong["replies"]]
             for row in missing.itertuples():   # the last resort, one request per lead
-                history = self.client.message_history(self.cid, int(row.lead_id))
+                lead_id = cast(int, row.lead_id)   # an integer column of the leads table
+                history = self.client.message_history(self.cid, int(lead_id))
                 items = history.to_dict("records") if len(history) else []
                 self._set_reply_times(convert.lead_history_replies(
                     [{"to": row.email, "history": items}]))

@@ -82,7 +82,7 @@ class Sync:
         self.summary = SyncSummary()
 
     # --- the whole sync -----------------------------------------------------------------
-    def run(self, campaign_ids: Iterable[int] | None) -> SyncSummary:
+    def run(self, campaign_ids: Iterable[int] | int | None) -> SyncSummary:
         start, before = time.monotonic(), self._requests()
         chosen, previous = self._account_wide(campaign_ids)
         inbox = self._read_inbox(chosen) if self.replies else {}
@@ -162,7 +162,8 @@ class Sync:
         # A lower bound of the server's clock now: no reply read after this sync can be older.
         held = self.con.execute("SELECT max(greatest(sent_cursor, reply_cursor)) "
                                 "FROM bookmarks").fetchall()[0][0]
-        fresh, known = [], []
+        fresh: list[int] = []
+        known: list[int] = []
         for cid in chosen:
             mark = marks.get(cid)
             cursor = None if mark is None else mark.get("reply_cursor")
@@ -170,6 +171,7 @@ class Sync:
                   and (mark.get("replies_text") or not self.history) and not self.full)
             (known if ok else fresh).append(cid)
         rows: list[dict] = []
+        sweep: list[int] | None          # some campaigns, or None: the whole account
         for sweep in _sweeps(fresh):
             rows += list(self.client.iter_inbox("inbox-replies", campaign_id=sweep,
                                                 fetch_message_history=True))
@@ -185,10 +187,11 @@ class Sync:
         by_campaign: dict[int, list[dict]] = {cid: [] for cid in chosen}
         newest = pd.Timestamp(held) if held is not None and not pd.isna(held) else None
         for row in rows:
-            cid = row.get("email_campaign_id")
-            if cid in by_campaign:
-                by_campaign[cid].append(row)
-            reply = pd.to_datetime(row.get("last_reply_time"), utc=True, errors="coerce")
+            campaign = row.get("email_campaign_id")
+            if campaign in by_campaign:
+                by_campaign[campaign].append(row)
+            last_reply: Any = row.get("last_reply_time")
+            reply = pd.to_datetime(last_reply, utc=True, errors="coerce")
             if not pd.isna(reply) and (newest is None or reply > newest):
                 newest = reply
         self.reply_bound = newest

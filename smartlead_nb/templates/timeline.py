@@ -88,9 +88,10 @@ def send_timeline(steps: Any, schedule: Schedule | Mapping[str, Any], *, start: 
     cap = schedule.max_new_leads_per_day
     n_days = 1 if labels is None else max(1, -(-len(labels) // cap))
     # One timeline per sending day of the cap: every lead starting that day shares it.
-    plans: list[list[tuple[datetime, str]]] = []
+    plans: list[list[tuple[datetime, str | None]]] = []   # (send time, note or None)
     day_start = first
     for day in range(n_days):
+        plan: list[tuple[datetime, str | None]]
         if day:
             day_start = window.next_day_start(day_start)
             note0 = f"{cap} new leads a day: this lead starts on sending day {day + 1}"

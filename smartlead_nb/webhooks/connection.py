@@ -71,9 +71,9 @@ class Connection:
                 self.state, self.chunks = "chunked", wire.ChunkedBody(max_body=max_body)
             else:
                 self.state = "body"
-        if self.state == "chunked":
+        if self.state == "chunked" and self.chunks is not None:   # set with the state
             complete = self.chunks.feed(self.inbox)
-        elif self.state == "body":
+        elif self.state == "body" and self.head is not None:      # the head came first
             take = self.head.length - len(self.body)
             self.body += self.inbox[:take]
             del self.inbox[:take]

@@ -236,10 +236,16 @@ def _describe(value: Any) -> str:
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
+def _after_space(text: str, at: int) -> int:
+    """Where the JSON whitespace from ``at`` ends (``at`` itself when there is none)."""
+    match = _SPACE.match(text, at)
+    return match.end() if match else at     # the pattern matches nothing too: always a match
+
+
 def _events_in(text: str) -> list[dict]:
     """The body's events. An array is read one element at a time, so that ``[{}, {}, ...]``
     is refused at its 1001st element instead of after millions of objects are built."""
-    start = _SPACE.match(text).end()
+    start = _after_space(text, 0)
     if not text.startswith("[", start):
         value = _DECODER.decode(text)
         if not isinstance(value, dict):
@@ -247,7 +253,7 @@ def _events_in(text: str) -> list[dict]:
                               "array of objects")
         return [value]
     events: list[dict] = []
-    at = _SPACE.match(text, start + 1).end()
+    at = _after_space(text, start + 1)
     closed = text.startswith("]", at)
     while not closed:
         if len(events) == MAX_EVENTS_PER_DELIVERY:
@@ -256,11 +262,11 @@ def _events_in(text: str) -> list[dict]:
         if not isinstance(event, dict):
             raise BadDelivery(f"event {len(events) + 1} is not a JSON object")
         events.append(event)
-        at = _SPACE.match(text, at).end()
+        at = _after_space(text, at)
         closed = text.startswith("]", at)
         if not closed and not text.startswith(",", at):
             raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
-        at = _SPACE.match(text, at + 1).end()
+        at = _after_space(text, at + 1)
     if at != len(text):
         raise json.JSONDecodeError("Extra data", text, at)
     if not events:
@@ -274,8 +280,10 @@ def _object(pairs: list[tuple[str, Any]]) -> dict:
     made = dict(pairs)
     if len(made) != len(pairs):
         seen: set[str] = set()
-        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise ValueError(f"the key {_describe(twice)} appears twice in one object")
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {_describe(key)} appears twice in one object")
+            seen.add(key)
     return made
 
 

@@ -33,7 +33,7 @@ import time
 import traceback
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from typing import Callable, cast
 
 from . import wire
 from .connection import Connection
@@ -204,7 +204,8 @@ class Server:
                                headers=(("Retry-After", "1"),))
         self._watch(conn)                     # busy: not read again until answered
         self._in_flight += 1
-        self._pool.submit(self._work, conn, conn.head, body)
+        head = cast(wire.Head, conn.head)     # a whole request was read, so its head was
+        self._pool.submit(self._work, conn, head, body)
 
     def _work(self, conn: Connection, head: wire.Head, body: bytearray) -> None:
         """In a worker: hand back the answer, whatever happens (an exception answers 500)."""
@@ -224,7 +225,7 @@ class Server:
             return
         if refusal is not None:
             return self._refuse(conn, refusal)
-        close = (not conn.head.keep_alive or self._stopping
+        close = (conn.head is None or not conn.head.keep_alive or self._stopping
                  or conn.requests + 1 >= _REQUESTS_PER_CONNECTION)
         self._respond(conn, wire.response(200, close=close), close)
 
