@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frames.csv_reader import read_leads_csv
+from .._transport import Secret
 from ..plan import CampaignPlan
 from ._common import error_message, message
 from ..forecast import MAX_FORECAST_REQUESTS
@@ -56,7 +57,7 @@ class CampaignBuilder(w.VBox):
 
     def __init__(self, client, plan: CampaignPlan | None = None, *, state: Any = True,
                  journal: Any = True, namespace: dict | None = None, key_field: bool = True,
-                 make_client: Callable[[str], Any] = live_client,
+                 make_client: Callable[[Secret], Any] = live_client,
                  title: str | None = "Campaign builder",
                  forecast_requests: int = MAX_FORECAST_REQUESTS) -> None:
         self.client = client

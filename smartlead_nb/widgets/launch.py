@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import CampaignNotDrafted
 from ..forecast import MAX_FORECAST_REQUESTS
-from ..launch_state import PART_WORDS, Readiness, readiness
+from ..launch_state import PART_WORDS, LaunchPreview, Readiness, readiness
 from ..resources.confirm import DRAFT, campaign_status
 from ._common import message, plain_words, table
 from .form_words import CHECK, CREATE, START, in_form_words
@@ -60,7 +60,7 @@ class LaunchPanel(w.VBox):
         self.state, self.journal = state, journal
         self.forecast_requests = forecast_requests
         self.result = None
-        self.preview = None     # what launch would do, as of the last check (LaunchPreview)
+        self.preview: LaunchPreview | None = None   # what launch would do, as of the last check
         self.forecast = None    # what SmartLead would do with the leads (LeadForecast)
         self.ready: Readiness | None = None   # what SmartLead says the campaign holds
         self.created_name = ""  # the name the campaign was created with (set by create())
@@ -130,7 +130,7 @@ class LaunchPanel(w.VBox):
         shown = problems.assign(problem=problems["problem"].map(in_form_words))
         self.problems.value = head + ("" if problems.empty else table(shown, index=False))
         if self.preview is not None and not self.preview.draft:
-            self._offer_running(client)
+            self._offer_running(client, self.preview.campaign_id)
         try:
             requests = plan.dry_run()
         except Exception as exc:
@@ -140,9 +140,9 @@ class LaunchPanel(w.VBox):
         self.dry_run.value = _dry_run_html(requests, self.preview)
         return errors.empty
 
-    def _offer_running(self, client) -> None:
+    def _offer_running(self, client, campaign_id: int | None) -> None:
         """Offer the confirmed way to add the form's leads to the campaign that has started."""
-        campaign = client.get_campaign(self.preview.campaign_id)
+        campaign = client.get_campaign(campaign_id)
         self.running.offer(campaign, self.forecast)
 
     # -- create ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frames.csv_reader import read_leads_csv
+from ..frames.leads import LeadsResult
 from ._common import PAGE_ROWS, error_message, message, table
 
 
@@ -30,7 +31,7 @@ class LeadsPreview(w.VBox):
         self.page_rows = page_rows
         self.page = 0
         self._frame: pd.DataFrame | None = None
-        self._checked = None
+        self._checked: LeadsResult | None = None
         self.counts = w.HTML().add_class("sl-leads-counts")
         self.rejected = w.HTML().add_class("sl-leads-rejected")
         self.sample = w.HTML().add_class("sl-leads-sample")
@@ -76,7 +77,7 @@ class LeadsPreview(w.VBox):
         self.show_page(0)
 
     def show_page(self, page: int) -> None:
-        if self._frame is None:
+        if self._frame is None or self._checked is None:   # shown together, cleared together
             return
         self.page = min(max(0, page), self.pages - 1)
         start = self.page * self.page_rows
