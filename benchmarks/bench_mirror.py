@@ -202,7 +202,7 @@ def query_part(args, tmp: Path) -> None:
 
 
 def export_part(args) -> None:
-    from tests.mirror.test_export_frame import export_csv
+    from tests.frames.test_campaign_leads import export_csv
 
     text = export_csv(args.leads)
 
