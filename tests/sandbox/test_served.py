@@ -5,13 +5,15 @@ import re
 
 import pytest
 
-from smartlead_nb.resources import (accounts, analytics, analytics_detail, blocklist, campaigns,
-                                    clients, inbox, leads, mailboxes, sequences, warmup)
+from smartlead_nb.resources import (_base, analytics, block_list as blocklist, campaigns, clients,
+                                    email_accounts, global_leads, inbox, lead_statistics, leads,
+                                    mailbox_statistics, sequences, statistics, subsequences,
+                                    warmup, webhooks)
 from smartlead_nb.sandbox.routing import ApiError
 from smartlead_nb.sandbox.server import build_router
 
-_CALL = re.compile(r'_call\(\s*"(GET|POST|DELETE|PUT|PATCH)",\s*f?"([^"]+)"')
-_PAGED = re.compile(r'_paginate\(\s*f?"([^"]+)"')
+_CALL = re.compile(r'\.call\(\s*"(GET|POST|DELETE|PUT|PATCH)",\s*f?"([^"]+)"')
+_PAGED = re.compile(r'\.paginate\(\s*f?"([^"]+)"')
 _ANALYTICS = re.compile(r'\(\s*"(analytics/[^"]+)"')
 _CONSTANT = re.compile(r'^[A-Z_]+_PATH = "([^"]+)"', re.M)
 PLACEHOLDER = {"view": "inbox-replies"}     # a placeholder that is not an id
@@ -20,8 +22,9 @@ PLACEHOLDER = {"view": "inbox-replies"}     # a placeholder that is not an id
 def wrapped_endpoints() -> set[tuple[str, str]]:
     """(method, path) of every call the resource modules make, ids filled in."""
     found = set()
-    for module in (accounts, analytics, analytics_detail, blocklist, campaigns, clients, inbox,
-                   leads, mailboxes, sequences, warmup):
+    for module in (_base, analytics, blocklist, campaigns, clients, email_accounts, global_leads,
+                   inbox, lead_statistics, leads, mailbox_statistics, sequences, statistics,
+                   subsequences, warmup, webhooks):
         source = inspect.getsource(module)
         found |= set(_CALL.findall(source))
         found |= {("GET", p) for p in _PAGED.findall(source) + _ANALYTICS.findall(source)}
