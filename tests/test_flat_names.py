@@ -140,7 +140,7 @@ def test_the_scan_sees_an_old_spelling():
 
 
 @pytest.mark.parametrize("path", sorted(p.relative_to(REPO).as_posix() for p in [
-    REPO / "README.md", *REPO.glob("docs/*.md"),
+    *REPO.glob("notebooks/*.ipynb"), REPO / "README.md", *REPO.glob("docs/*.md"),
     *(p for p in REPO.glob("smartlead_nb/**/*.py")
       if p.name != "_flat_names.py" and "sandbox" not in p.parts)]))
 def test_notebooks_readme_and_package_use_only_the_new_names(path):
