@@ -231,3 +231,54 @@ def test_rows_answered_in_another_spelling_get_their_outcome(scripted):
     assert result.rows["outcome"].tolist() == ["uploaded", "already_in_campaign"]
     sent_body = json.loads(server.received[-1]["body"])
     assert [lead["email"] for lead in sent_body["lead_list"]] == rows["email"].tolist()
+
+
+class FakeSink:
+    """A LeadSink with no HTTP: keeps every batch it is sent and answers as SmartLead does
+    when it adds them all (``emailToLeadIdMap.newlyAddedLeads`` names each address)."""
+
+    def __init__(self):
+        self.batches = []
+
+    def send_batch(self, campaign_id, body):
+        sent_leads = json.loads(body)["lead_list"]
+        self.batches.append((campaign_id, json.loads(body)))
+        return {"ok": True, "upload_count": len(sent_leads), "total_leads": len(sent_leads),
+                "already_added_to_campaign": 0, "duplicate_count": 0, "invalid_email_count": 0,
+                "emailToLeadIdMap": {"newlyAddedLeads": {
+                    lead["email"]: 1 + i for i, lead in enumerate(sent_leads)}}}
+
+
+def test_the_uploader_needs_only_a_sink_and_resumes_from_its_journal(tmp_path):
+    """issue 21: upload.run_upload takes a sink (send one batch, get the answer), not a client;
+    the journal is the uploader's own, so a second run sends nothing it confirmed."""
+    from smartlead_nb.frames.upload_rules import lead_upload_settings
+    from smartlead_nb.upload import run_upload
+
+    settings = lead_upload_settings(return_lead_ids=True)
+    sink, journal = FakeSink(), tmp_path / "j.jsonl"
+    first = run_upload(sink, 7, people(25), settings=settings, journal_path=journal,
+                       batch_size=10, progress=False, max_in_flight=1)
+    assert [(cid, len(body["lead_list"])) for cid, body in sink.batches] == [(7, 10), (7, 10),
+                                                                             (7, 5)]
+    assert all(body["settings"] == settings for _, body in sink.batches)
+    assert (first.rows["outcome"] == "uploaded").sum() == 25 and first.complete
+    again = run_upload(sink, 7, people(25), settings=settings, journal_path=journal,
+                       batch_size=10, progress=False, max_in_flight=1)
+    assert len(sink.batches) == 3                      # every batch was confirmed: none re-sent
+    assert again.batches["resumed"].all() and (again.rows["outcome"] == "uploaded").sum() == 25
+
+
+@pytest.mark.parametrize("batch_size, max_in_flight, said", [
+    (0, 4, "batch_size must be 1-400, got 0"), (401, 4, "batch_size must be 1-400, got 401"),
+    (True, 4, "batch_size must be 1-400, got True"), (10, 17, "max_in_flight must be 1-16"),
+    (10, 0, "max_in_flight must be 1-16")])
+def test_the_uploader_refuses_bad_batching_before_sending(tmp_path, batch_size, max_in_flight,
+                                                          said):
+    from smartlead_nb.upload import run_upload
+
+    sink = FakeSink()
+    with pytest.raises(InputError, match=said):
+        run_upload(sink, 7, people(3), settings={}, journal_path=None, batch_size=batch_size,
+                   max_in_flight=max_in_flight, progress=False)
+    assert sink.batches == []
