@@ -27,14 +27,13 @@ from typing import Any, Iterable, Iterator
 import pandas as pd
 
 from .._flat_names import moved
+from ..endpoints import INBOX_VIEWS
 from ..errors import InputError
 from ..frames.inbox import inbox_frame, normalize_inbox_row, replies_frame
 from ._base import (Service, as_list, check_id, inbox_time, iter_pages, lead_categories, list_rows,
                     refuse_unconfirmed, sender_accounts, stamps_read_at)
 from .replies import reply_body
 
-INBOX_VIEWS = ("inbox-replies", "unread-replies", "sent", "important", "snoozed", "scheduled",
-               "reminders", "archived", "assigned-me", "views")
 MAX_INBOX_PAGE = 20
 MAX_CAMPAIGN_IDS = 5
 MAX_ACCOUNT_IDS = {"unread-replies": 10}     # else 20: SmartLead refuses more than 10 on unread
@@ -281,9 +280,9 @@ class InboxService(Service):
                           to_email=to_email, to_first_name=to_first_name,
                           to_last_name=to_last_name, cc=cc, bcc=bcc,
                           add_signature=add_signature, scheduled_time=scheduled_time)
-        path = f"campaigns/{cid}/reply-email-thread"
-        refuse_unconfirmed("POST", path, body, confirm)
-        answer = self._api.call("POST", path, json=body, subject=f"campaign {cid}", expect="any")
+        refuse_unconfirmed("POST", f"campaigns/{cid}/reply-email-thread", body, confirm)
+        answer = self._api.call("POST", f"campaigns/{cid}/reply-email-thread", json=body,
+                                subject=f"campaign {cid}", expect="any")
         return {"ok": True, "campaign_id": cid, "email_stats_id": body["email_stats_id"],
                 "answer": answer}
 
