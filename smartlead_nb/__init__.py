@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS = {
     "connect": "._connect", "login": "._connect",
-    "SmartleadClient": ".client",
+    "SmartleadClient": ".client", "Campaign": ".resources.campaigns",
     "RateLimit": "._ratelimit", "STANDARD": "._ratelimit", "PRO": "._ratelimit",
     "RetryPolicy": "._transport",
     "Schedule": ".schedule", "CampaignSettings": ".settings",
@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; never executed. "import x as x"
     from ._ratelimit import PRO as PRO, STANDARD as STANDARD, RateLimit as RateLimit
     from ._transport import RetryPolicy as RetryPolicy
     from .client import SmartleadClient as SmartleadClient, upload_leads as upload_leads
+    from .resources.campaigns import Campaign as Campaign
     from .errors import (ApiFailure as ApiFailure, AuthenticationError as AuthenticationError,
                          BadRequestError as BadRequestError,
                          CampaignNotDrafted as CampaignNotDrafted, ConflictError as ConflictError,
