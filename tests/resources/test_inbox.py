@@ -1,8 +1,5 @@
-"""The client's master inbox and warm-up methods, over real HTTP against the sandbox.
-
-The documented answer shapes the sandbox does not serve (inbox shape (b), warm-up shape B)
-come from the scripted local server.
-"""
+"""client.inbox (resources/inbox.py): the master inbox's views, filters, threads and the replies
+table."""
 
 import json
 import math
@@ -13,7 +10,7 @@ import pytest
 
 from smartlead_nb.errors import InputError, NotFoundError
 
-from tests.helpers import START, sent
+from ..helpers import START, sent
 
 
 def launch(client, name, n_leads, accounts, domain="example.com"):

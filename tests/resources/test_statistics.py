@@ -1,19 +1,15 @@
+"""client.statistics (resources/statistics.py): one campaign's per-email rows, totals, by date and
+per step."""
+
 import pandas as pd
 import pytest
 
 from smartlead_nb import InputError
 from smartlead_nb.frames.responses import statistics_frame
+from smartlead_nb.resources import analytics
 from smartlead_nb.resources.statistics import date_windows
 
-from .helpers import START, sent
-
-
-@pytest.fixture
-def sending_campaign(client, sandbox, ready_campaign):
-    client.campaigns.schedule(ready_campaign, timezone="UTC", days="Mon-Fri", start="08:00", end="18:00")
-    client.campaigns.start(ready_campaign, confirm=True)
-    sandbox.advance(days=10)
-    return ready_campaign
+from ..helpers import START, sent
 
 
 def test_statistics_rows_and_frame(client, sending_campaign):
@@ -55,12 +51,6 @@ def test_date_windows_pure():
         date_windows("2025-02-01", "2025-01-01")
 
 
-def test_leads_export_frame(client, sending_campaign):
-    frame = client.leads.export(sending_campaign)
-    assert len(frame) == 30 and "email" in frame.columns
-    assert frame["open_count"].dtype.kind in "iu" or str(frame["open_count"].dtype) == "Int64"
-
-
 def test_sequence_analytics_rows_per_step(client, sandbox, ready_campaign):
     client.campaigns.schedule(ready_campaign, timezone="UTC", days="every day", start="00:00", end="23:59")
     client.campaigns.start(ready_campaign, confirm=True)
@@ -83,3 +73,14 @@ def test_statistics_of_a_campaign_that_sent_nothing_still_has_its_columns(client
                                                    replied=("reply_time", "count"))
     assert len(grouped) == 0
     assert list(statistics_frame([]).columns[:3]) == ["lead_email", "lead_name", "sequence_number"]
+
+
+# --- top-level-analytics-by-date -----------------------------------------------------------
+def test_top_level_analytics_by_date(client, sending):
+    top = client.statistics.top_level(sending, "2025-01-06", "2025-01-31")
+    by_date = client.statistics.by_date(sending, "2025-01-06", "2025-01-31")
+    assert top["sent_count"] == by_date["sent_count"] > 0
+    frame = client.statistics.top_level_frame(sending, "2025-01-06", "2025-01-31")
+    assert len(frame) == 1 and str(frame["sent_count"].dtype) == "Int64"
+    with pytest.raises(InputError, match="before start"):
+        client.statistics.top_level(sending, "2025-02-01", "2025-01-01")

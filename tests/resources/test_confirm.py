@@ -1,14 +1,12 @@
-"""request() refuses what the wrapped methods refuse: the same rule, however the call is spelled.
-
-Everything runs against the sandbox; a refused call must leave it untouched (nothing sent).
-"""
+"""resources/confirm.py: the one rule for what needs confirm=True, shared by the services and
+client.request()."""
 
 import pytest
 
 from smartlead_nb import InputError
 from smartlead_nb.resources.confirm import needs_confirmation
 
-from .helpers import sent
+from ..helpers import sent
 
 
 def guarded_calls(cid, lead_id):

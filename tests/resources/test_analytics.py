@@ -1,128 +1,21 @@
-"""The per-sender, per-lead and account-wide analytics methods against the sandbox over HTTP:
-paging to the documented maxima, parameters as the Rec lines say, typed frames whose sums
-agree with the per-email statistics."""
+"""client.analytics (resources/analytics.py): the account's analytics across campaigns, and the
+answer shapes the sandbox does not send."""
+
 import doctest
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pandas as pd
 import pytest
 
 from smartlead_nb import InputError, SmartleadClient
 from smartlead_nb.errors import UnexpectedResponse
 from smartlead_nb.resources import analytics
 
-from tests.helpers import FAST_RETRIES, sent
+from ..helpers import FAST_RETRIES, sent
+
 
 JANUARY = ("2025-01-01", "2025-01-31")
-
-
-@pytest.fixture
-def sending(client, sandbox, ready_campaign):
-    """The 30-lead campaign of conftest, sending for ten days from Monday 6 January 2025."""
-    client.campaigns.start(ready_campaign, confirm=True)
-    sandbox.advance(days=10)
-    return ready_campaign
-
-
-# --- mailbox-statistics --------------------------------------------------------------------
-def test_mailbox_frame_adds_up_to_the_statistics_rows(client, sending):
-    boxes = client.statistics.mailboxes.frame(sending)
-    stats = client.statistics.frame(sending)
-    assert len(boxes) == 2 and boxes["from_email"].str.contains("@").all()
-    for col in ("email_account_id", "sent_count", "reply_count", "bounce_count"):
-        assert str(boxes[col].dtype) == "Int64", col
-    assert str(boxes["sent_time"].dt.tz) == "UTC"
-    assert boxes["sent_count"].sum() == len(stats) > 0
-    assert boxes["reply_count"].sum() == stats["reply_time"].notna().sum()
-    assert boxes["bounce_count"].sum() == stats["is_bounced"].sum()
-
-
-def test_mailbox_statistics_pages_by_20_until_a_short_page(client, sandbox):
-    cid = client.campaigns.create("Many senders")["id"]
-    # 25 healthy mailboxes attached: the sandbox seeds six (five healthy) and has no route
-    # that creates one, so the other twenty are copies of a seeded one, written directly.
-    store = sandbox._running().store
-    with store.transaction() as db:
-        model = json.loads(db.execute("SELECT data FROM email_accounts ORDER BY id").fetchone()[0])
-        for n in range(20):
-            db.execute("INSERT INTO email_accounts (data) VALUES (?)",
-                       (json.dumps({**model, "from_email": f"box{n}@demo-sender.example"}),))
-    ids = [a["id"] for a in client.email_accounts.list()
-           if a.get("is_smtp_success") and a.get("is_imap_success")]
-    client.campaigns.email_accounts.add(cid, ids)
-    sandbox.clear_requests()
-    rows = client.statistics.mailboxes.list(cid)
-    assert len(rows) == len(ids) == 25
-    pages = sent(sandbox, "GET", "/mailbox-statistics")
-    assert [(p["query"]["offset"], p["query"]["limit"]) for p in pages] == [
-        ("0", "20"), ("20", "20")]
-    assert all(p["query"]["time_zone"] == "UTC" and "start_date" not in p["query"] for p in pages)
-
-
-def test_mailbox_dates_go_together(client, sandbox, sending):
-    with pytest.raises(InputError, match="both start and end, or neither.*only start"):
-        client.statistics.mailboxes.frame(sending, start="2025-01-06")
-    sandbox.clear_requests()
-    day = client.statistics.mailboxes.frame(sending, "2025-01-06", "2025-01-06",
-                                            time_zone="Europe/Berlin")
-    (call,) = sent(sandbox, "GET", "/mailbox-statistics")
-    assert (call["query"]["start_date"], call["query"]["end_date"],
-            call["query"]["time_zone"]) == ("2025-01-06", "2025-01-06", "Europe/Berlin")
-    first_day = client.statistics.by_date(sending, "2025-01-06", "2025-01-06",
-                                          time_zone="Europe/Berlin")
-    assert day["sent_count"].sum() == first_day["sent_count"] > 0
-
-
-# --- leads-statistics ----------------------------------------------------------------------
-def test_leads_statistics_pages_by_100_and_follows_has_more(client, sandbox):
-    cid = client.campaigns.create("Big list")["id"]
-    client.sequences.save(cid, [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
-                                 "subject": "Hi", "email_body": "Hello"}])
-    healthy = [a["id"] for a in client.email_accounts.list()
-               if a.get("is_smtp_success") and a.get("is_imap_success")]
-    client.campaigns.email_accounts.add(cid, healthy)
-    client.leads.add(cid, [{"email": f"l{i}@example.com"} for i in range(250)])
-    client.campaigns.start(cid, confirm=True)
-    sandbox.advance(days=7)
-    sandbox.clear_requests()
-    leads = client.statistics.leads.frame(cid)
-    calls = sent(sandbox, "GET", "/leads-statistics")
-    assert [(c["query"]["offset"], c["query"]["limit"]) for c in calls] == [
-        ("0", "100"), ("100", "100"), ("200", "100")]
-    assert len(leads) == 250 and leads["lead_id"].is_unique
-    assert str(leads["lead_id"].dtype) == "Int64"
-    assert str(leads["first_sent_time"].dt.tz) == "UTC"
-    assert leads["sent_count"].sum() == len(client.statistics.list(cid))
-    assert isinstance(leads["history"].iloc[0], list)
-    with pytest.raises(InputError, match="page_size must be between 1 and 100"):
-        next(client.statistics.leads.iter(cid, page_size=101))
-
-
-def test_lead_history_frame_and_since(client, sandbox, sending):
-    events = client.statistics.leads.history(sending)
-    stats = client.statistics.frame(sending)
-    assert (events["type"] == "SENT").sum() == len(stats)
-    assert (events["type"] == "REPLY").sum() == stats["reply_time"].notna().sum()
-    assert str(events["time"].dt.tz) == "UTC"
-    sandbox.clear_requests()
-    later = client.statistics.leads.frame(sending, since="2025-01-10")
-    (call,) = sent(sandbox, "GET", "/leads-statistics")
-    assert call["query"]["event_time_gt"] == "2025-01-10"
-    assert 0 < len(later) <= 30
-    assert (later["last_event_time"] > pd.Timestamp("2025-01-10", tz="UTC")).all()
-
-
-# --- top-level-analytics-by-date -----------------------------------------------------------
-def test_top_level_analytics_by_date(client, sending):
-    top = client.statistics.top_level(sending, "2025-01-06", "2025-01-31")
-    by_date = client.statistics.by_date(sending, "2025-01-06", "2025-01-31")
-    assert top["sent_count"] == by_date["sent_count"] > 0
-    frame = client.statistics.top_level_frame(sending, "2025-01-06", "2025-01-31")
-    assert len(frame) == 1 and str(frame["sent_count"].dtype) == "Int64"
-    with pytest.raises(InputError, match="before start"):
-        client.statistics.top_level(sending, "2025-02-01", "2025-01-01")
 
 
 # --- /analytics/* --------------------------------------------------------------------------
@@ -252,12 +145,3 @@ def test_other_documented_shapes_are_tolerated(canned):
 def test_module_examples_run():
     result = doctest.testmod(analytics)
     assert result.failed == 0
-
-
-def test_mailbox_frame_feeds_mailbox_health(client, sending):
-    from smartlead_nb.analysis import mailbox_health
-
-    boxes = client.statistics.mailboxes.frame(sending)
-    health = mailbox_health(boxes, by=None)
-    assert sorted(health["sender"]) == sorted(boxes["from_email"])
-    assert health["sent"].sum() == boxes["sent_count"].sum()

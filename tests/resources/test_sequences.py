@@ -1,8 +1,12 @@
+"""client.sequences (resources/sequences.py): steps and A/B variants, checked before sending and
+read back."""
+
 import pytest
 
 from smartlead_nb import InputError
 
-from .helpers import sent
+from ..helpers import sent
+
 
 STEPS = [
     {"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},

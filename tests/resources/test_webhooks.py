@@ -1,7 +1,5 @@
-"""Client webhook methods over real HTTP against the sandbox, the refusals made before
-sending, and the notebook receiver (``sl.webhooks.listen``) getting live events."""
-
-from __future__ import annotations
+"""client.webhooks (resources/webhooks.py): a campaign's hooks, saved without duplicates, and the
+delivery summary."""
 
 import json
 import socket
@@ -9,13 +7,14 @@ import socket
 import pandas as pd
 import pytest
 import requests
-
 import smartlead_nb as sl
+
 from smartlead_nb import InputError, NotFoundError
 from smartlead_nb.resources.webhooks import WEBHOOK_EVENT_TYPES
 from smartlead_nb.sandbox.webhook_events import EVENT_TYPES as SANDBOX_EVENT_TYPES
 
-from .helpers import sent
+from ..helpers import sent
+
 
 WINDOW = ("2025-01-01", "2026-01-01")
 

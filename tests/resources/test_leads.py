@@ -1,13 +1,18 @@
+"""client.leads (resources/leads.py) against the sandbox over real HTTP: adding, listing, pausing,
+updating, moving and exporting a campaign's leads."""
+
+import json
 import pickle
 import threading
 from urllib.parse import urlsplit
 
+import pandas as pd
 import pytest
 
 from smartlead_nb import ConflictError, InputError, NotFoundError, SmartleadClient
 from smartlead_nb.frames.responses import lead_upload_counts
 
-from .helpers import FAST_RETRIES, sent
+from ..helpers import FAST_RETRIES, sent
 
 
 def leads(n, start=0):
@@ -233,8 +238,12 @@ class Turns:
 
 ORIGINAL = {"email": "ana@example.com", "first_name": "Ana", "company_name": "Old Co",
             "custom_fields": {"tier": "silver", "hook": "x"}}
+
+
 CHANGES = {"A": {"company_name": "New Co"},
            "B": {"first_name": "Bea", "custom_fields": {"tier": "gold"}}}
+
+
 SET_FIELDS = {"A": {"company_name": "New Co"},
               "B": {"first_name": "Bea", "custom_fields.tier": "gold"}}
 
@@ -339,3 +348,65 @@ def test_a_lead_whose_email_changed_meanwhile_is_a_conflict_not_a_wrong_write(cl
     assert "nothing was written" in str(results["A"])
     assert len(sent(sandbox, "POST", f"/campaigns/{cid}/leads/{lid}")) == 1  # B's write only
     assert client.leads.find("ana@new.example")["last_name"] is None
+
+
+def test_leads_export_frame(client, sending_campaign):
+    frame = client.leads.export(sending_campaign)
+    assert len(frame) == 30 and "email" in frame.columns
+    assert frame["open_count"].dtype.kind in "iu" or str(frame["open_count"].dtype) == "Int64"
+
+
+def test_move_leads_adds_to_the_target_and_pauses_in_the_source(client, sandbox, replied):
+    """What notebook 05's old cell did (warm leads into their own campaign, out of this one),
+    without deleting them from the source: their history stays, the source is recorded."""
+    cid, lid, _ = replied
+    leads = client.leads.frame(cid).set_index("lead_id")
+    client.leads.update(cid, lid, {"company_name": "Warm Co", "custom_fields": {"tier": "A"}})
+    history = client.leads.message_history(cid, lid)
+    target = client.campaigns.create("Warm replies")["id"]
+    moved = client.leads.move(cid, target, [leads.loc[lid, "email"]])
+    assert moved[["lead_id", "source_campaign_id", "target_campaign_id",
+                  "in_target"]].values.tolist() == [[lid, cid, target, True]]
+    there = client.leads.frame(target).set_index("lead_id").loc[lid]
+    assert there["company_name"] == "Warm Co" and there["first_name"] == leads.loc[lid,
+                                                                                  "first_name"]
+    assert there["custom_fields"] == {"tier": "A", "moved_from_campaign_id": str(cid)}
+    status = client.leads.frame(cid).set_index("lead_id").loc[lid, "lead_status"]
+    assert status == moved["source_status"].iloc[0]
+    assert status in ("PAUSED", "COMPLETED", "STOPPED")     # nothing more goes out from cid
+    pd.testing.assert_frame_equal(client.leads.message_history(cid, lid), history)
+    with pytest.raises(InputError, match="target_campaign_id 999999: no such campaign"):
+        client.leads.move(cid, 999999, [lid])
+    with pytest.raises(InputError, match="source and target are both campaign"):
+        client.leads.move(cid, cid, [lid])
+
+
+def test_move_leads_pauses_leads_still_running_in_the_source(client, ready_campaign):
+    target = client.campaigns.create("Elsewhere")["id"]
+    moved = client.leads.move(ready_campaign, target, ["lead1@example.com", "lead2@example.com"],
+                              record_source=False)
+    assert moved["source_status"].tolist() == ["PAUSED", "PAUSED"]
+    source = client.leads.frame(ready_campaign).set_index("email")
+    assert source.loc[["lead1@example.com", "lead2@example.com"], "lead_status"].tolist() == \
+        ["PAUSED", "PAUSED"]
+    there = client.leads.frame(target).set_index("email")
+    assert sorted(there.index) == ["lead1@example.com", "lead2@example.com"]
+    assert there.loc["lead1@example.com", "first_name"] == "L1"
+
+
+def test_update_lead_keeps_the_fields_it_does_not_mention(client, sandbox):
+    cid = client.campaigns.create("Update")["id"]
+    client.leads.add(cid, [{"email": "ana@example.com", "first_name": "Ana",
+                            "company_name": "Old", "custom_fields": {"tier": "1", "hook": "x"}}])
+    lid = client.leads.find("ana@example.com")["id"]
+    merged = client.leads.update(cid, lid, {"company_name": "New",
+                                            "custom_fields": {"hook": "y", "gone": None}})
+    lead = client.leads.find("ana@example.com")
+    assert (lead["first_name"], lead["company_name"]) == ("Ana", "New")
+    assert lead["custom_fields"] == {"tier": "1", "hook": "y"}
+    assert merged["first_name"] == "Ana" and merged["custom_fields"] == lead["custom_fields"]
+    client.leads.update(cid, lid, {"first_name": None})     # None clears a field
+    assert client.leads.find("ana@example.com")["first_name"] is None
+    other = client.campaigns.create("Other")["id"]
+    with pytest.raises(NotFoundError, match=f"lead {lid} in campaign {other}"):
+        client.leads.update(other, lid, {"company_name": "x"})
