@@ -230,7 +230,7 @@ class LeadLimitExhausted(ApiFailure):
         if isinstance(self.body, dict):
             value = self.body.get("lead_import_stopped_count")
             try:
-                return int(value)
+                return int(value)  # type: ignore[arg-type]  # None is refused just below
             except (TypeError, ValueError):
                 return None
         return None

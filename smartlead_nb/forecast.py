@@ -74,7 +74,7 @@ class LeadForecast:
 
     def counts(self) -> dict[str, int]:
         """Leads per predicted outcome (only the outcomes that occur)."""
-        return {k: int(v) for k, v in self.outcomes.value_counts().items()}
+        return {str(k): int(v) for k, v in self.outcomes.value_counts().items()}
 
     @property
     def added(self) -> int:
@@ -117,8 +117,9 @@ class LeadForecast:
         if self.in_campaign == 0:
             rows.append(("error", "leads", "", "no lead would be added: " + "; ".join(
                 words for _, _, words in self.skipped())))
+        outcomes = self.outcomes.to_dict()
         for label, email in self.emails.items():
-            if self.outcomes[label] not in (UPLOADED, ALREADY):  # ALREADY: in it, nothing lost
+            if outcomes[label] not in (UPLOADED, ALREADY):  # ALREADY: in it, nothing lost
                 rows.append(("warning", "leads", f"row {label}", f"{email}: {self.why(label)}"))
         return rows
 

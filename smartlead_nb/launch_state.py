@@ -224,7 +224,7 @@ class LaunchPreview:
 
     def refusal(self) -> str | None:
         """Why launch would change nothing and refuse, in words; ``None`` when it would not."""
-        if self.draft or not self.differs:
+        if self.draft or not self.differs or self.campaign_id is None:
             return None
         return not_draft_message(self.campaign_id, self.name, self.status, self.differs)
 
@@ -242,8 +242,9 @@ class LaunchPreview:
 
     def problems(self) -> list[tuple[str, str, str, str]]:
         """``(severity, area, item, problem)`` rows for a check: a refusal is an error."""
-        if self.refusal():
-            return [("error", "campaign", f"campaign {self.campaign_id}", self.refusal())]
+        refusal = self.refusal()
+        if refusal:
+            return [("error", "campaign", f"campaign {self.campaign_id}", refusal)]
         if not self.draft:
             return [("warning", "campaign", f"campaign {self.campaign_id}",
                      f"SmartLead says it is {self.status}, not {DRAFT}: launch changes nothing "

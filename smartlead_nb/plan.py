@@ -116,6 +116,13 @@ class CampaignPlan:
             self.__dict__["_leads_cache"] = cached
         return cached[1]
 
+    def _leads_to_upload(self) -> pd.DataFrame:
+        """The leads as the uploader takes them; a plan without leads has nothing to upload."""
+        frame = self._leads_frame()
+        if frame is None:
+            raise InputError(f'the plan "{self.name}" has no leads to upload: give it leads=')
+        return frame
+
     def _leads_frame(self) -> pd.DataFrame | None:
         if self.leads is None:
             return None
@@ -125,7 +132,7 @@ class CampaignPlan:
             return read_leads_csv(self.leads, **(self.read_csv or {}))
         raise InputError(f"leads must be a DataFrame or a CSV path, got {type(self.leads).__name__}")
 
-    def upload_options(self, *, confirm_overrides: bool = False) -> dict[str, bool]:
+    def upload_options(self, *, confirm_overrides: bool = False) -> dict[str, Any]:
         """The plan's lead-upload flags, as ``client.leads.upload`` takes them.
 
         Refuses (``InputError``) the block and unsubscribe overrides unless
@@ -368,8 +375,8 @@ class CampaignPlan:
         if not self.email_accounts:
             add("error", "email_accounts", "", "no sender accounts: SmartLead will not start without one")
         elif client is not None:
-            for problem in _account_problems(client, self.email_accounts):
-                add("error", "email_accounts", *problem)
+            for account, trouble in _account_problems(client, self.email_accounts):
+                add("error", "email_accounts", account, trouble)
         if self.schedule is None:
             add("warning", "schedule", "", "no schedule: SmartLead's default applies (check the timezone)")
         if self.settings is None:
@@ -389,7 +396,7 @@ class CampaignPlan:
             rows.append({"step": step, "method": method,
                          "url": f"/api/v1/{path}?api_key=REDACTED", "json": body})
 
-        create = {"name": self.name}
+        create: dict[str, Any] = {"name": self.name}
         if self.client_id is not None:
             create["client_id"] = self.client_id
         req("create", "POST", "campaigns/create", create)
@@ -508,7 +515,7 @@ class CampaignPlan:
                 if step == "leads" and journal not in (False, None):
                     # Done on an earlier run: rebuild the per-row report from the journal
                     # (every batch is confirmed there, so nothing is sent again).
-                    upload = client.leads.upload(cid, self._leads_frame(),
+                    upload = client.leads.upload(cid, self._leads_to_upload(),
                                                  mapping=self.lead_mapping, journal=journal,
                                                  progress=False, **options)
                 bar.update(1)
@@ -516,8 +523,9 @@ class CampaignPlan:
             bar.set_description(f"campaign {cid}: {step.replace('_', ' ')}")
             sent = self._send_step(client, cid, step, step in changed, problems)
             if step == "leads":
-                upload = client.leads.upload(cid, self._leads_frame(), mapping=self.lead_mapping,
-                                             journal=journal, progress=progress, **options)
+                upload = client.leads.upload(cid, self._leads_to_upload(),
+                                             mapping=self.lead_mapping, journal=journal,
+                                             progress=progress, **options)
                 if not upload.complete:
                     bar.close()
                     return LaunchResult(cid, book.done_frame(now), upload, stopped=upload.stopped,
@@ -611,7 +619,7 @@ class CampaignPlan:
             campaign = client.campaigns.get(campaign_id)
         campaign_id = int(campaign["id"])
         refuse_unless_draft(campaign, confirm, "call plan.add_leads again with confirm=True")
-        result = client.leads.upload(campaign_id, self._leads_frame(), mapping=self.lead_mapping,
+        result = client.leads.upload(campaign_id, self._leads_to_upload(), mapping=self.lead_mapping,
                                      journal=journal, progress=progress, confirm=confirm,
                                      **options)
         if result.complete and book.data.get("campaign_id") == int(campaign_id):
@@ -688,7 +696,7 @@ def _leads_not_in_plan(client, cid: int, plan: "CampaignPlan") -> list[str]:
             f"starts unless you delete them in SmartLead"]
 
 
-def _contacted_problems(leads, client, mirror, lookup: bool) -> list[tuple[str, ...]]:
+def _contacted_problems(leads, client, mirror, lookup: bool) -> list[tuple[str, str, str, str]]:
     """Warnings for leads already in another campaign (see :meth:`CampaignPlan.check`)."""
     from .mirror.duplicates import contacted_by_email, describe, normalise_emails
 

@@ -32,7 +32,7 @@ from .errors import (AuthenticationError, InputError, LeadLimitExhausted, Permis
                      RateLimitError, ServerError, SmartleadError, TransportError)
 from .frames.csv_reader import iter_leads_csv
 from .frames.emails import email_key
-from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
+from .frames.leads import MAX_BATCH_SIZE, LeadsResult, leads_from_frame
 from .frames.report_cells import report_frame, unquote_frame
 from .frames.responses import lead_upload_counts
 from .frames.upload_rules import check_batching
@@ -122,6 +122,7 @@ class UploadResult:
     @property
     def rows(self) -> pd.DataFrame:
         if self._rows is None:
+            assert self.report_path is not None   # no rows in memory: they went to this file
             self._rows = unquote_frame(pd.read_csv(
                 self.report_path, index_col=0, keep_default_na=False,
                 dtype={"email": str, "outcome": str, "reason": str}))
@@ -289,7 +290,8 @@ class _Run:
         self.pending: deque[InFlight] = deque()
         self.pool = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="sl-upload")
         self.report_path = report_path
-        self.known = None      # emails -> reason, for rows a mirror says were contacted
+        # emails -> reason, for rows a mirror says were contacted
+        self.known: Callable[[pd.Series], Mapping[Any, str]] | None = None
         self.counts = pd.Series(dtype="float64")
 
     def chunk(self, frame: pd.DataFrame, mapping) -> None:
@@ -323,11 +325,12 @@ class _Run:
             dupes = frame.index[frame.index.duplicated()].unique()[:3].tolist()
             raise InputError(f"the leads frame's index repeats labels {dupes}: every row must "
                              f"have its own label to be reported; call .reset_index() first")
-        checked = leads_from_frame(frame, mapping)
-        for w in checked.warnings:
+        result = leads_from_frame(frame, mapping)
+        for w in result.warnings:
             if w not in self.warnings:
                 self.warnings.append(w)
-        report = checked.report.copy()
+        report = result.report.copy()
+        checked: LeadsResult | _NothingToSend = result
         report["outcome"] = report["outcome"].astype(str)
         report["batch"] = pd.array([pd.NA] * len(report), dtype="Int64")
         # Duplicates across chunks: the frame check only sees its own chunk.

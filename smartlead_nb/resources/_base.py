@@ -266,7 +266,7 @@ def _has_shape(body: Any, shape: Shape) -> bool:
         return isinstance(body, shape)
     if isinstance(body, list):
         return True
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) or shape is None:
         return False
     for key in shape:
         value = body.get(key)

@@ -227,8 +227,9 @@ class InboxService(Service):
         >>> replies.groupby("category").size()                                   # doctest: +SKIP
         """
         known = lead_categories(self._api)
-        names = {c.get("id"): c.get("name") for c in known}
-        mailboxes = {a.get("id"): a.get("from_email") for a in sender_accounts(self._api)}
+        names: dict[Any, Any] = {c.get("id"): c.get("name") for c in known}
+        mailboxes: dict[Any, Any] = {a.get("id"): a.get("from_email")
+                                     for a in sender_accounts(self._api)}
         chosen = _category_ids(categories, known)
         for value, what in ((since, "since"), (until, "until")):
             if value is not None:

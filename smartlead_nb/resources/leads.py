@@ -98,7 +98,7 @@ class LeadsService(Service):
         {'ok': True, 'upload_count': 1, 'total_leads': 1, 'already_added_to_campaign': 0, ...}
         >>> client.leads.add(7, "export.csv").summary()                          # doctest: +SKIP
         """
-        flags = pick_upload_flags(locals())  # the four ignore_* arguments, by UPLOAD_FLAGS
+        flags: dict[str, Any] = pick_upload_flags(locals())  # the four ignore_* arguments
         cid = check_id(campaign_id, "campaign_id")
         if isinstance(leads, (pd.DataFrame, str, os.PathLike)):
             # The front door an analyst types first: a frame or a CSV goes through the
@@ -392,7 +392,8 @@ class LeadsService(Service):
     def _campaign_lead_record(self, campaign_id: int, lead_id: int) -> dict:
         """The lead object of ``lead_id`` in the campaign, or NotFoundError naming both."""
         for row in self.iter(campaign_id):
-            lead = row.get("lead") if isinstance(row.get("lead"), Mapping) else row
+            inner = row.get("lead")
+            lead = inner if isinstance(inner, Mapping) else row
             if to_int(lead.get("id", row.get("lead_id"))) == lead_id:
                 return dict(lead)
         raise NotFoundError(f"lead {lead_id} in campaign {campaign_id} not found: it is not "

@@ -154,7 +154,8 @@ class SubsequencesService(Service):
             except ApiFailure as exc:
                 out.update(pushed=False, message=exc.message)
             else:
-                data = answer.get("data") if isinstance(answer.get("data"), Mapping) else {}
+                data = answer.get("data")
+                data = data if isinstance(data, Mapping) else {}
                 out.update(will_start_at=data.get("will_start_at"),
                            message=answer.get("message"))
             rows.append(out)
