@@ -4,8 +4,8 @@ returns (pure, no HTTP).
 One row per step, or one row per A/B variant of a step. :func:`sequences_from_frame` builds
 the steps to send; :func:`sequences_frame` reads steps back (any read-back spelling,
 :func:`normalize_sequence`) into the same columns. Together they round-trip
-``get_sequences`` -> DataFrame -> edit -> ``save_sequences`` without creating duplicate
-steps, because the ``step_id`` / ``variant_id`` columns are carried back as ``id``.
+``client.sequences.get`` -> DataFrame -> edit -> ``client.sequences.save`` without
+creating duplicate steps, because the ``step_id`` / ``variant_id`` columns are carried back as ``id``.
 
 >>> import pandas as pd
 >>> steps = sequences_from_frame(pd.DataFrame({
@@ -38,7 +38,7 @@ ALIASES = {"step": "seq_number", "step_number": "seq_number", "seq": "seq_number
 
 
 def sequences_from_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Turn a sequences DataFrame into the list ``save_sequences`` takes.
+    """Turn a sequences DataFrame into the list ``client.sequences.save`` takes.
 
     Columns: ``seq_number`` and ``email_body`` (required), ``delay_in_days`` (default 0 for
     step 1; required for later steps), ``subject`` (empty = reply in the same thread),

@@ -24,3 +24,10 @@ def sent(sandbox, method=None, path_end=None):
     return [r for r in sandbox.requests
             if (method is None or r["method"] == method)
             and (path_end is None or r["path"].rstrip("/").endswith(path_end.rstrip("/")))]
+
+
+def map_id_of(client, cid, lid):
+    """The ``campaign_lead_map_id`` of lead ``lid`` in campaign ``cid`` (what a push or the inbox
+    names a lead in a campaign by)."""
+    frame = client.leads.frame(cid)
+    return int(frame.loc[frame["lead_id"] == lid, "campaign_lead_map_id"].iloc[0])
