@@ -30,6 +30,10 @@ Shared pieces:
 ``clean``           one DataFrame column -> the text SmartLead is sent
 ``emails``          an email column -> syntax problems and duplicates
 ``lead_json``       cleaned lead columns -> lead dicts or JSON bytes
+``lead_records``    one lead dict -> checked for sending; a partial update merged, compared
+                    and its conflicts named
+``upload_rules``    the add-leads ``ignore_*`` flags -> the ``settings`` sent with every batch,
+                    which flags need a confirmation, the batching limits
 ``report_cells``    a report DataFrame <-> cells safe to open in a spreadsheet
 ==================  =========================================================================
 
