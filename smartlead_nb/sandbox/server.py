@@ -35,7 +35,8 @@ from . import routes_blocklist, routes_clients, routes_mailboxes
 from .faults import FaultInjector, Faults
 from .guard import MAX_JSON_DEPTH, admit, too_deep
 from .ratelimit import RateLimiter, RateLimits, format_retry_after, retry_after_value
-from .routing import ApiError, Request, Response, Router
+from .errors import SandboxError
+from .routing import ApiError, Request, Response, Router, error_answer
 from .store import Store
 
 log = logging.getLogger("smartlead_nb.sandbox")
@@ -199,6 +200,8 @@ class SandboxApp:
                 result = handler(request)
         except ApiError as exc:
             return _json_outcome(exc.status, exc.body)
+        except SandboxError as exc:
+            return _json_outcome(*error_answer(exc))
         if isinstance(result, Response):
             if result.content_type.startswith("application/json"):
                 out = _json_outcome(result.status, result.body, result.headers)
