@@ -9,6 +9,7 @@ import json
 from datetime import timedelta
 
 from . import simulation
+from .block_list import models as block_list
 from .faults import Faults
 from .routing import Request, RouteTable, bad_request
 from .timeutil import iso
@@ -81,7 +82,7 @@ def add_block_list(req: Request):
     entries = body.get("entries")
     if not isinstance(entries, list) or not all(isinstance(e, str) and e for e in entries):
         raise bad_request('"entries" must be a list of email addresses or domains')
-    req.app.store.add_suppressions("block", entries)
+    block_list.add(req.store, entries)
     return {"ok": True}
 
 

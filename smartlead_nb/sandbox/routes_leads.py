@@ -6,6 +6,7 @@ import io
 import json
 import re
 
+from .block_list import models as block_list
 from .routing import Request, Response, RouteTable, bad_request
 from .store import USER_ID
 from .validate import (check_keys, is_int, json_body, page, query_choice, query_int, query_time,
@@ -151,11 +152,11 @@ def add_leads(req: Request):
             counts["duplicate_count"] += 1
             continue
         seen.add(email)
-        blocked = store.is_suppressed("block", email)
+        blocked = block_list.is_blocked(store, email)
         if blocked and not flags["ignore_global_block_list"]:
             counts["block_count"] += 1
             continue
-        if not flags["ignore_community_bounce_list"] and store.is_suppressed("bounce", email):
+        if not flags["ignore_community_bounce_list"] and block_list.is_bounced(store, email):
             counts["bounce_count"] += 1
             continue
         row = db.execute("SELECT * FROM leads WHERE email = ?", (email,)).fetchone()

@@ -7,6 +7,7 @@ import threading
 from datetime import datetime, timedelta
 
 from . import simulation, webhook_delivery
+from .block_list import models as block_list
 from .faults import Faults
 from .ratelimit import STANDARD, RateLimits
 from .server import SandboxApp, SandboxHTTPServer
@@ -167,7 +168,7 @@ class Sandbox:
         """Put email addresses or bare domains on the global block list."""
         store = self._running().store
         with store.transaction():
-            store.add_suppressions("block", list(entries))
+            block_list.add(store, list(entries))
 
     # -- faults, limits, log -----------------------------------------------------------------
     @property

@@ -31,7 +31,8 @@ from . import (routes_accounts, routes_campaigns, routes_control, routes_lead_op
                routes_leads, routes_sequences, routes_stats)
 from . import routes_analytics, routes_inbox, routes_warmup, routes_webhooks
 from . import routes_replies, routes_subsequences
-from . import routes_blocklist, routes_mailboxes
+from . import routes_mailboxes
+from .block_list import routes as block_list_routes
 from .clients import routes as clients_routes
 from .faults import FaultInjector, Faults
 from .guard import MAX_JSON_DEPTH, admit, too_deep
@@ -80,7 +81,7 @@ def build_router() -> Router:
     router.add_all(routes_warmup.ROUTES)
     router.add_all(routes_replies.ROUTES + routes_subsequences.ROUTES)
     router.add_all(routes_webhooks.ROUTES)
-    router.add_all(routes_blocklist.ROUTES)
+    router.add_all(block_list_routes.ROUTES)
     router.add_all(clients_routes.ROUTES)
     router.add_all(routes_mailboxes.ROUTES)
     return router

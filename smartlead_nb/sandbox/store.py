@@ -334,7 +334,8 @@ class Store:
             db.execute("INSERT INTO categories (name, color, created_at) VALUES (?, ?, ?)",
                        (name, color, now))
         _add_admin_schema(db, now)
-        self.add_block_entries(seed.BLOCK_LIST, source="manual")
+        db.executemany("INSERT INTO block_list (email_or_domain, source, created_at) "
+                       "VALUES (?, 'manual', ?)", [(v, now) for v in seed.BLOCK_LIST])
         db.executemany("INSERT INTO suppressions VALUES ('bounce', ?)",
                        [(v,) for v in seed.BOUNCE_LIST])
         for account in seed.demo_accounts(USER_ID, now):
@@ -407,13 +408,6 @@ class Store:
             raise lead_not_found()
         return row
 
-    def is_suppressed(self, kind: str, email: str) -> bool:
-        """True if the address or its domain is on the given suppression list."""
-        domain = email.rsplit("@", 1)[-1]
-        return self.conn.execute(
-            "SELECT 1 FROM suppressions WHERE kind = ? AND value IN (?, ?)",
-            (kind, email, domain)).fetchone() is not None
-
     def truth(self, campaign_id: int) -> str | None:
         """The campaign's stored truth (JSON text, see truth.py), or None."""
         row = self.conn.execute("SELECT data FROM campaign_truth WHERE campaign_id = ?",
@@ -427,22 +421,3 @@ class Store:
             return
         self.conn.execute("INSERT OR REPLACE INTO campaign_truth VALUES (?, ?, ?)",
                           (campaign_id, data, self.now_iso()))
-
-    def add_suppressions(self, kind: str, values: list[str]) -> None:
-        if kind == "block":     # the block list has one home: block_list (see its triggers)
-            self.add_block_entries(values)
-            return
-        self.conn.executemany("INSERT OR IGNORE INTO suppressions VALUES (?, ?)",
-                              [(kind, v.strip().lower()) for v in values])
-
-    def add_block_entries(self, values: list[str], *, source: str = "manual",
-                          client_id: int | None = None) -> int:
-        """Put addresses or bare domains on the block list (lower-cased); returns how many
-        were new. Imports and the simulation honour them at once (the triggers above)."""
-        count = "SELECT COUNT(*) FROM block_list"
-        before = self.conn.execute(count).fetchone()[0]
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO block_list (email_or_domain, source, client_id, created_at) "
-            "VALUES (?, ?, ?, ?)",
-            [(v.strip().lower(), source, client_id, self.now_iso()) for v in values])
-        return self.conn.execute(count).fetchone()[0] - before
