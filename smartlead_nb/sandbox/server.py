@@ -28,8 +28,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from . import (routes_accounts, routes_campaigns, routes_control, routes_lead_ops,
-               routes_leads, routes_sequences, routes_stats)
-from . import routes_analytics, routes_inbox, routes_warmup, routes_webhooks
+               routes_leads, routes_sequences)
+from . import routes_inbox, routes_warmup, routes_webhooks
+from .analytics import routes as analytics_routes
 from . import routes_replies, routes_subsequences
 from . import routes_mailboxes
 from .block_list import routes as block_list_routes
@@ -74,9 +75,9 @@ def _json_outcome(status: int, body, headers: dict[str, str] | None = None) -> O
 def build_router() -> Router:
     router = Router()
     for module in (routes_campaigns, routes_sequences, routes_accounts, routes_leads,
-                   routes_lead_ops, routes_stats, routes_control):
+                   routes_lead_ops, routes_control):
         router.add_all(module.ROUTES)
-    router.add_all(routes_analytics.ROUTES)
+    router.add_all(analytics_routes.ROUTES)
     router.add_all(routes_inbox.ROUTES)
     router.add_all(routes_warmup.ROUTES)
     router.add_all(routes_replies.ROUTES + routes_subsequences.ROUTES)

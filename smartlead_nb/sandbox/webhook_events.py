@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from . import routes_analytics
+from .analytics import models as analytics
 from .timeutil import parse_iso
 
 # The campaign-webhook event types SmartLead accepts (more-sheet 4.6): the seven confirmed
@@ -85,7 +85,7 @@ def _t(text: str | None) -> str | None:
 
 def _message(sent_id: int, kind: str, when: str, subject, body, sender) -> dict:
     """``{message_id, html, text, time}`` with the ids the message history gives the email."""
-    item = routes_analytics.history_item(sent_id, kind, when, subject, body, sender)
+    item = analytics.history_item(sent_id, kind, when, subject, body, sender)
     return {"message_id": item["message_id"], "html": item["email_body"],
             "text": _TAG.sub("", item["email_body"]), "time": _t(when)}
 
@@ -96,7 +96,7 @@ def sender_email(row: dict) -> str | None:
 
 
 def _stats_id(sent_id: int, kind: str) -> str:
-    return routes_analytics.history_item(sent_id, kind, "", "", "", None)["stats_id"]
+    return analytics.history_item(sent_id, kind, "", "", "", None)["stats_id"]
 
 
 def payload(kind: str, when: str, row: dict, campaign: dict, hook: dict) -> dict:
@@ -159,7 +159,7 @@ def _bounce_extras(row, when, sent, name) -> dict:
 def _reply_message(row, sent) -> dict:
     subject = "Re: " + (row["subject"] or "").removeprefix("Re: ")
     return _message(row["id"], "REPLY", row["reply_time"], subject,
-                    routes_analytics.REPLY_BODY, row["email"])
+                    analytics.REPLY_BODY, row["email"])
 
 
 def _reply_extras(row, when, sent, name) -> dict:

@@ -1,7 +1,7 @@
 """Statistics and analytics endpoints: parameters, ranges, shapes."""
 import pytest
 
-from ..helpers.sandbox import START
+from ...helpers.sandbox import START
 
 
 @pytest.fixture

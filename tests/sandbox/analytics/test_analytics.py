@@ -1,8 +1,8 @@
 """Per-sender, per-lead and account-wide analytics routes: the figures agree with the
-per-email statistics rows, and the parameters are refused as the facts sheet's Rec lines say."""
+per-email statistics rows, and the parameters are refused as SmartLead refuses them."""
 import pytest
 
-from smartlead_nb.sandbox.routes_analytics import POSITIVE_CATEGORIES
+from smartlead_nb.sandbox.analytics.models import POSITIVE_CATEGORIES
 
 RANGE = {"start_date": "2025-06-01", "end_date": "2025-06-30"}   # covers every send below
 
