@@ -27,14 +27,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import (routes_accounts, routes_campaigns, routes_control, routes_lead_ops,
-               routes_leads, routes_sequences)
-from . import routes_inbox, routes_warmup, routes_webhooks
+from . import (routes_campaigns, routes_control, routes_inbox, routes_lead_ops, routes_leads,
+               routes_replies, routes_sequences, routes_subsequences, routes_webhooks)
 from .analytics import routes as analytics_routes
-from . import routes_replies, routes_subsequences
-from . import routes_mailboxes
 from .block_list import routes as block_list_routes
 from .clients import routes as clients_routes
+from .email_accounts import routes as email_accounts_routes
 from .faults import FaultInjector, Faults
 from .guard import MAX_JSON_DEPTH, admit, too_deep
 from .ratelimit import RateLimiter, RateLimits, format_retry_after, retry_after_value
@@ -72,19 +70,18 @@ def _json_outcome(status: int, body, headers: dict[str, str] | None = None) -> O
     return Outcome(status, data, headers=dict(headers or {}))
 
 
+# Every group's routes: path -> handler (see each group's routes.py).
+ROUTE_TABLES = (routes_campaigns.ROUTES, routes_sequences.ROUTES, routes_leads.ROUTES,
+                routes_lead_ops.ROUTES, routes_control.ROUTES, analytics_routes.ROUTES,
+                routes_inbox.ROUTES, routes_replies.ROUTES, routes_subsequences.ROUTES,
+                routes_webhooks.ROUTES, block_list_routes.ROUTES, clients_routes.ROUTES,
+                email_accounts_routes.ROUTES)
+
+
 def build_router() -> Router:
     router = Router()
-    for module in (routes_campaigns, routes_sequences, routes_accounts, routes_leads,
-                   routes_lead_ops, routes_control):
-        router.add_all(module.ROUTES)
-    router.add_all(analytics_routes.ROUTES)
-    router.add_all(routes_inbox.ROUTES)
-    router.add_all(routes_warmup.ROUTES)
-    router.add_all(routes_replies.ROUTES + routes_subsequences.ROUTES)
-    router.add_all(routes_webhooks.ROUTES)
-    router.add_all(block_list_routes.ROUTES)
-    router.add_all(clients_routes.ROUTES)
-    router.add_all(routes_mailboxes.ROUTES)
+    for table in ROUTE_TABLES:
+        router.add_all(table)
     return router
 
 

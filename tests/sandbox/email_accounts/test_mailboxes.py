@@ -1,16 +1,8 @@
-"""Block list, agency clients and sender mailboxes [more-facts 3.1-3.4, 3.6, 5.1, 5.2],
-written from the facts sheet's Rec lines, over real HTTP."""
-import sqlite3
-
+"""Sender mailboxes over real HTTP: get one, save (create or update), update, warm-up
+settings and ranges, tags, and the reconnect of failed logins."""
 import pytest
 
-from smartlead_nb.sandbox import Sandbox
-from smartlead_nb.sandbox.store import Store
 
-from ..helpers.sandbox import Api
-
-
-# -- sender mailboxes -------------------------------------------------------------------------
 NEW_MAILBOX = {"from_name": "Nora", "from_email": "nora@send.example", "user_name": "nora",
                "password": "s3cret-smtp", "smtp_host": "smtp.send.example", "smtp_port": 587,
                "imap_host": "imap.send.example", "imap_port": 993, "warmup_enabled": True,
