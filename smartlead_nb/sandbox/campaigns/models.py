@@ -29,3 +29,10 @@ def select(store, client_ids: list[int] | None = None,
     rows = store.conn.execute("SELECT id, name, client_id FROM campaigns ORDER BY id").fetchall()
     return [r for r in rows if (client_ids is None or r["client_id"] in client_ids)
             and (campaign_ids is None or r["id"] in campaign_ids)]
+
+
+def touch(store, campaign_id: int, **columns) -> None:
+    """Set ``columns`` (none: only mark it changed) and ``updated_at`` to the clock."""
+    sets = "".join(f"{name} = ?, " for name in columns)
+    store.conn.execute(f"UPDATE campaigns SET {sets}updated_at = ? WHERE id = ?",
+                       (*columns.values(), store.now_iso(), campaign_id))
