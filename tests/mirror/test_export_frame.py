@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from smartlead_nb.frames.responses import leads_export_frame
-from smartlead_nb.sandbox.routes_leads import EXPORT_COLUMNS
+from smartlead_nb.sandbox.leads.handlers import EXPORT_COLUMNS
 
 
 def export_csv(n: int) -> str:

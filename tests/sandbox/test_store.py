@@ -24,3 +24,19 @@ def test_a_file_from_before_the_block_list_table_is_upgraded_in_place(tmp_path):
         assert set(values) == {"blocked.example", "do-not-email@example.com", "legacy.example"}
         cid = api_.create()
         assert api_.get(f"/campaigns/{cid}").json()["domain_level_rate_limit"] is False
+
+
+def test_a_file_from_before_the_thread_tables_gains_them(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    store = Store(path)
+    with store.transaction() as db:
+        db.execute("DROP TABLE thread_replies")
+        db.execute("DROP TABLE subsequence_pushes")
+        db.execute("DELETE FROM sqlite_sequence WHERE name = 'thread_replies'")
+    store.close()
+    store = Store(path)
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"thread_replies", "subsequence_pushes"} <= tables
+    seq = store.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'thread_replies'")
+    assert seq.fetchone()[0] == 7_000_000
+    store.close()

@@ -7,7 +7,7 @@ import pytest
 
 from smartlead_nb.sandbox import Sandbox
 
-from ..helpers.sandbox import START, Api
+from ...helpers.sandbox import START, Api
 
 
 def _count(api, cid, **params):

@@ -1,4 +1,5 @@
-"""Per-lead operations: lookups, pause/resume, delete, unsubscribe, update, history."""
+"""Per-lead operations: lookups, pause/resume, delete, unsubscribe, update (the record is
+replaced), history, and the account-wide lead list."""
 
 
 def _one(api, cid, email="solo@example.com", **fields):
@@ -86,3 +87,33 @@ def test_message_history_empty_before_sending(api):
     lid = _one(api, cid)
     h = api.get(f"/campaigns/{cid}/leads/{lid}/message-history").json()
     assert h == {"history": [], "from": None, "to": "solo@example.com"}
+
+
+def test_global_leads_pages_with_has_more_and_lists_campaigns(api):
+    a, b = api.create("A"), api.create("B")
+    api.add_leads(a, [{"email": f"g{i}@example.com", "first_name": f"G{i}"} for i in range(5)])
+    api.add_leads(b, [{"email": "g0@example.com"}, {"email": "solo@example.org"}],
+                  ignore_duplicate_leads_in_other_campaign=True)
+    first = api.get("/leads/global-leads", params={"limit": 4}).json()
+    assert (first["skip"], first["limit"], first["hasMore"], len(first["data"])) == \
+        (0, 4, True, 4)
+    rest = api.get("/leads/global-leads", params={"limit": 4, "offset": 4}).json()
+    assert (rest["hasMore"], len(rest["data"])) == (False, 2)
+    g0 = first["data"][0]
+    assert isinstance(g0["id"], str) and g0["email"] == "g0@example.com"
+    assert [(c["campaign_id"], c["campaign_name"]) for c in g0["campaigns"]] == \
+        [(a, "A"), (b, "B")]
+    assert {"campaign_status", "lead_status", "lead_added_at", "email_lead_map_id",
+            "lead_last_seq_number"} <= set(g0["campaigns"][0])
+    one = api.get("/leads/global-leads", params={"email": "SOLO@example.org"}).json()["data"]
+    assert [x["email"] for x in one] == ["solo@example.org"]
+    assert api.get("/leads/global-leads", params={"limit": 101}).status_code == 422
+
+
+def test_update_lead_replaces_the_record(api):
+    cid = api.create()
+    lid = _one(api, cid, first_name="Ana", company_name="Old", custom_fields={"tier": "1"})
+    assert api.post(f"/campaigns/{cid}/leads/{lid}", json={"company_name": "New"}).ok
+    lead = api.get("/leads/", params={"email": "solo@example.com"}).json()
+    assert (lead["company_name"], lead["first_name"], lead["custom_fields"]) == ("New", None, {})
+    assert lead["email"] == "solo@example.com"     # the address is who the lead is: it stays

@@ -1,11 +1,11 @@
-"""Sandbox routes for replying to a thread, subsequences, account-wide leads and the lead
-update that replaces the record [more-sheet 1.4, 1.7, 5.4, 5.5; sheet 5.10]."""
+"""Threads over real HTTP: replying into a lead's thread (recorded, never sent) and pushing a
+lead into a subsequence, whose thread carries on from the parent campaign's."""
 
 from datetime import timedelta
 
 from smartlead_nb.sandbox.timeutil import iso
 
-from .test_lead_ops import _one
+from ..leads.test_lead_ops import _one
 
 
 def _replied_thread(api, sandbox):
@@ -20,8 +20,6 @@ def _replied_thread(api, sandbox):
             return cid, lid, replies[-1]
     raise AssertionError("no reply after eight days")
 
-
-# -- POST /campaigns/{id}/reply-email-thread ----------------------------------------------
 
 def test_reply_is_appended_to_the_history_as_sent_from_the_campaign_mailbox(api, sandbox):
     cid, lid, reply = _replied_thread(api, sandbox)
@@ -61,28 +59,6 @@ def test_reply_validation_follows_joi(api, sandbox):
     assert api.post("/campaigns/999999/reply-email-thread", json=good).status_code == 404
     history = api.get(f"/campaigns/{cid}/leads/{lid}/message-history").json()["history"]
     assert history[-1]["type"] == "REPLY"        # nothing refused was appended
-
-
-# -- subsequences ---------------------------------------------------------------------------
-
-def test_create_subsequence_is_a_drafted_campaign_with_a_parent(api):
-    parent = api.create("Parent")
-    r = api.post("/campaigns/create-subsequence",
-                 json={"parent_campaign_id": parent, "subsequence_name": "Interested Reply"})
-    body = r.json()
-    assert r.status_code == 200 and body["ok"] is True
-    assert body["id"] == body["subsequence_id"] and body["name"] == "Interested Reply"
-    got = api.get(f"/campaigns/{body['id']}").json()
-    assert (got["status"], got["parent_campaign_id"]) == ("DRAFTED", parent)
-    unnamed = api.post("/campaigns/create-subsequence", json={"parent_campaign_id": parent})
-    assert unnamed.json()["name"]
-    for bad, message in [({}, '"parent_campaign_id" is required'),
-                         ({"parent_campaign_id": "x"}, '"parent_campaign_id" must be a number'),
-                         ({"parent_campaign_id": parent, "x": 1}, '"x" is not allowed')]:
-        r = api.post("/campaigns/create-subsequence", json=bad)
-        assert (r.status_code, r.json()) == (400, {"error": message})
-    assert api.post("/campaigns/create-subsequence",
-                    json={"parent_campaign_id": 999999}).status_code == 404
 
 
 def test_push_to_subsequence_keeps_the_history_and_waits_the_delay_in_days(api, sandbox):
@@ -127,40 +103,6 @@ def test_push_to_an_unrelated_campaign_is_an_error_inside_a_200(api):
     assert lid
 
 
-# -- GET /leads/global-leads -------------------------------------------------------------
-
-def test_global_leads_pages_with_has_more_and_lists_campaigns(api):
-    a, b = api.create("A"), api.create("B")
-    api.add_leads(a, [{"email": f"g{i}@example.com", "first_name": f"G{i}"} for i in range(5)])
-    api.add_leads(b, [{"email": "g0@example.com"}, {"email": "solo@example.org"}],
-                  ignore_duplicate_leads_in_other_campaign=True)
-    first = api.get("/leads/global-leads", params={"limit": 4}).json()
-    assert (first["skip"], first["limit"], first["hasMore"], len(first["data"])) == \
-        (0, 4, True, 4)
-    rest = api.get("/leads/global-leads", params={"limit": 4, "offset": 4}).json()
-    assert (rest["hasMore"], len(rest["data"])) == (False, 2)
-    g0 = first["data"][0]
-    assert isinstance(g0["id"], str) and g0["email"] == "g0@example.com"
-    assert [(c["campaign_id"], c["campaign_name"]) for c in g0["campaigns"]] == \
-        [(a, "A"), (b, "B")]
-    assert {"campaign_status", "lead_status", "lead_added_at", "email_lead_map_id",
-            "lead_last_seq_number"} <= set(g0["campaigns"][0])
-    one = api.get("/leads/global-leads", params={"email": "SOLO@example.org"}).json()["data"]
-    assert [x["email"] for x in one] == ["solo@example.org"]
-    assert api.get("/leads/global-leads", params={"limit": 101}).status_code == 422
-
-
-# -- POST /campaigns/{id}/leads/{lead_id}: the record is replaced ----------------------------
-
-def test_update_lead_replaces_the_record(api):
-    cid = api.create()
-    lid = _one(api, cid, first_name="Ana", company_name="Old", custom_fields={"tier": "1"})
-    assert api.post(f"/campaigns/{cid}/leads/{lid}", json={"company_name": "New"}).ok
-    lead = api.get("/leads/", params={"email": "solo@example.com"}).json()
-    assert (lead["company_name"], lead["first_name"], lead["custom_fields"]) == ("New", None, {})
-    assert lead["email"] == "solo@example.com"     # the address is who the lead is: it stays
-
-
 def test_a_started_subsequence_sends_to_a_pushed_lead_after_the_delay(api, sandbox):
     cid, lid, _ = _replied_thread(api, sandbox)
     sub = api.post("/campaigns/create-subsequence", json={"parent_campaign_id": cid}).json()["id"]
@@ -181,21 +123,3 @@ def test_a_started_subsequence_sends_to_a_pushed_lead_after_the_delay(api, sandb
     sandbox.advance(days=3)
     history = api.get(path).json()["history"]
     assert history[-1]["email_body"] == "<p>A person will call you</p>"
-
-
-def test_a_file_from_before_the_thread_tables_gains_them(tmp_path):
-    from smartlead_nb.sandbox.store import Store
-
-    path = tmp_path / "old.sqlite3"
-    store = Store(path)
-    with store.transaction() as db:
-        db.execute("DROP TABLE thread_replies")
-        db.execute("DROP TABLE subsequence_pushes")
-        db.execute("DELETE FROM sqlite_sequence WHERE name = 'thread_replies'")
-    store.close()
-    store = Store(path)
-    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
-    assert {"thread_replies", "subsequence_pushes"} <= tables
-    seq = store.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'thread_replies'")
-    assert seq.fetchone()[0] == 7_000_000
-    store.close()
