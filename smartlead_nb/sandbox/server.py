@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import routes_campaigns, routes_control, routes_subsequences, routes_webhooks
+from . import routes_campaigns, routes_control, routes_subsequences
 from .analytics import routes as analytics_routes
 from .block_list import routes as block_list_routes
 from .clients import routes as clients_routes
@@ -35,6 +35,7 @@ from .email_accounts import routes as email_accounts_routes
 from .inbox import routes as inbox_routes
 from .leads import routes as leads_routes
 from .sequences import routes as sequences_routes
+from .webhooks import routes as webhooks_routes
 from .faults import FaultInjector, Faults
 from .guard import MAX_JSON_DEPTH, admit, too_deep
 from .ratelimit import RateLimiter, RateLimits, format_retry_after, retry_after_value
@@ -75,7 +76,7 @@ def _json_outcome(status: int, body, headers: dict[str, str] | None = None) -> O
 # Every group's routes: path -> handler (see each group's routes.py).
 ROUTE_TABLES = (routes_campaigns.ROUTES, sequences_routes.ROUTES, leads_routes.ROUTES,
                 routes_control.ROUTES, analytics_routes.ROUTES, inbox_routes.ROUTES,
-                routes_subsequences.ROUTES, routes_webhooks.ROUTES, block_list_routes.ROUTES,
+                routes_subsequences.ROUTES, webhooks_routes.ROUTES, block_list_routes.ROUTES,
                 clients_routes.ROUTES, email_accounts_routes.ROUTES)
 
 

@@ -40,7 +40,7 @@ import zlib
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from . import webhook_delivery
+from .webhooks import models as webhooks
 from .timeutil import UTC, iso, parse_iso
 from .truth import OUT_OF_OFFICE, UNSUBSCRIBE, Truth
 
@@ -68,7 +68,7 @@ def advance(store, seed: int, delta: timedelta) -> datetime:
         truth = Truth.from_text(store.truth(campaign["id"]))
         _Campaign(db, seed, campaign, truth).run(start, end)
     store.set_meta("now", iso(end))
-    webhook_delivery.queue_events(store, start, end)   # POSTed after this transaction commits
+    webhooks.queue_events(store, start, end)   # POSTed after this transaction commits
     return end
 
 

@@ -99,7 +99,7 @@ _THREAD_TABLES = ("""CREATE TABLE IF NOT EXISTS thread_replies (
     stop_on_parent_reply INTEGER NOT NULL, pushed_at TEXT NOT NULL)""")
 SCHEMA += "".join(ddl + ";\n" for ddl in _THREAD_TABLES)
 
-# Campaign webhooks and every delivery made for them (webhook_delivery.py sends them; status
+# Campaign webhooks and every delivery made for them (webhooks/delivery.py sends them; status
 # 'pending' rows are its queue, so a delivery survives a restart). Added later, like truths.
 _WEBHOOK_TABLES = ["""CREATE TABLE IF NOT EXISTS webhooks (
     id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id INTEGER NOT NULL, name TEXT NOT NULL,

@@ -278,6 +278,24 @@ def sends_of_threads(store, map_ids: list[int]) -> list:
         f"WHERE s.map_id IN ({marks}) ORDER BY s.sent_time, s.id", map_ids).fetchall()
 
 
+_EVENT_TIMES = ("sent_time", "open_time", "click_time", "reply_time", "unsubscribed_time")
+
+
+def sends_with_events(store, campaign_id: int, start: str, end: str) -> list:
+    """The campaign's sends with any event time in ``(start, end]``, by id, each with its
+    lead's fields, its reply's category name (``category_name``) and its mailbox's stored
+    account (``sender``, JSON): what webhook payloads are made of."""
+    window = " OR ".join(f"(s.{column} > :a AND s.{column} <= :b)" for column in _EVENT_TIMES)
+    return store.conn.execute(
+        "SELECT s.*, l.email, l.first_name, l.last_name, l.phone_number, l.company_name, "
+        "l.website, l.location, l.custom_fields, l.linkedin_profile, l.company_url, "
+        "c.name AS category_name, a.data AS sender FROM sent_emails s "
+        "JOIN leads l ON l.id = s.lead_id LEFT JOIN categories c ON c.id = s.reply_category_id "
+        "LEFT JOIN email_accounts a ON a.id = s.account_id "
+        f"WHERE s.campaign_id = :cid AND ({window}) ORDER BY s.id",
+        {"cid": campaign_id, "a": start, "b": end}).fetchall()
+
+
 # -- across campaigns -------------------------------------------------------------------------
 def tally(store, campaign_ids: list[int], lo: str, hi: str, group: str | None = None) -> dict:
     """Counts per ``group`` column of ``sent_emails`` (or one total under key None), for the

@@ -1,4 +1,4 @@
-"""Campaign webhooks in the sandbox (more-sheet 4.1-4.8): the routes' shapes and 400s, and the
+"""Campaign webhooks in the sandbox: the routes' shapes and 400s, and the
 delivery of simulated events to a receiver on this machine, with retries, never elsewhere."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from smartlead_nb.sandbox import webhook_delivery
-from smartlead_nb.sandbox.webhook_delivery import NotThisMachine, loopback_target
+from smartlead_nb.sandbox.webhooks import models as webhooks
+from smartlead_nb.sandbox.webhooks.delivery import NotThisMachine, loopback_target
 
 FAST = (0.01, 0.02, 0.04)
 WINDOW = {"fromTime": "2025-01-01T00:00:00.000Z", "toTime": "2026-01-01T00:00:00.000Z"}
@@ -312,4 +312,4 @@ def test_deliveries_wait_for_the_transaction(api, sandbox, catcher):
             simulation.advance(store, sandbox.seed, timedelta(days=1))
             raise RuntimeError("rolled back")
     assert sandbox.webhook_delivery.wait(2) and receiver.bodies == []
-    assert webhook_delivery.deliverer_for(store) is sandbox.webhook_delivery
+    assert webhooks.deliverer(store) is sandbox.webhook_delivery

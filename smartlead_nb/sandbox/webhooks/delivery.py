@@ -1,16 +1,16 @@
 """The sandbox's webhook sender: it POSTs event payloads to this machine, and nowhere else.
 
-``queue_events`` (called by ``simulation.advance`` inside its transaction) writes one
-``pending`` row per (event, webhook) into ``webhook_deliveries``; that table is the queue.
-A background thread per sandbox (a ``Deliverer``) takes due rows and POSTs them. It needs the
-store's lock to read a row, so it sees a row only once the advancing transaction has
-committed, and never one whose transaction was rolled back; ``advance()`` stays as fast as
-before and the HTTP happens afterwards.
+The queue is the ``webhook_deliveries`` table, which ``models`` owns: ``models.queue_events``
+(called by the simulation inside its transaction) writes one ``pending`` row per (event,
+webhook). A background thread per sandbox (a ``Deliverer``) takes due rows through the
+model's functions and POSTs them. It needs the store's lock to read a row, so it sees a row
+only once the advancing transaction has committed, and never one whose transaction was rolled
+back; an advance stays as fast as before and the HTTP happens afterwards.
 
-Retries follow the more-sheet's Rec (4.8): a 5xx, a timeout or a refused connection is tried
-again after 1 s, 5 s and 30 s (``Deliverer.retry_delays``; tests shorten them), a 4xx or a
-redirect is final, a 2xx is success. Every delivery stays recorded for the summary and
-retrigger endpoints.
+Retries, as SmartLead retries: a 5xx, a timeout or a refused connection is tried again after
+1 s, 5 s and 30 s (``Deliverer.retry_delays``; tests shorten them), a 4xx or a redirect is
+final, a 2xx is success. Every delivery stays recorded for the summary and retrigger
+endpoints.
 
 Safety: a URL is delivered to only if its host is a loopback address (127.0.0.0/8, ::1) or
 ``localhost``, checked again before every attempt, whatever the database holds; the
@@ -22,28 +22,24 @@ proxy and no redirect followed (``http.client`` does neither).
 >>> loopback_target("https://hooks.example.eu/x")
 Traceback (most recent call last):
 ...
-smartlead_nb.sandbox.webhook_delivery.NotThisMachine: the sandbox only delivers webhooks to this machine (127.0.0.1, localhost or ::1); 'hooks.example.eu' is another host
+smartlead_nb.sandbox.webhooks.delivery.NotThisMachine: the sandbox only delivers webhooks to this machine (127.0.0.1, localhost or ::1); 'hooks.example.eu' is another host
 """
 from __future__ import annotations
 
 import http.client
 import ipaddress
-import json
 import logging
 import ssl
 import threading
 import time
 import weakref
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Callable
 from urllib.parse import urlsplit
-
-from . import webhook_events
-from .timeutil import iso
 
 log = logging.getLogger("smartlead_nb.sandbox")
 
-RETRY_DELAYS = (1.0, 5.0, 30.0)     # seconds before the 2nd, 3rd and 4th attempt (Rec 4.8)
+RETRY_DELAYS = (1.0, 5.0, 30.0)     # seconds before the 2nd, 3rd and 4th attempt
 ATTEMPT_TIMEOUT = 10.0              # seconds one POST may take before it counts as a timeout
 USER_AGENT = "SmartLeadSandbox-Webhook/0.1"
 
@@ -96,43 +92,30 @@ def _loopback_ip(host: str) -> str | None:
     return str(ip) if ip.is_loopback else None
 
 
-# -- the queue ------------------------------------------------------------------------------
-def queue_events(store, start: datetime, end: datetime) -> int:
-    """Queue a delivery per (event in ``(start, end]``, webhook that takes it); returns how
-    many. Call inside the advancing transaction. Without webhooks it costs one query."""
-    db = store.conn
-    hooks: dict[int, list[dict]] = {}
-    for row in db.execute("SELECT * FROM webhooks ORDER BY id"):
-        hook = dict(row, event_types=json.loads(row["event_types"]),
-                    categories=json.loads(row["categories"]) if row["categories"] else None)
-        hooks.setdefault(row["campaign_id"], []).append(hook)
-    rows = []
-    for cid, campaign_hooks in hooks.items():
-        campaign = db.execute("SELECT * FROM campaigns WHERE id = ?", (cid,)).fetchone()
-        if campaign is None:
-            continue
-        for kind, when, email in webhook_events.events_between(db, cid, iso(start), iso(end)):
-            for hook in campaign_hooks:
-                if webhook_events.hook_wants(hook, kind, email["category_name"]):
-                    body = webhook_events.payload(kind, when, email, dict(campaign), hook)
-                    rows.append((hook["id"], cid, kind, when, json.dumps(body)))
-    db.executemany("INSERT INTO webhook_deliveries (webhook_id, campaign_id, event_type, "
-                   "event_time, payload, status) VALUES (?, ?, ?, ?, ?, 'pending')", rows)
-    if rows:
-        deliverer_for(store).kick()
-    return len(rows)
+# -- one deliverer per store ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Queue:
+    """The queue's operations, each called with the store (the model supplies them):
+    ``take(store, now)`` is ``(job, None)`` for the next due job (a dict with ``id``,
+    ``attempts``, ``webhook_url`` and ``payload``) or ``(None, when the next is due)``;
+    ``record(store, job_id, status, attempts, last_status, error, next_attempt)`` notes an
+    attempt; ``pending(store)`` counts the jobs not finished."""
+
+    take: Callable
+    record: Callable
+    pending: Callable
 
 
 _DELIVERERS: "weakref.WeakKeyDictionary[object, Deliverer]" = weakref.WeakKeyDictionary()
 _REGISTRY_LOCK = threading.Lock()
 
 
-def deliverer_for(store) -> "Deliverer":
+def deliverer_for(store, queue: Queue) -> "Deliverer":
     """The one deliverer of this store (started on first use)."""
     with _REGISTRY_LOCK:
         found = _DELIVERERS.get(store)
         if found is None:
-            found = _DELIVERERS[store] = Deliverer(store)
+            found = _DELIVERERS[store] = Deliverer(store, queue)
         return found
 
 
@@ -152,9 +135,10 @@ class Deliverer:
     True
     """
 
-    def __init__(self, store, retry_delays: tuple[float, ...] = RETRY_DELAYS,
+    def __init__(self, store, queue: Queue, retry_delays: tuple[float, ...] = RETRY_DELAYS,
                  attempt_timeout: float = ATTEMPT_TIMEOUT):
         self.store = store
+        self.queue = queue
         self.retry_delays = tuple(retry_delays)
         self.attempt_timeout = attempt_timeout
         self._wake = threading.Condition()
@@ -172,8 +156,7 @@ class Deliverer:
     def pending(self) -> int:
         """Deliveries not finished yet (waiting for their first attempt or a retry)."""
         with self.store.lock:
-            return self.store.conn.execute(
-                "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'").fetchone()[0]
+            return self.queue.pending(self.store)
 
     def wait(self, timeout: float = 10.0) -> bool:
         """Block until nothing is pending (True) or ``timeout`` seconds pass (False)."""
@@ -217,16 +200,8 @@ class Deliverer:
 
     def _take(self):
         """The next due delivery and its webhook URL, or ``(None, when the next is due)``."""
-        with self.store.transaction() as db:
-            row = db.execute(
-                "SELECT d.*, w.webhook_url FROM webhook_deliveries d JOIN webhooks w "
-                "ON w.id = d.webhook_id WHERE d.status = 'pending' AND d.next_attempt <= ? "
-                "ORDER BY d.next_attempt, d.id LIMIT 1", (time.time(),)).fetchone()
-            if row is not None:
-                return dict(row), None
-            later = db.execute("SELECT MIN(next_attempt) FROM webhook_deliveries "
-                               "WHERE status = 'pending'").fetchone()[0]
-            return None, later
+        with self.store.transaction():
+            return self.queue.take(self.store, time.time())
 
     def _post(self, url: str, body: str) -> tuple[int | None, str | None]:
         """``(HTTP status, None)`` or ``(None, what went wrong)``; never a non-loopback host."""
@@ -261,14 +236,13 @@ class Deliverer:
         if status is not None and outcome != "success":
             error = f"HTTP {status}"
         delay = self.retry_delays[attempts - 1] if outcome == "pending" else 0
-        with self.store.transaction() as db:
-            db.execute("UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status = ?, "
-                       "last_error = ?, next_attempt = ? WHERE id = ?",
-                       (outcome, attempts, status, error, time.time() + delay, job["id"]))
+        with self.store.transaction():
+            self.queue.record(self.store, job["id"], outcome, attempts, status, error,
+                              time.time() + delay)
 
 
 def _retryable(status: int | None, error: str | None) -> bool:
-    """5xx, a timeout or a connection failure: SmartLead tries again (Rec 4.8). A 4xx, a
+    """5xx, a timeout or a connection failure: SmartLead tries again. A 4xx, a
     redirect, or a URL the sandbox refuses to send to: final."""
     if status is None:
         return not (error or "").startswith("not sent")

@@ -1,7 +1,7 @@
 """Which webhook events a clock advance produced, and the payloads SmartLead POSTs for them.
 
-An event happens at the time the simulation recorded for it in ``sent_emails`` (more-sheet
-4.6/4.7): ``EMAIL_SENT`` at ``sent_time``; ``EMAIL_BOUNCE`` at ``sent_time`` too (the
+Pure functions: the rows come from the statistics model. An event happens at the time the
+simulation recorded for it in ``sent_emails``: ``EMAIL_SENT`` at ``sent_time``; ``EMAIL_BOUNCE`` at ``sent_time`` too (the
 simulation keeps no separate bounce time); ``EMAIL_OPEN`` at ``open_time`` (one event per
 email, however many opens it counts); ``EMAIL_LINK_CLICK`` at ``click_time``; ``EMAIL_REPLY``
 at ``reply_time``; ``LEAD_CATEGORY_UPDATED`` at ``reply_time`` when the reply was categorised;
@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import json
 import re
-from .analytics import models as analytics
-from .timeutil import parse_iso
 
-# The campaign-webhook event types SmartLead accepts (more-sheet 4.6): the seven confirmed
-# ones first, then those only its docs list. The client keeps the same tuple (tested equal).
+from ..analytics import models as analytics
+from ..timeutil import parse_iso
+
+# The campaign-webhook event types SmartLead accepts: the seven seen on live webhooks first,
+# then those only its docs list. The client keeps the same tuple (tested equal).
 EVENT_TYPES = ("EMAIL_SENT", "EMAIL_OPEN", "EMAIL_LINK_CLICK", "EMAIL_REPLY", "EMAIL_BOUNCE",
                "LEAD_UNSUBSCRIBED", "LEAD_CATEGORY_UPDATED", "FIRST_EMAIL_SENT",
                "CAMPAIGN_STATUS_CHANGED", "UNTRACKED_REPLIES", "MANUAL_STEP_REACHED")
-DEFAULT_SECRET = "secretkey"      # what SmartLead's own test event carries (more-sheet 4.8)
+DEFAULT_SECRET = "secretkey"      # what SmartLead's own test event carries
 APP_URL = "https://app.smartlead.ai/app/master-inbox?leadMap={}"   # text in the payload only
 
 # (event type, the sent_emails column with its time, the column that must be set too)
@@ -54,20 +55,10 @@ def hook_wants(hook: dict, event_type: str, category: str | None) -> bool:
     return (category or "").lower() in {str(c).lower() for c in wanted}
 
 
-def events_between(db, campaign_id: int, start: str, end: str) -> list[tuple[str, str, dict]]:
-    """``(event_type, time, sent_email_row)`` for the campaign's events in ``(start, end]``,
-    in time order (``start``/``end`` in the stored wire format)."""
-    window = " OR ".join(f"(s.{column} > :a AND s.{column} <= :b)"
-                         for column in ("sent_time", "open_time", "click_time", "reply_time",
-                                        "unsubscribed_time"))
-    rows = db.execute(
-        "SELECT s.*, l.email, l.first_name, l.last_name, l.phone_number, l.company_name, "
-        "l.website, l.location, l.custom_fields, l.linkedin_profile, l.company_url, "
-        "c.name AS category_name, a.data AS sender FROM sent_emails s "
-        "JOIN leads l ON l.id = s.lead_id LEFT JOIN categories c ON c.id = s.reply_category_id "
-        "LEFT JOIN email_accounts a ON a.id = s.account_id "
-        f"WHERE s.campaign_id = :cid AND ({window}) ORDER BY s.id",
-        {"cid": campaign_id, "a": start, "b": end}).fetchall()
+def events_between(rows, start: str, end: str) -> list[tuple[str, str, dict]]:
+    """``(event_type, time, send)`` for the events of these sends in ``(start, end]``, in time
+    order (``start``/``end`` in the stored wire format; ``rows`` as
+    ``analytics.models.sends_with_events`` reads them)."""
     found = []
     for row in rows:
         for kind, column, needs in _EVENTS:
@@ -100,13 +91,13 @@ def _stats_id(sent_id: int, kind: str) -> str:
 
 
 def payload(kind: str, when: str, row: dict, campaign: dict, hook: dict) -> dict:
-    """The JSON object SmartLead POSTs for one event (more-sheet 4.7; P-AK/P-VR shapes)."""
+    """The JSON object SmartLead POSTs for one event (the shapes live webhooks carry)."""
     from_email = sender_email(row)
     name = " ".join(p for p in (row["first_name"], row["last_name"]) if p) or None
     sent = _message(row["id"], "SENT", row["sent_time"], row["subject"], row["email_body"],
                     from_email)
     # One email's stats id, as its message history shows it (the SENT item): the
-    # email_stats_id a reply to the thread needs (more-sheet 4.7, P-VR migration note).
+    # email_stats_id a reply to the thread needs.
     stats_id = _stats_id(row["id"], "SENT")
     out = {
         "event_type": kind, "event_timestamp": _t(when),
@@ -194,7 +185,7 @@ def _category_extras(row, when, sent, name) -> dict:
             "lead_category": {"old_id": None, "old_name": None,
                               "new_id": row["reply_category_id"],
                               "new_name": row["category_name"]},
-            # SmartLead's direction (more-sheet 4.7): "from" is the sending mailbox.
+            # SmartLead's direction: "from" is the sending mailbox.
             "current_sequence": row["seq_number"], "from": sender_email(row),
             "to": row["email"],
             "history": history, "lastReply": last, "last_reply": last}
