@@ -36,19 +36,6 @@ def error_answer(error: SandboxError) -> tuple[int, dict]:
     return STATUS[kind], {"error": error.message}
 
 
-def bad_request(message: str) -> Invalid:
-    """Transitional: the domain error a refused body raises."""
-    return Invalid(message)
-
-
-def campaign_not_found() -> NotFound:
-    return NotFound("Campaign not found - Invalid campaign_id.")
-
-
-def lead_not_found() -> NotFound:
-    return NotFound("Lead not found - Invalid lead_id.")
-
-
 @dataclass
 class Response:
     """What a handler may return instead of a plain JSON-able body (e.g. CSV)."""
@@ -80,30 +67,8 @@ class Request:
         """The sandbox's state, for handing to models (handlers run no SQL themselves)."""
         return self.app.store
 
-    @property
-    def db(self):     # transitional: route modules not yet split into handlers and models
-        return self.app.store.conn
-
 
 Handler = Callable[[Request], Any]
-
-
-class RouteTable(list):
-    """A module's routes, each declared above its handler, in the ``(methods, pattern,
-    handler)`` form :meth:`Router.add_all` takes.
-
-    >>> ROUTES = RouteTable()
-    >>> @ROUTES.route("GET", r"/campaigns")
-    ... def list_campaigns(req): ...
-    >>> [(m, p, h.__name__) for m, p, h in ROUTES]
-    [('GET', '/campaigns', 'list_campaigns')]
-    """
-
-    def route(self, methods: str, pattern: str) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
-            self.append((methods, pattern, handler))
-            return handler
-        return register
 
 
 class Router:

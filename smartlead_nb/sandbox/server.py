@@ -27,21 +27,22 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import routes_campaigns, routes_control, routes_subsequences
 from .analytics import routes as analytics_routes
 from .block_list import routes as block_list_routes
+from .campaigns import routes as campaigns_routes
 from .clients import routes as clients_routes
+from .control import routes as control_routes
 from .email_accounts import routes as email_accounts_routes
-from .inbox import routes as inbox_routes
-from .leads import routes as leads_routes
-from .sequences import routes as sequences_routes
-from .webhooks import routes as webhooks_routes
+from .errors import SandboxError
 from .faults import FaultInjector, Faults
 from .guard import MAX_JSON_DEPTH, admit, too_deep
+from .inbox import routes as inbox_routes
+from .leads import routes as leads_routes
 from .ratelimit import RateLimiter, RateLimits, format_retry_after, retry_after_value
-from .errors import SandboxError
 from .routing import ApiError, Request, Response, Router, error_answer
+from .sequences import routes as sequences_routes
 from .store import Store
+from .webhooks import routes as webhooks_routes
 
 log = logging.getLogger("smartlead_nb.sandbox")
 
@@ -73,17 +74,17 @@ def _json_outcome(status: int, body, headers: dict[str, str] | None = None) -> O
     return Outcome(status, data, headers=dict(headers or {}))
 
 
-# Every group's routes: path -> handler (see each group's routes.py).
-ROUTE_TABLES = (routes_campaigns.ROUTES, sequences_routes.ROUTES, leads_routes.ROUTES,
-                routes_control.ROUTES, analytics_routes.ROUTES, inbox_routes.ROUTES,
-                routes_subsequences.ROUTES, webhooks_routes.ROUTES, block_list_routes.ROUTES,
-                clients_routes.ROUTES, email_accounts_routes.ROUTES)
+# Every group's routes (path -> handler), in the order SmartLead's docs list the groups; the
+# sandbox's own control routes last.
+GROUP_ROUTES = (campaigns_routes, sequences_routes, leads_routes, email_accounts_routes,
+                inbox_routes, analytics_routes, webhooks_routes, clients_routes,
+                block_list_routes, control_routes)
 
 
 def build_router() -> Router:
     router = Router()
-    for table in ROUTE_TABLES:
-        router.add_all(table)
+    for group in GROUP_ROUTES:
+        router.add_all(group.ROUTES)
     return router
 
 

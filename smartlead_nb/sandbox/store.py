@@ -1,4 +1,7 @@
-"""SQLite schema, seeding, the persisted clock, and small shared lookups.
+"""SQLite schema, seeding, upgrades of older files, the transaction and the persisted clock.
+
+The tables' contents are the group models' business (each table is written by one model);
+the store knows no HTTP and no rule of the API.
 
 One connection guarded by one re-entrant lock: the sandbox serves a handful of concurrent
 requests at most, and serialising them makes every request an atomic transaction (a
@@ -17,7 +20,6 @@ from pathlib import Path
 from typing import Iterator
 
 from . import seed
-from .routing import campaign_not_found, lead_not_found
 from .timeutil import iso, parse_iso, to_utc, utcnow
 
 USER_ID = 4242
@@ -384,40 +386,6 @@ class Store:
         with self.lock:
             return self.get_meta("now")
 
-    # -- lookups used by several route modules --------------------------------------------
-    def campaign(self, campaign_id: int) -> sqlite3.Row:
-        """The campaign row, or ApiError 404 with SmartLead's body."""
-        row = self.conn.execute("SELECT * FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()
-        if row is None:
-            raise campaign_not_found()
-        return row
-
-    def campaign_lead(self, campaign_id: int, lead_id: int) -> sqlite3.Row:
-        """The (campaign, lead) mapping row, or 404 Lead not found."""
-        self.campaign(campaign_id)
-        row = self.conn.execute(
-            "SELECT * FROM campaign_leads WHERE campaign_id = ? AND lead_id = ?",
-            (campaign_id, lead_id)).fetchone()
-        if row is None:
-            raise lead_not_found()
-        return row
-
-    def lead(self, lead_id: int) -> sqlite3.Row:
-        row = self.conn.execute("SELECT * FROM leads WHERE id = ?", (lead_id,)).fetchone()
-        if row is None:
-            raise lead_not_found()
-        return row
-
-    def truth(self, campaign_id: int) -> str | None:
-        """The campaign's stored truth (JSON text, see truth.py), or None."""
-        row = self.conn.execute("SELECT data FROM campaign_truth WHERE campaign_id = ?",
-                                (campaign_id,)).fetchone()
-        return row[0] if row else None
-
-    def set_truth(self, campaign_id: int, data: str | None) -> None:
-        """Store the campaign's truth (JSON text); None removes it."""
-        if data is None:
-            self.conn.execute("DELETE FROM campaign_truth WHERE campaign_id = ?", (campaign_id,))
-            return
-        self.conn.execute("INSERT OR REPLACE INTO campaign_truth VALUES (?, ?, ?)",
-                          (campaign_id, data, self.now_iso()))
+    def set_now(self, when: datetime) -> None:
+        """Move the simulated clock (the simulation moves it forward only)."""
+        self.set_meta("now", iso(when))

@@ -8,9 +8,6 @@ from .errors import Invalid, InvalidQuery
 from .routing import SQLITE_INT_MAX, SQLITE_INT_MIN
 from .timeutil import iso, parse_iso
 
-invalid_parameters = InvalidQuery    # transitional name
-
-
 def not_allowed(key: str) -> Invalid:
     return Invalid(f'"{key}" is not allowed')
 
