@@ -52,6 +52,16 @@ def _range_error(label: str, value: int) -> str | None:
     return None
 
 
+def required_id(body: dict, key: str) -> int:
+    """An id the body must hold (a JSON integer)."""
+    value = body.get(key)
+    if value is None:
+        raise Invalid(f'"{key}" is required')
+    if not is_int(value):
+        raise Invalid(f'"{key}" must be a number')
+    return value
+
+
 def opt_int(body: dict, key: str, label: str | None = None, lo: int | None = None,
             hi: int | None = None, nullable: bool = True) -> int | None:
     """Read an optional integer field, enforcing bounds with Joi's wording."""

@@ -9,7 +9,7 @@ from ..errors import Invalid
 from ..routing import Request
 from ..timeutil import iso, parse_iso
 from ..validate import (check_keys, is_int, json_body, opt_bool, opt_int, opt_str, query_bool,
-                        query_int, require_object)
+                        query_int, require_object, required_id)
 from . import models
 
 # What POST accepts -> the short form SmartLead reads back.
@@ -44,20 +44,11 @@ def create_campaign(req: Request):
     return {"ok": True, "id": cid, "name": name, "created_at": now}
 
 
-def _required_id(body: dict, key: str) -> int:
-    value = body.get(key)
-    if value is None:
-        raise Invalid(f'"{key}" is required')
-    if not is_int(value):
-        raise Invalid(f'"{key}" must be a number')
-    return value
-
-
 def create_subsequence(req: Request):
     """``POST /campaigns/create-subsequence``: a DRAFTED campaign with a parent, set up with
     the usual endpoints; a lead enters it through the master inbox's push."""
     body = json_body(req, ("parent_campaign_id", "subsequence_name", "condition_events"))
-    parent = models.get(req.store, _required_id(body, "parent_campaign_id"))
+    parent = models.get(req.store, required_id(body, "parent_campaign_id"))
     name = opt_str(body, "subsequence_name") or f"{parent['name']} - Subsequence"
     events = body.get("condition_events")
     if events is not None and (not isinstance(events, list)

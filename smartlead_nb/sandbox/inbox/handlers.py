@@ -16,8 +16,8 @@ from ..errors import Conflict, Invalid, NotFound
 from ..leads import models as leads
 from ..routing import Request
 from ..timeutil import iso, parse_iso
-from ..validate import check_keys, is_int, json_body, opt_bool, opt_int, opt_str, page
-from ..validate import require_object
+from ..validate import (check_keys, is_int, json_body, opt_bool, opt_int, opt_str, page,
+                        require_object, required_id)
 from . import models
 
 MAX_LIMIT = 20
@@ -203,22 +203,13 @@ def reply_email_thread(req: Request):
     return {"ok": True, "data": "success"}
 
 
-def _required_id(body: dict, key: str) -> int:
-    value = body.get(key)
-    if value is None:
-        raise Invalid(f'"{key}" is required')
-    if not is_int(value):
-        raise Invalid(f'"{key}" must be a number')
-    return value
-
-
 def push_to_subsequence(req: Request):
     """``POST /master-inbox/push-to-subsequence``: the lead starts the subsequence after
     ``sub_sequence_delay_time`` days. Refusals arrive inside a 200, as on SmartLead:
     ``{"ok": false, "message": ...}``."""
     body = json_body(req, PUSH_KEYS)
-    map_id = _required_id(body, "email_lead_map_id")
-    sub_id = _required_id(body, "sub_sequence_id")
+    map_id = required_id(body, "email_lead_map_id")
+    sub_id = required_id(body, "sub_sequence_id")
     delay = body.get("sub_sequence_delay_time", 0)
     if delay is None:
         delay = 0
