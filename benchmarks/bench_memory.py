@@ -41,7 +41,7 @@ def child(csv_path: str, base_url: str, key: str, workdir: str) -> None:
     import smartlead_nb as sl
 
     client = sl.SmartleadClient(key, base_url=base_url, rate_limit=None)
-    cid = client.create_campaign(f"memory {Path(csv_path).name}")["id"]
+    cid = client.campaigns.create(f"memory {Path(csv_path).name}")["id"]
     t0 = time.perf_counter()
     result = sl.upload_leads(client, cid, csv_path, journal=Path(workdir) / f"{cid}.jsonl",
                              progress=False, report_path=Path(workdir) / f"{cid}-report.csv")

@@ -66,20 +66,20 @@ def add_mailboxes(sb: Sandbox, n: int, per_day: int) -> None:
 
 def big_campaign(sb: Sandbox, client: SmartleadClient, leads: int, mailboxes: int) -> int:
     add_mailboxes(sb, mailboxes, 100)
-    cid = client.create_campaign("Mirror bench")["id"]
-    client.save_sequences(cid, [
+    cid = client.campaigns.create("Mirror bench")["id"]
+    client.sequences.save(cid, [
         {"seq_number": 1, "seq_delay_details": {"delay_in_days": 0}, "subject": "Idea",
          "email_body": "<p>Hello {{first_name}}</p>"},
         {"seq_number": 2, "seq_delay_details": {"delay_in_days": 3}, "subject": "",
          "email_body": "<p>Following up</p>"}])
-    healthy = [a["id"] for a in client.list_email_accounts()
+    healthy = [a["id"] for a in client.email_accounts.list()
                if a.get("is_smtp_success") and a.get("is_imap_success")]
-    client.add_email_accounts(cid, healthy)
-    client.update_schedule(cid, sl.Schedule("UTC", days="Mon-Fri", start="08:00", end="18:00",
-                                            max_new_leads_per_day=mailboxes * 60))
+    client.campaigns.email_accounts.add(cid, healthy)
+    client.campaigns.schedule(cid, sl.Schedule("UTC", days="Mon-Fri", start="08:00", end="18:00",
+                                               max_new_leads_per_day=mailboxes * 60))
     rows = [{"email": f"b{i}@bench.example", "first_name": f"B{i}"} for i in range(leads)]
     sl.upload_leads(client, cid, pd.DataFrame(rows), journal=False, progress=False)
-    client.start_campaign(cid, confirm=True)
+    client.campaigns.start(cid, confirm=True)
     return cid
 
 
@@ -100,12 +100,12 @@ def endpoints(sb: Sandbox) -> str:
 
 
 def naive(client: SmartleadClient, cid: int) -> int:
-    leads = client.campaign_leads_frame(cid)
-    stats = client.campaign_statistics_frame(cid)
+    leads = client.leads.frame(cid)
+    stats = client.statistics.frame(cid)
     replied = stats[stats["reply_time"].notna()]["lead_email"].str.lower().unique()
     ids = leads.set_index(leads["email"].str.lower())["lead_id"]
     for email in replied:
-        client.message_history(cid, int(ids[email]))
+        client.leads.message_history(cid, int(ids[email]))
     return len(replied)
 
 
@@ -118,7 +118,7 @@ def requests_part(args) -> None:
         cid = big_campaign(sb, client, args.leads, args.mailboxes)
         sb.advance(days=args.days)
         setup = time.perf_counter() - t0
-        sent = client.campaign_analytics(cid).get("sent_count")
+        sent = client.statistics.totals(cid).get("sent_count")
         print(f"one campaign, {args.leads:,} leads, {args.days} days of sending "
               f"({sent:,} emails; set-up {setup:.0f} s)")
         replied, n_naive, t_naive = counted(sb, naive, client, cid)
@@ -138,9 +138,9 @@ def requests_part(args) -> None:
         print("\n| new activity | emails sent since | requests | at Standard limits | by endpoint |")
         print("|---|---|---|---|---|")
         for days in (1, 5, 20):        # each from the state the previous sync left
-            before = client.campaign_analytics(cid).get("sent_count")
+            before = client.statistics.totals(cid).get("sent_count")
             sb.advance(days=days)
-            after = client.campaign_analytics(cid).get("sent_count")
+            after = client.statistics.totals(cid).get("sent_count")
             _, n, _ = counted(sb, mirror.sync, client, progress=False)
             print(f"| {days} day(s) later | {after - before:,} | {n} | {wall(n)} | "
                   f"{endpoints(sb)} |")

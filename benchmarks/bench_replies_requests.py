@@ -34,20 +34,20 @@ START = datetime(2025, 6, 2, 8, 0, tzinfo=timezone.utc)   # a Monday
 def make_replies(sb: Sandbox, client: SmartleadClient, n: int, campaigns: int) -> list[int]:
     """``campaigns`` DRAFTED campaigns holding ``n`` leads between them, each lead with one
     email sent and answered; returns the campaign ids."""
-    accounts = [a["id"] for a in client.list_email_accounts()
+    accounts = [a["id"] for a in client.email_accounts.list()
                 if a["is_smtp_success"] and a["is_imap_success"]][:3]
     ids, per = [], math.ceil(n / campaigns)
     for c in range(campaigns):
-        cid = client.create_campaign(f"Replies bench {c}")["id"]
-        client.save_sequences(cid, [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
+        cid = client.campaigns.create(f"Replies bench {c}")["id"]
+        client.sequences.save(cid, [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
                                      "subject": "Idea for {{first_name}}",
                                      "email_body": "<p>Hello</p>"}])
-        client.add_email_accounts(cid, accounts)
+        client.campaigns.email_accounts.add(cid, accounts)
         count = min(per, n - c * per)
         leads = [{"email": f"r{i}.{c}@bench.example", "first_name": f"R{i}"}
                  for i in range(count)]
         for batch in range(0, count, 400):              # SmartLead's most per request
-            client.add_leads(cid, leads[batch:batch + 400])
+            client.leads.add(cid, leads[batch:batch + 400])
         ids.append(cid)
     store = Store(sb.db_path)      # a second connection to the sandbox's file
     try:
@@ -79,15 +79,15 @@ def make_replies(sb: Sandbox, client: SmartleadClient, n: int, campaigns: int) -
 
 
 def bulk(client: SmartleadClient, ids: list[int]):
-    return client.replies_frame(ids, text=True)
+    return client.inbox.replies(ids, text=True)
 
 
 def per_lead(client: SmartleadClient, ids: list[int]) -> list[dict]:
     """The inbox pages without threads, then each lead's message-history."""
     replies = []
     for start in range(0, len(ids), 5):
-        for row in client.iter_inbox(campaign_id=ids[start:start + 5]):
-            history = client.message_history(row["email_campaign_id"], row["email_lead_id"])
+        for row in client.inbox.iter(campaign_id=ids[start:start + 5]):
+            history = client.leads.message_history(row["email_campaign_id"], row["email_lead_id"])
             replies += history[history["type"] == "REPLY"].to_dict("records")
     return replies
 

@@ -54,7 +54,7 @@ def sandbox_latency(sandbox: Sandbox) -> float:
 def run_ours(sandbox, frame, scale, max_in_flight) -> int:
     client = SmartleadClient(sandbox.api_key, base_url=sandbox.base_url,
                              rate_limit=RateLimit(time_scale=scale, shared=False))
-    cid = client.create_campaign(f"pacing {max_in_flight}")["id"]
+    cid = client.campaigns.create(f"pacing {max_in_flight}")["id"]
     time.sleep(2 * 60 * scale)  # start with an empty window, like the other runs
     sandbox.clear_requests()
     result = upload_leads(client, cid, frame, journal=False, progress=False,

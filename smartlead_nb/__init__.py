@@ -18,13 +18,13 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS = {
     "connect": "._connect", "login": "._connect",
-    "SmartleadClient": ".client",
+    "SmartleadClient": ".client", "Campaign": ".resources.campaigns",
     "RateLimit": "._ratelimit", "STANDARD": "._ratelimit", "PRO": "._ratelimit",
     "RetryPolicy": "._transport",
     "Schedule": ".schedule", "CampaignSettings": ".settings",
     "CampaignPlan": ".plan", "LaunchResult": ".plan",
     "Mirror": ".mirror",
-    "upload_leads": ".upload", "UploadResult": ".upload", "UploadInterrupted": ".upload",
+    "upload_leads": ".client", "UploadResult": ".upload", "UploadInterrupted": ".upload",
     "leads_from_frame": ".frames.leads", "sequences_from_frame": ".frames.sequences",
     "LeadsResult": ".frames.leads", "LeadFrameError": ".frames.leads",
     # every error a user may catch
@@ -58,19 +58,30 @@ def __dir__() -> list[str]:
     return sorted([*__all__, "__version__"])
 
 
-if TYPE_CHECKING:  # for type checkers and IDEs; never executed
-    from ._connect import connect, login
-    from ._ratelimit import PRO, STANDARD, RateLimit
-    from ._transport import RetryPolicy
-    from .client import SmartleadClient
-    from .errors import (ApiFailure, AuthenticationError, BadRequestError, CampaignNotDrafted,
-                         ConflictError, InputError, LeadLimitExhausted, NotFoundError,
-                         PermissionDeniedError, RateLimitError, RedirectError, ServerError,
-                         SmartleadError, TransportError, UnexpectedResponse, ValidationError)
-    from .frames.leads import LeadFrameError, LeadsResult, leads_from_frame
-    from .frames.sequences import sequences_from_frame
-    from .mirror import Mirror
-    from .plan import CampaignPlan, LaunchResult
-    from .schedule import Schedule
-    from .settings import CampaignSettings
-    from .upload import UploadInterrupted, UploadResult, upload_leads
+if TYPE_CHECKING:  # for type checkers and IDEs; never executed. "import x as x" re-exports
+    # each name explicitly, so a user's ``mypy --strict`` accepts ``from smartlead_nb import x``.
+    from . import analysis as analysis, webhooks as webhooks
+    from ._connect import connect as connect, login as login
+    from ._ratelimit import PRO as PRO, STANDARD as STANDARD, RateLimit as RateLimit
+    from ._transport import RetryPolicy as RetryPolicy
+    from .client import SmartleadClient as SmartleadClient, upload_leads as upload_leads
+    from .resources.campaigns import Campaign as Campaign
+    from .errors import (ApiFailure as ApiFailure, AuthenticationError as AuthenticationError,
+                         BadRequestError as BadRequestError,
+                         CampaignNotDrafted as CampaignNotDrafted, ConflictError as ConflictError,
+                         InputError as InputError, LeadLimitExhausted as LeadLimitExhausted,
+                         NotFoundError as NotFoundError,
+                         PermissionDeniedError as PermissionDeniedError,
+                         RateLimitError as RateLimitError, RedirectError as RedirectError,
+                         ServerError as ServerError, SmartleadError as SmartleadError,
+                         TransportError as TransportError,
+                         UnexpectedResponse as UnexpectedResponse,
+                         ValidationError as ValidationError)
+    from .frames.leads import (LeadFrameError as LeadFrameError, LeadsResult as LeadsResult,
+                               leads_from_frame as leads_from_frame)
+    from .frames.sequences import sequences_from_frame as sequences_from_frame
+    from .mirror import Mirror as Mirror
+    from .plan import CampaignPlan as CampaignPlan, LaunchResult as LaunchResult
+    from .schedule import Schedule as Schedule
+    from .settings import CampaignSettings as CampaignSettings
+    from .upload import UploadInterrupted as UploadInterrupted, UploadResult as UploadResult

@@ -1,40 +1,47 @@
-"""``SmartleadClient``: every SmartLead endpoint the toolkit wraps, as explicit methods.
+"""``SmartleadClient``: SmartLead's API as a shelf of services named after SmartLead's own
+groups (``client.campaigns``, ``client.leads``, ``client.email_accounts``, ...), each with
+short verbs (``list``, ``get``, ``create``, ``frame``, ...), and a handle for one campaign.
 
 >>> import smartlead_nb as sl
 >>> client = sl.SmartleadClient()        # key from SMARTLEAD_API_KEY   # doctest: +SKIP
->>> client.campaigns_frame()                                            # doctest: +SKIP
+>>> client.campaigns.frame()                                            # doctest: +SKIP
+>>> camp = client.campaign(125)                                         # doctest: +SKIP
 
 Most analysts start with :func:`smartlead_nb.connect`, which falls back to the local sandbox
-when no key is set.
+when no key is set. The flat names of earlier releases (``client.campaigns.create``) still
+work for one release, each with a ``FutureWarning`` naming its new spelling.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+import warnings
+from functools import cached_property
+from typing import Any, Iterable, Mapping
 
+import pandas as pd
+
+from ._flat_names import CALLED_SERVICES, FORWARDS, forward, moved
 from ._ratelimit import STANDARD, RateLimit
 from ._redact import redact_public_errors
+from ._suggest import close_match
 from ._transport import (DEFAULT_TIMEOUT, RateLimitStatus, Response, RetryPolicy, Secret,
                          Transport, as_secret)
 from .errors import InputError
-from .resources.accounts import EmailAccountsMixin
-from .resources.analytics import AnalyticsMixin
-from .resources.analytics_detail import AnalyticsDetailMixin
-from .resources.campaigns import CampaignsMixin
+from .resources._base import Api
+from .resources.analytics import AnalyticsService
+from .resources.block_list import BlockListService
+from .resources.campaigns import Campaign, CampaignsService
+from .resources.clients import ClientsService
 from .resources.confirm import (lead_upload_campaign, needs_confirmation, refusal,
                                 refuse_unless_draft)
-from .resources.inbox import InboxMixin
-from .resources.leads import LeadsMixin
-from .resources.sequences import SequencesMixin
-from .resources.warmup import WarmupMixin
-from .resources.global_leads import GlobalLeadsMixin
-from .resources.replies import RepliesMixin
-from .resources.subsequences import SubsequencesMixin
-from .resources.webhooks import WebhooksMixin
-from .resources.blocklist import BlockListMixin
-from .resources.clients import ClientsMixin
-from .resources.mailboxes import MailboxesMixin
+from .resources.email_accounts import EmailAccountsService
+from .resources.inbox import InboxService
+from .resources.leads import LeadsService
+from .resources.sequences import SequencesService
+from .resources.statistics import StatisticsService
+from .resources.webhooks import WebhooksService
+from .upload import UploadResult
 
 DEFAULT_BASE_URL = "https://server.smartlead.ai/api/v1"
 KEY_ENV = "SMARTLEAD_API_KEY"
@@ -42,10 +49,7 @@ BASE_URL_ENV = "SMARTLEAD_BASE_URL"
 
 
 @redact_public_errors
-class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsMixin, AnalyticsMixin,
-                      AnalyticsDetailMixin, InboxMixin, WarmupMixin,
-                      RepliesMixin, SubsequencesMixin, GlobalLeadsMixin, WebhooksMixin,
-                      BlockListMixin, ClientsMixin, MailboxesMixin):
+class SmartleadClient:
     """A client for SmartLead's REST API (v1).
 
     Args:
@@ -68,8 +72,14 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
         one_at_a_time: send one request at a time even when an upload runs batches in
             parallel (replay and recording set it: vcrpy's stubs are not thread-safe).
 
-    Every method checks its input before sending and raises a typed error from
-    :mod:`smartlead_nb.errors` on failure.
+    The services, one per SmartLead group (``client.<TAB>`` lists them, then
+    ``client.leads.<TAB>`` their verbs): ``campaigns`` (with ``.email_accounts`` and
+    ``.subsequences``), ``sequences``, ``leads`` (with ``.categories`` and ``.everywhere``),
+    ``email_accounts`` (with ``.warmup`` and ``.tags``), ``statistics`` (one campaign's, with
+    ``.mailboxes`` and ``.leads``), ``analytics`` (across campaigns), ``inbox``, ``webhooks``,
+    ``clients`` (with ``.api_keys``) and ``block_list``. ``client.campaign(id)`` is a handle
+    for one campaign. Every verb checks its input before sending and raises a typed error
+    from :mod:`smartlead_nb.errors` on failure.
     """
 
     def __init__(
@@ -99,6 +109,80 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
                                     retry=retry, timeout=timeout, identity=identity,
                                     honour_rate_headers=honour_rate_headers,
                                     one_at_a_time=one_at_a_time)
+        self._api = Api(self._transport)
+
+    # -- the services, one per SmartLead group ------------------------------------------------
+    @cached_property
+    def campaigns(self) -> CampaignsService:
+        """Campaigns: create, get, list, status, schedule, settings; their senders and
+        subsequences."""
+        return CampaignsService(self._api, self)
+
+    @cached_property
+    def sequences(self) -> SequencesService:
+        """A campaign's steps and A/B variants."""
+        return SequencesService(self._api)
+
+    @cached_property
+    def leads(self) -> LeadsService:
+        """A campaign's leads (add, upload, list, pause, ...), lookups across the account,
+        lead categories."""
+        return LeadsService(self._api)
+
+    @cached_property
+    def email_accounts(self) -> EmailAccountsService:
+        """The account's sender mailboxes, their warm-up and tags."""
+        return EmailAccountsService(self._api)
+
+    @cached_property
+    def statistics(self) -> StatisticsService:
+        """One campaign's statistics: per email, totals, by date, per mailbox, per lead."""
+        return StatisticsService(self._api)
+
+    @cached_property
+    def analytics(self) -> AnalyticsService:
+        """The account's analytics across campaigns (``/analytics/*``)."""
+        return AnalyticsService(self._api)
+
+    @cached_property
+    def inbox(self) -> InboxService:
+        """The master inbox: threads, the replies table, replying."""
+        return InboxService(self._api)
+
+    @cached_property
+    def webhooks(self) -> WebhooksService:
+        """A campaign's webhooks."""
+        return WebhooksService(self._api)
+
+    @cached_property
+    def clients(self) -> ClientsService:
+        """Agency clients (sub-accounts) and their API keys."""
+        return ClientsService(self._api)
+
+    @cached_property
+    def block_list(self) -> BlockListService:
+        """Addresses and domains SmartLead never emails."""
+        return BlockListService(self._api)
+
+    def campaign(self, campaign_id: int) -> Campaign:
+        """A handle for one campaign, as SmartLead reads it now (``campaigns.get``).
+
+        >>> camp = client.campaign(125)                          # doctest: +SKIP
+        >>> camp.statistics()                                    # doctest: +SKIP
+        """
+        return self.campaigns.get(campaign_id)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only names not found the normal way arrive here: the old flat names forward.
+        if name in FORWARDS and name not in CALLED_SERVICES:
+            warnings.warn(moved(name), FutureWarning, stacklevel=2)
+            return forward(self, name)
+        public = [n for n in dir(type(self)) if not n.startswith("_")]
+        guess = close_match(name, [*public, *FORWARDS]) if not name.startswith("_") else None
+        hint = ""
+        if guess is not None:   # a misspelt old name is pointed at its new spelling
+            hint = f" (did you mean client.{FORWARDS[guess].new if guess in FORWARDS else guess}?)"
+        raise AttributeError(f"'SmartleadClient' object has no attribute {name!r}{hint}")
 
     def __repr__(self) -> str:
         limit = self._transport.rate_limit
@@ -161,7 +245,7 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
             raise InputError(refusal(reason, "call request() again with confirm=True"))
         upload_to = lead_upload_campaign(method, self._transport.relative_path(path))
         if upload_to is not None and confirm is not True:
-            refuse_unless_draft(self._call("GET", f"campaigns/{upload_to}", shape=dict),
+            refuse_unless_draft(self._api.call("GET", f"campaigns/{upload_to}", shape=dict),
                                 confirm, "call request() again with confirm=True")
         return self._transport.request(method, path, params=params, json=json,
                                        check_ok=check_ok, expect=expect).body
@@ -181,6 +265,19 @@ class SmartleadClient(CampaignsMixin, SequencesMixin, EmailAccountsMixin, LeadsM
     def sandbox(self) -> "SandboxControl":
         """Drive the local sandbox's simulated clock (only when talking to a sandbox)."""
         return SandboxControl(self)
+
+
+def upload_leads(client: SmartleadClient, campaign_id: int,
+                 source: pd.DataFrame | str | os.PathLike | Iterable[pd.DataFrame],
+                 **options: Any) -> UploadResult:
+    """``client.leads.upload(campaign_id, source, **options)`` as a function: any number of
+    leads from a DataFrame, a CSV path or an iterator of DataFrames, checked, in batches of
+    400, with a per-row report and a journal to resume from (see
+    :meth:`~smartlead_nb.resources.leads.LeadsService.upload` for the options).
+
+    >>> sl.upload_leads(client, 7, "big.csv", report_path="report.csv")   # doctest: +SKIP
+    """
+    return client.leads.upload(campaign_id, source, **options)
 
 
 class SandboxControl:

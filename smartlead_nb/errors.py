@@ -7,7 +7,7 @@ would reach for first, so ``except ValueError`` catches a rejected payload and
 ``except KeyError`` an unknown id.
 
 >>> try:
-...     client.get_campaign(999)               # doctest: +SKIP
+...     client.campaigns.get(999)              # doctest: +SKIP
 ... except NotFoundError as e:
 ...     print(e.status, e.message)
 404 Campaign not found - Invalid campaign_id.
@@ -38,6 +38,7 @@ __all__ = [
     "error_message_from_body",
     "InputError",
     "CampaignNotDrafted",
+    "refusal",
 ]
 
 
@@ -46,6 +47,15 @@ class InputError(ValueError):
 
     Nothing was sent, so nothing needs undoing. The message names the value and what is allowed.
     """
+
+
+def refusal(reason: str, how: str = "call again with confirm=True") -> str:
+    """The sentence an unconfirmed call raises: what it would do, that nothing happened, how.
+
+    >>> refusal("Starting campaign 7 sends email to real people")
+    'Starting campaign 7 sends email to real people. Nothing was sent; if you mean it, call again with confirm=True.'
+    """
+    return f"{reason}. Nothing was sent; if you mean it, {how}."
 
 
 class CampaignNotDrafted(InputError):
@@ -142,7 +152,7 @@ class NotFoundError(SmartleadError, KeyError):
 
 class ConflictError(SmartleadError):
     """Two writers met: a 409 from the server (the resource already exists), or a change the
-    client saw another writer overwrite or make meanwhile (``update_lead`` reads the lead
+    client saw another writer overwrite or make meanwhile (``leads.update`` reads the lead
     back after writing it).
 
     ``fields`` names the fields in conflict (``("company_name", "custom_fields.tier")``);

@@ -153,7 +153,7 @@ def forecast_leads(client: SmartleadClient, leads: LeadsResult | None,
     wanted = set(keys)
     if not wanted:
         return LeadForecast(pd.Series(dtype=object), emails, campaign_id)
-    campaigns = client.list_campaigns()
+    campaigns = client.campaigns.list()
     names = {int(c["id"]): str(c.get("name") or "") for c in campaigns}
     block_cost = 0 if options.get("ignore_global_block_list") else 1
     per_email, per_campaign = len(wanted), len(campaigns)
@@ -169,7 +169,7 @@ def forecast_leads(client: SmartleadClient, leads: LeadsResult | None,
     requests = 1 + min(per_email, per_campaign)
     blocked: set[str] = set()
     if block_cost:
-        entries = [smartlead_key(e.get("email_or_domain") or "") for e in client.iter_block_list()]
+        entries = [smartlead_key(e.get("email_or_domain") or "") for e in client.block_list.iter()]
         blocked = set(entries)
         requests += 1 + len(entries) // _BLOCK_PAGE
     outcomes, where = {}, {}
@@ -194,7 +194,7 @@ def _by_email(client, wanted: Iterable[str]) -> tuple[dict[str, set[int]], set[s
     """Campaign memberships and unsubscribes, one lookup per address."""
     members, unsubscribed = {}, set()
     for key in sorted(wanted):
-        lead = client.get_lead_by_email(key) or {}
+        lead = client.leads.find(key) or {}
         members[key] = {int(e["campaign_id"]) for e in lead.get("lead_campaign_data") or []
                         if e.get("campaign_id") is not None}
         if lead.get("is_unsubscribed") is True:
@@ -208,7 +208,7 @@ def _by_campaign(client, wanted: set[str], names: Mapping[int, str]
     members: dict[str, set[int]] = {}
     unsubscribed: set[str] = set()
     for cid in names:
-        frame = client.leads_export(cid)
+        frame = client.leads.export(cid)
         if frame.empty or "email" not in frame.columns:
             continue
         keys = frame["email"].map(smartlead_key)

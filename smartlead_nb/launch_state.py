@@ -156,7 +156,7 @@ def pending(book: LaunchState, sent_now: Mapping[str, str], *, start: bool
 
 
 def find_campaign(client: SmartleadClient, book: LaunchState, name: str
-                  ) -> tuple[dict | None, str | None]:
+                  ) -> tuple[Mapping[str, Any] | None, str | None]:
     """The campaign the state names, as SmartLead describes it now, or ``(None, why)`` when
     it is gone: deleted, or the id now belongs to a campaign of another name (a sandbox
     reset, a state file copied from elsewhere). ``(None, None)``: the state names none."""
@@ -164,7 +164,7 @@ def find_campaign(client: SmartleadClient, book: LaunchState, name: str
     if cid is None:
         return None, None
     try:
-        campaign = client.get_campaign(cid)
+        campaign = client.campaigns.get(cid)
     except NotFoundError:
         return None, (f"the launch state {book.path} names campaign {cid}, which SmartLead no "
                       f"longer has (deleted): a new campaign is created")
@@ -177,10 +177,10 @@ def find_campaign(client: SmartleadClient, book: LaunchState, name: str
 
 
 def create_once(client: SmartleadClient, book: LaunchState, name: str,
-                client_id: int | None) -> dict:
+                client_id: int | None) -> Mapping[str, Any]:
     """Create the campaign, unless an earlier run already did (even if its answer was lost);
     SmartLead's record of the campaign (``id``, ``name``, ``status`` when it said)."""
-    same_name = [c for c in client.list_campaigns(client_id=client_id) if c.get("name") == name]
+    same_name = [c for c in client.campaigns.list(client_id=client_id) if c.get("name") == name]
     if book.data.get("creating"):
         # The create was sent but its answer never recorded: adopt the campaign it made,
         # the one with this name that did not exist before it was sent.
@@ -190,9 +190,9 @@ def create_once(client: SmartleadClient, book: LaunchState, name: str,
             book.set(campaign_id=int(new[-1]["id"]), name=name, creating=False)
             return new[-1]
     book.set(creating=True, existing_ids=[int(c["id"]) for c in same_name])
-    created = client.create_campaign(name, client_id=client_id)
-    book.set(campaign_id=int(created["id"]), name=created.get("name", name), creating=False)
-    return {"status": DRAFT, **created}   # SmartLead creates every campaign DRAFTED
+    created = client.campaigns.create(name, client_id=client_id)   # as SmartLead reads it back
+    book.set(campaign_id=created.id, name=created.name or name, creating=False)
+    return created
 
 
 @dataclass
@@ -302,8 +302,8 @@ class Readiness:
 def readiness(client: SmartleadClient, campaign_id: int) -> Readiness:
     """Ask SmartLead (two requests) whether ``campaign_id`` holds leads, senders and a
     sequence, the three things it needs before it starts."""
-    facts = client.campaign_analytics(campaign_id)
-    senders = client.campaign_email_accounts(campaign_id)
+    facts = client.statistics.totals(campaign_id)
+    senders = client.campaigns.email_accounts.list(campaign_id)
     return Readiness(int(campaign_id), campaign_status(facts) or None,
                      _count(facts.get("total_count")), len(senders),
                      _count(facts.get("sequence_count")))

@@ -41,11 +41,11 @@ from .frames.clean import is_missing
 from .frames.csv_reader import read_leads_csv
 from .frames.leads import MAX_BATCH_SIZE, LeadsResult, leads_from_frame
 from .frames.sequences import sequences_from_frame
+from .frames.upload_rules import lead_upload_settings, pick_upload_flags
 from .launch_state import (PARTS, STEPS, LaunchPreview, LaunchState, create_once, digest,
                            find_campaign, not_draft_message, pending, preview, refuse_unready,
                            state_path)
 from .resources.confirm import DRAFT, campaign_status, refuse_unless_draft
-from .resources.leads import lead_upload_settings, pick_upload_flags
 from .resources.sequences import check_step
 from .schedule import Schedule
 from .settings import CampaignSettings
@@ -126,7 +126,7 @@ class CampaignPlan:
         raise InputError(f"leads must be a DataFrame or a CSV path, got {type(self.leads).__name__}")
 
     def upload_options(self, *, confirm_overrides: bool = False) -> dict[str, bool]:
-        """The plan's lead-upload flags, as ``upload_leads`` takes them.
+        """The plan's lead-upload flags, as ``client.leads.upload`` takes them.
 
         Refuses (``InputError``) the block and unsubscribe overrides unless
         ``confirm_overrides=True``: those email people who asked not to be emailed.
@@ -469,11 +469,9 @@ class CampaignPlan:
         The plan's ``ignore_*`` upload flags go to every lead batch; the block and
         unsubscribe overrides need ``confirm_overrides=True``. A launch that adds no lead at
         all says so first in ``LaunchResult.problems``. ``skip_contacted=mirror`` leaves out
-        leads a synced mirror holds in another campaign (see ``upload_leads``). The result's
+        leads a synced mirror holds in another campaign (see ``client.leads.upload``). The result's
         ``status`` is SmartLead's answer, read after the last step.
         """
-        from .upload import upload_leads
-
         if start and confirm is not True:
             raise InputError("starting sends real email: pass start=True, confirm=True")
         options = self.upload_options(confirm_overrides=confirm_overrides)
@@ -510,16 +508,16 @@ class CampaignPlan:
                 if step == "leads" and journal not in (False, None):
                     # Done on an earlier run: rebuild the per-row report from the journal
                     # (every batch is confirmed there, so nothing is sent again).
-                    upload = upload_leads(client, cid, self._leads_frame(),
-                                          mapping=self.lead_mapping, journal=journal,
-                                          progress=False, **options)
+                    upload = client.leads.upload(cid, self._leads_frame(),
+                                                 mapping=self.lead_mapping, journal=journal,
+                                                 progress=False, **options)
                 bar.update(1)
                 continue
             bar.set_description(f"campaign {cid}: {step.replace('_', ' ')}")
             sent = self._send_step(client, cid, step, step in changed, problems)
             if step == "leads":
-                upload = upload_leads(client, cid, self._leads_frame(), mapping=self.lead_mapping,
-                                      journal=journal, progress=progress, **options)
+                upload = client.leads.upload(cid, self._leads_frame(), mapping=self.lead_mapping,
+                                             journal=journal, progress=progress, **options)
                 if not upload.complete:
                     bar.close()
                     return LaunchResult(cid, book.done_frame(now), upload, stopped=upload.stopped,
@@ -529,13 +527,13 @@ class CampaignPlan:
                     problems += _leads_not_in_plan(client, cid, self)
             if step == "start":
                 refuse_unready(client, cid)
-                client.start_campaign(cid, confirm=True)
+                client.campaigns.start(cid, confirm=True)
             if sent:
                 now.append(step)
             book.mark(step, sent_now.get(step))
             bar.update(1)
         bar.close()
-        status = campaign_status(client.get_campaign(cid)) or None  # SmartLead's word, not ours
+        status = campaign_status(client.campaigns.get(cid)) or None  # SmartLead's word, not ours
         return LaunchResult(cid, book.done_frame(now), upload, name=name,
                             problems=_lead_problems(cid, upload) + problems, status=status)
 
@@ -544,29 +542,29 @@ class CampaignPlan:
         and the plan has changed since); ``False`` when there was nothing to send. The
         leads are uploaded by :meth:`launch` itself, which keeps their report."""
         if step == "sequences":
-            client.save_sequences(cid, self.steps())   # replaces every step SmartLead holds
+            client.sequences.save(cid, self.steps())   # replaces every step SmartLead holds
         elif step == "email_accounts":
             wanted = [int(a) for a in self.email_accounts]
-            client.add_email_accounts(cid, wanted)
+            client.campaigns.email_accounts.add(cid, wanted)
             if again:  # a sender taken out of the plan leaves the draft too (nothing sends yet)
-                extra = [int(a["id"]) for a in client.campaign_email_accounts(cid)
+                extra = [int(a["id"]) for a in client.campaigns.email_accounts.list(cid)
                          if int(a["id"]) not in wanted]
                 if extra:
-                    client.remove_email_accounts(cid, extra, confirm=True)
+                    client.campaigns.email_accounts.remove(cid, extra, confirm=True)
         elif step == "schedule":
             if self.schedule is None:
                 if again:
                     problems.append(f"campaign {cid} keeps the schedule saved earlier: the plan "
                                     f"has none now, and a schedule cannot be unset")
                 return False
-            client.update_schedule(cid, self.schedule)
+            client.campaigns.schedule(cid, self.schedule)
         elif step == "settings":
             if self.settings is None or not self.settings.to_payload():
                 if again:
                     problems.append(f"campaign {cid} keeps the settings saved earlier: the plan "
                                     f"has none now")
                 return False
-            client.update_settings(cid, self.settings)
+            client.campaigns.settings(cid, self.settings)
         return True
 
     def _not_a_draft(self, book: LaunchState, cid: int, name: str, status: str | None,
@@ -580,7 +578,7 @@ class CampaignPlan:
             raise CampaignNotDrafted(
                 f'campaign {cid} "{name}" is {status} in SmartLead: launch changed nothing, and '
                 f"start=True does not restart it (resume a paused campaign in SmartLead, or "
-                f"with client.start_campaign({cid}, confirm=True))", cid, status)
+                f"with client.campaigns.start({cid}, confirm=True))", cid, status)
         if "start" in todo:   # started on an earlier run whose answer was lost: it is ACTIVE
             book.mark("start")
         return LaunchResult(cid, book.done_frame(), None, name=name, status=status)
@@ -601,8 +599,6 @@ class CampaignPlan:
         3
         >>> plan.add_leads(client, 12, confirm=True)                                     # doctest: +SKIP
         """
-        from .upload import upload_leads
-
         options = self.upload_options(confirm_overrides=confirm_overrides)
         book = LaunchState(state_path(client, self.name, state))
         if campaign_id is None:
@@ -612,11 +608,12 @@ class CampaignPlan:
                                          f"been launched with this state (launch it first, or "
                                          f"give campaign_id)")
         else:
-            campaign = client.get_campaign(campaign_id)
+            campaign = client.campaigns.get(campaign_id)
         campaign_id = int(campaign["id"])
         refuse_unless_draft(campaign, confirm, "call plan.add_leads again with confirm=True")
-        result = upload_leads(client, campaign_id, self._leads_frame(), mapping=self.lead_mapping,
-                              journal=journal, progress=progress, confirm=confirm, **options)
+        result = client.leads.upload(campaign_id, self._leads_frame(), mapping=self.lead_mapping,
+                                     journal=journal, progress=progress, confirm=confirm,
+                                     **options)
         if result.complete and book.data.get("campaign_id") == int(campaign_id):
             book.mark("leads", self.sent_digests()["leads"])  # the campaign holds these now
         return result
@@ -677,7 +674,7 @@ class LaunchResult:
 def _leads_not_in_plan(client, cid: int, plan: "CampaignPlan") -> list[str]:
     """A problem when the campaign holds leads an earlier run uploaded that the plan has
     dropped since: they stay in it, and are emailed when it starts (one request)."""
-    held = client.leads_export(cid)
+    held = client.leads.export(cid)
     if held.empty or "email" not in held.columns:
         return []
     checked = plan.checked_leads()
@@ -757,13 +754,13 @@ def _describe_senders(client, ids: Iterable[int]) -> str:
         return "none chosen"
     names = {}
     if client is not None:
-        names = {int(a["id"]): a.get("from_email") for a in client.list_email_accounts()}
+        names = {int(a["id"]): a.get("from_email") for a in client.email_accounts.list()}
     shown = [str(names.get(i) or f"account {i}") for i in ids]
     return f"{len(ids)} mailbox{'es' if len(ids) != 1 else ''}: {', '.join(shown)}"
 
 
 def _account_problems(client, ids: Iterable[int]) -> list[tuple[str, str]]:
-    accounts = {int(a["id"]): a for a in client.list_email_accounts()}
+    accounts = {int(a["id"]): a for a in client.email_accounts.list()}
     problems = []
     for account_id in ids:
         account = accounts.get(int(account_id))

@@ -94,7 +94,7 @@ def check_newer_settings(body: Mapping[str, Any]) -> dict[str, Any]:
                 (isinstance(o, int) and not isinstance(o, bool)) or (isinstance(o, str) and o)
                 for o in options):
             raise InputError(f"ai_categorisation_options must be a list of lead category ids "
-                             f"(client.lead_categories() lists them), got {options!r}")
+                             f"(client.leads.categories.list() lists them), got {options!r}")
         out["ai_categorisation_options"] = list(options)
     return out
 

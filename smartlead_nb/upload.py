@@ -1,6 +1,9 @@
-"""Bulk lead upload: any number of rows, in batches, with progress, a per-row report and resume.
+"""Bulk lead upload, below the services: any number of rows, in batches, with progress, a
+per-row report and resume. It reaches SmartLead only through a :class:`LeadSink` (send one
+batch, get SmartLead's answer back), so it knows no client: ``client.leads.upload`` (and
+``leads.add`` given a DataFrame or a CSV) checks the campaign, then hands its own sink here.
 
->>> result = upload_leads(client, campaign_id, "leads.csv")        # doctest: +SKIP
+>>> result = client.leads.upload(campaign_id, "leads.csv")         # doctest: +SKIP
 >>> result                                                         # doctest: +SKIP
 UploadResult: 12,480 rows -> 12,001 uploaded, 312 duplicate, 150 invalid_email, ...
 >>> result.rows[result.rows.outcome != "uploaded"]                 # doctest: +SKIP
@@ -19,7 +22,7 @@ import warnings
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol
 
 import numpy as np
 import pandas as pd
@@ -32,18 +35,28 @@ from .frames.emails import email_key
 from .frames.leads import MAX_BATCH_SIZE, leads_from_frame
 from .frames.report_cells import report_frame, unquote_frame
 from .frames.responses import lead_upload_counts
+from .frames.upload_rules import check_batching
 from ._progress import progress_bar
 from .journal import Journal, batch_digest
 from .reconcile import NOT_SENT, REASONS, UPLOADED, reconcile
-from .resources.confirm import refuse_unless_draft
-from .resources.leads import lead_upload_settings, pick_upload_flags
 
 ALREADY_CONTACTED = "already_contacted"   # skip_contacted=mirror: in another campaign there
-
-if TYPE_CHECKING:  # annotations only: importing the uploader loads no HTTP stack
-    from .client import SmartleadClient
-
 CSV_CHUNK_ROWS = 50_000
+
+
+class LeadSink(Protocol):
+    """Where an upload's batches go (``client.leads`` is one): send one add-leads body, already
+    serialised and checked, to a campaign, and return SmartLead's answer (its counters); a
+    failure raises the client's typed errors."""
+
+    def send_batch(self, campaign_id: int, body: bytes) -> dict: ...
+
+
+class HasFingerprint(Protocol):
+    """What names an account in state files (a client, a transport)."""
+
+    @property
+    def fingerprint(self) -> str: ...
 
 
 class UploadInterrupted(SmartleadError):
@@ -138,102 +151,59 @@ class UploadResult:
         return "\n".join(lines)
 
 
-def default_journal_path(client, campaign_id: int) -> Path:
+def default_journal_path(account: HasFingerprint, campaign_id: int) -> Path:
     """One journal per (account, campaign) under the cache directory."""
-    return cache_dir() / "uploads" / f"{client.fingerprint}-campaign-{campaign_id}.jsonl"
+    return cache_dir() / "uploads" / f"{account.fingerprint}-campaign-{campaign_id}.jsonl"
 
 
-def upload_leads(
-    client: SmartleadClient,
+def run_upload(
+    sink: LeadSink,
     campaign_id: int,
     source: pd.DataFrame | str | os.PathLike | Iterable[pd.DataFrame],
     *,
+    settings: Mapping[str, bool],
+    journal_path: Path | None,
     mapping: Mapping[Any, str | None] | None = None,
     batch_size: int = MAX_BATCH_SIZE,
-    journal: str | os.PathLike | None | bool = True,
     progress: bool = True,
-    ignore_global_block_list: bool = False,
-    ignore_unsubscribe_list: bool = False,
-    ignore_duplicate_leads_in_other_campaign: bool = False,
-    ignore_community_bounce_list: bool = False,
-    confirm_overrides: bool = False,
     csv_chunk_rows: int = CSV_CHUNK_ROWS,
     max_in_flight: int = 4,
     report_path: str | os.PathLike | None = None,
+    read_csv_kwargs: Mapping[str, Any] | None = None,
     skip_contacted: Any = None,
     include_deleted_campaigns: bool = True,
-    confirm: bool = False,
-    **read_csv_kwargs: Any,
 ) -> UploadResult:
-    """Upload leads to a campaign from a DataFrame, a CSV file or an iterator of DataFrames.
+    """Upload ``source`` to a campaign through ``sink``, one batch at a time (see
+    ``client.leads.upload`` for the arguments, which it checks, with the campaign, before
+    calling this). ``settings`` is the add-leads ``settings`` object sent with every batch;
+    ``journal_path`` the journal to resume from (``None``: none).
 
-    Args:
-        mapping: column -> field overrides for the column guess (see ``leads_from_frame``).
-        batch_size: leads per request, 1-400.
-        journal: ``True`` keeps one in the cache directory per campaign, a path keeps it
-            there, ``False``/``None`` keeps none (no resume).
-        progress: show a progress bar (a widget in Jupyter, text in a terminal).
-        ignore_*: SmartLead's upload flags; the two that override the block and unsubscribe
-            lists need ``confirm_overrides=True``.
-        report_path: write the per-row report to this CSV as the upload goes, keeping only
-            counts in memory (for files too big for memory); it is replaced, not appended to.
-            Cells a spreadsheet would run as formulas get a leading ``'`` there (the leads
-            sent to SmartLead are never changed).
-        max_in_flight: requests open at once (1 = one after another). SmartLead takes
-            seconds to answer a 400-lead request, so overlapping a few is what reaches the
-            key's rate budget; the client's rate limiter still paces every request.
-        skip_contacted: a :class:`~smartlead_nb.Mirror`: rows whose email it holds in
-            another campaign are not sent, reported as ``already_contacted`` with the
-            campaign and when it was contacted (sync the mirror first; it costs no request).
-            Addresses are compared as one person whatever their spelling
-            (:func:`~smartlead_nb.frames.emails.email_key`).
-        include_deleted_campaigns: with ``skip_contacted``, campaigns deleted on the server
-            count too (their leads were emailed); ``False`` looks at live campaigns only.
-        confirm: needed (``True``) when the campaign is no longer DRAFTED: SmartLead may
-            email the leads added to a campaign that was started, as the refusal says.
-
-    Returns an :class:`UploadResult`. Lead-credit exhaustion stops the upload: the result
-    says so (``stopped``) and marks the rows that were not sent. Any other failure raises
-    :class:`UploadInterrupted`, which carries the partial result; run the same call again to
-    resume.
+    Returns an :class:`UploadResult`; any failure but lead-credit exhaustion raises
+    :class:`UploadInterrupted` with the partial result.
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or not 1 <= batch_size <= MAX_BATCH_SIZE:
-        raise InputError(f"batch_size must be 1-{MAX_BATCH_SIZE}, got {batch_size!r}")
-    if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or not 1 <= max_in_flight <= 16:
-        raise InputError(f"max_in_flight must be 1-16, got {max_in_flight!r}")
-    settings = lead_upload_settings(**pick_upload_flags(locals()), return_lead_ids=True,
-                                    confirm_overrides=confirm_overrides)
-    campaign = client.get_campaign(campaign_id)  # a clear "not found" before any work
-    cid = int(campaign["id"])
-    # Leads added to a started campaign get emailed: its status, as SmartLead says it now.
-    refuse_unless_draft(campaign, confirm, "call upload_leads again with confirm=True")
-    if journal is True:
-        journal_path = default_journal_path(client, cid)
-    elif journal in (False, None):
-        journal_path = None
-    else:
-        journal_path = Path(journal)
+    check_batching(batch_size, max_in_flight)
     # Held for the whole upload: a second process on this journal waits, then skips what
     # this one confirmed, instead of sending every batch again.
     with Journal.locked(journal_path) as book:
-        return _upload(client, cid, source, book, settings, mapping=mapping,
+        return _upload(sink, campaign_id, source, book, dict(settings), mapping=mapping,
                        batch_size=batch_size, progress=progress, csv_chunk_rows=csv_chunk_rows,
                        max_in_flight=max_in_flight, report_path=report_path,
-                       read_csv_kwargs=read_csv_kwargs, skip_contacted=skip_contacted,
+                       read_csv_kwargs=dict(read_csv_kwargs or {}),
+                       skip_contacted=skip_contacted,
                        include_deleted_campaigns=include_deleted_campaigns)
 
 
-def _upload(client, cid: int, source, book: Journal, settings: dict, *, mapping, batch_size: int,
-            progress: bool, csv_chunk_rows: int, max_in_flight: int, report_path,
-            read_csv_kwargs, skip_contacted=None,
-            include_deleted_campaigns: bool = True) -> UploadResult:
-    """The body of :func:`upload_leads`, once its arguments are checked and its journal held."""
+def _upload(sink: LeadSink, cid: int, source: Any, book: Journal, settings: dict, *,
+            mapping: Any, batch_size: int, progress: bool, csv_chunk_rows: int,
+            max_in_flight: int, report_path: Any, read_csv_kwargs: dict,
+            skip_contacted: Any = None, include_deleted_campaigns: bool = True) -> UploadResult:
+    """The body of :func:`run_upload`, once its arguments are checked and its journal held."""
     bar = _progress(progress, _total_rows(source))
     report_file = Path(report_path) if report_path is not None else None
     if report_file is not None:
         report_file.parent.mkdir(parents=True, exist_ok=True)
         report_file.write_text("")
-    run = _Run(client.post_lead_batch, cid, settings, book, batch_size, bar, max_in_flight,
+    run = _Run(sink.send_batch, cid, settings, book, batch_size, bar, max_in_flight,
                report_file)
     if skip_contacted is not None:
         from .mirror.duplicates import contacted_reasons
@@ -263,7 +233,7 @@ def _upload(client, cid: int, source, book: Journal, settings: dict, *, mapping,
         bar.close()
     result = run.result()
     if result.stopped:
-        warnings.warn(result.stopped, stacklevel=3)
+        warnings.warn(result.stopped, stacklevel=4)
     return result
 
 
@@ -282,7 +252,7 @@ class _BatchFailed(Exception):
 
 
 #: Sends one serialised add-leads body to a campaign; returns SmartLead's counters
-#: (``SmartleadClient.post_lead_batch``).
+#: (:meth:`LeadSink.send_batch`).
 Send = Callable[[int, bytes], dict]
 
 

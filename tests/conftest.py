@@ -56,14 +56,14 @@ def scripted():
 @pytest.fixture
 def ready_campaign(client, sandbox):
     """A campaign that satisfies SmartLead's START preconditions, still DRAFTED."""
-    cid = client.create_campaign("Ready")["id"]
-    client.save_sequences(cid, [
+    cid = client.campaigns.create("Ready")["id"]
+    client.sequences.save(cid, [
         {"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
          "subject": "Hi {{first_name}}", "email_body": "Hello {{first_name}}"},
         {"seq_number": 2, "seq_delay_details": {"delay_in_days": 2},
          "subject": "", "email_body": "Following up"},
     ])
-    healthy = [a["id"] for a in client.list_email_accounts() if a.get("is_smtp_success") and a.get("is_imap_success")]
-    client.add_email_accounts(cid, healthy[:2])
-    client.add_leads(cid, [{"email": f"lead{i}@example.com", "first_name": f"L{i}"} for i in range(30)])
+    healthy = [a["id"] for a in client.email_accounts.list() if a.get("is_smtp_success") and a.get("is_imap_success")]
+    client.campaigns.email_accounts.add(cid, healthy[:2])
+    client.leads.add(cid, [{"email": f"lead{i}@example.com", "first_name": f"L{i}"} for i in range(30)])
     return cid

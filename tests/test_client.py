@@ -23,6 +23,6 @@ def test_raw_request_and_422_maps_to_validation_error(client, ready_campaign):
 def test_503_is_retried_for_reads(client, sandbox):
     sandbox.faults = Faults(p503=1.0)
     with pytest.raises(ServerError) as info:
-        client.list_campaigns()
+        client.campaigns.list()
     assert info.value.status == 503
     assert len(sent(sandbox, "GET", "/campaigns")) == FAST_RETRIES.total + 1

@@ -3,48 +3,48 @@ import pytest
 
 from smartlead_nb import InputError
 from smartlead_nb.frames.responses import statistics_frame
-from smartlead_nb.resources.analytics import date_windows
+from smartlead_nb.resources.statistics import date_windows
 
 from .helpers import START, sent
 
 
 @pytest.fixture
 def sending_campaign(client, sandbox, ready_campaign):
-    client.update_schedule(ready_campaign, timezone="UTC", days="Mon-Fri", start="08:00", end="18:00")
-    client.start_campaign(ready_campaign, confirm=True)
+    client.campaigns.schedule(ready_campaign, timezone="UTC", days="Mon-Fri", start="08:00", end="18:00")
+    client.campaigns.start(ready_campaign, confirm=True)
     sandbox.advance(days=10)
     return ready_campaign
 
 
 def test_statistics_rows_and_frame(client, sending_campaign):
-    rows = client.campaign_statistics(sending_campaign)
+    rows = client.statistics.list(sending_campaign)
     assert rows and all(isinstance(r["sequence_number"], int) for r in rows)
-    frame = client.campaign_statistics_frame(sending_campaign)
+    frame = client.statistics.frame(sending_campaign)
     assert len(frame) == len(rows)
     assert str(frame["sent_time"].dtype).startswith("datetime64")
-    step1 = client.campaign_statistics(sending_campaign, sequence_number=1)
+    step1 = client.statistics.list(sending_campaign, sequence_number=1)
     assert {r["sequence_number"] for r in step1} == {1}
     with pytest.raises(InputError, match="sequence_number must be a whole number 1-20"):
-        client.campaign_statistics(sending_campaign, sequence_number=0)
+        client.statistics.list(sending_campaign, sequence_number=0)
 
 
 def test_top_level_analytics_are_integers(client, sending_campaign):
-    stats = client.campaign_analytics(sending_campaign)
+    stats = client.statistics.totals(sending_campaign)
     assert isinstance(stats["sent_count"], int) and stats["sent_count"] > 0
-    assert stats["sent_count"] == len(client.campaign_statistics(sending_campaign))
+    assert stats["sent_count"] == len(client.statistics.list(sending_campaign))
 
 
 def test_long_range_split_into_30_day_windows(client, sandbox, sending_campaign):
     start = START.date()
     end = pd.Timestamp(start) + pd.Timedelta(days=44)
     sandbox.clear_requests()
-    total = client.analytics_by_date(sending_campaign, start, end.date())
+    total = client.statistics.by_date(sending_campaign, start, end.date())
     calls = sent(sandbox, "GET", "/analytics-by-date")
     assert [(c["query"]["start_date"], c["query"]["end_date"]) for c in calls] == [
         ("2025-01-06", "2025-02-04"), ("2025-02-05", "2025-02-19")]
-    lifetime = client.campaign_analytics(sending_campaign)
+    lifetime = client.statistics.totals(sending_campaign)
     assert total["sent_count"] == lifetime["sent_count"]
-    daily = client.analytics_by_date_frame(sending_campaign, start, end.date(), days=1)
+    daily = client.statistics.by_date_frame(sending_campaign, start, end.date(), days=1)
     assert len(daily) == 45 and daily["sent_count"].sum() == lifetime["sent_count"]
 
 
@@ -56,26 +56,26 @@ def test_date_windows_pure():
 
 
 def test_leads_export_frame(client, sending_campaign):
-    frame = client.leads_export(sending_campaign)
+    frame = client.leads.export(sending_campaign)
     assert len(frame) == 30 and "email" in frame.columns
     assert frame["open_count"].dtype.kind in "iu" or str(frame["open_count"].dtype) == "Int64"
 
 
 def test_sequence_analytics_rows_per_step(client, sandbox, ready_campaign):
-    client.update_schedule(ready_campaign, timezone="UTC", days="every day", start="00:00", end="23:59")
-    client.start_campaign(ready_campaign, confirm=True)
+    client.campaigns.schedule(ready_campaign, timezone="UTC", days="every day", start="00:00", end="23:59")
+    client.campaigns.start(ready_campaign, confirm=True)
     sandbox.advance(days=6)
     now = sandbox.now.date()
-    frame = client.sequence_analytics(ready_campaign, "2025-01-01", now)
-    assert len(frame) == 2 and frame["sent_count"].sum() == client.campaign_analytics(ready_campaign)["sent_count"]
+    frame = client.statistics.sequences(ready_campaign, "2025-01-01", now)
+    assert len(frame) == 2 and frame["sent_count"].sum() == client.statistics.totals(ready_campaign)["sent_count"]
 
 
 def test_statistics_of_a_campaign_that_sent_nothing_still_has_its_columns(client):
     """A just-started live campaign has no statistics yet; the quickstart's next cell selects
     ``stats[["lead_email", "sequence_number", "sent_time", "reply_time"]]`` and groups by
     ``sequence_number``: that must give empty results, not a KeyError."""
-    cid = client.create_campaign("Nothing sent")["id"]
-    stats = client.campaign_statistics_frame(cid)
+    cid = client.campaigns.create("Nothing sent")["id"]
+    stats = client.statistics.frame(cid)
     assert len(stats) == 0
     picked = stats[["lead_email", "sequence_number", "sent_time", "reply_time"]].sort_values("sent_time")
     assert len(picked) == 0

@@ -11,7 +11,7 @@ import pytest
 
 from smartlead_nb import InputError, SmartleadClient
 from smartlead_nb.errors import UnexpectedResponse
-from smartlead_nb.resources import analytics_detail
+from smartlead_nb.resources import analytics
 
 from tests.helpers import FAST_RETRIES, sent
 
@@ -21,15 +21,15 @@ JANUARY = ("2025-01-01", "2025-01-31")
 @pytest.fixture
 def sending(client, sandbox, ready_campaign):
     """The 30-lead campaign of conftest, sending for ten days from Monday 6 January 2025."""
-    client.start_campaign(ready_campaign, confirm=True)
+    client.campaigns.start(ready_campaign, confirm=True)
     sandbox.advance(days=10)
     return ready_campaign
 
 
 # --- mailbox-statistics --------------------------------------------------------------------
 def test_mailbox_frame_adds_up_to_the_statistics_rows(client, sending):
-    boxes = client.mailbox_statistics_frame(sending)
-    stats = client.campaign_statistics_frame(sending)
+    boxes = client.statistics.mailboxes.frame(sending)
+    stats = client.statistics.frame(sending)
     assert len(boxes) == 2 and boxes["from_email"].str.contains("@").all()
     for col in ("email_account_id", "sent_count", "reply_count", "bounce_count"):
         assert str(boxes[col].dtype) == "Int64", col
@@ -40,7 +40,7 @@ def test_mailbox_frame_adds_up_to_the_statistics_rows(client, sending):
 
 
 def test_mailbox_statistics_pages_by_20_until_a_short_page(client, sandbox):
-    cid = client.create_campaign("Many senders")["id"]
+    cid = client.campaigns.create("Many senders")["id"]
     # 25 healthy mailboxes attached: the sandbox seeds six (five healthy) and has no route
     # that creates one, so the other twenty are copies of a seeded one, written directly.
     store = sandbox._running().store
@@ -49,11 +49,11 @@ def test_mailbox_statistics_pages_by_20_until_a_short_page(client, sandbox):
         for n in range(20):
             db.execute("INSERT INTO email_accounts (data) VALUES (?)",
                        (json.dumps({**model, "from_email": f"box{n}@demo-sender.example"}),))
-    ids = [a["id"] for a in client.list_email_accounts()
+    ids = [a["id"] for a in client.email_accounts.list()
            if a.get("is_smtp_success") and a.get("is_imap_success")]
-    client.add_email_accounts(cid, ids)
+    client.campaigns.email_accounts.add(cid, ids)
     sandbox.clear_requests()
-    rows = client.mailbox_statistics(cid)
+    rows = client.statistics.mailboxes.list(cid)
     assert len(rows) == len(ids) == 25
     pages = sent(sandbox, "GET", "/mailbox-statistics")
     assert [(p["query"]["offset"], p["query"]["limit"]) for p in pages] == [
@@ -63,51 +63,51 @@ def test_mailbox_statistics_pages_by_20_until_a_short_page(client, sandbox):
 
 def test_mailbox_dates_go_together(client, sandbox, sending):
     with pytest.raises(InputError, match="both start and end, or neither.*only start"):
-        client.mailbox_statistics_frame(sending, start="2025-01-06")
+        client.statistics.mailboxes.frame(sending, start="2025-01-06")
     sandbox.clear_requests()
-    day = client.mailbox_statistics_frame(sending, "2025-01-06", "2025-01-06",
-                                          time_zone="Europe/Berlin")
+    day = client.statistics.mailboxes.frame(sending, "2025-01-06", "2025-01-06",
+                                            time_zone="Europe/Berlin")
     (call,) = sent(sandbox, "GET", "/mailbox-statistics")
     assert (call["query"]["start_date"], call["query"]["end_date"],
             call["query"]["time_zone"]) == ("2025-01-06", "2025-01-06", "Europe/Berlin")
-    first_day = client.analytics_by_date(sending, "2025-01-06", "2025-01-06",
-                                         time_zone="Europe/Berlin")
+    first_day = client.statistics.by_date(sending, "2025-01-06", "2025-01-06",
+                                          time_zone="Europe/Berlin")
     assert day["sent_count"].sum() == first_day["sent_count"] > 0
 
 
 # --- leads-statistics ----------------------------------------------------------------------
 def test_leads_statistics_pages_by_100_and_follows_has_more(client, sandbox):
-    cid = client.create_campaign("Big list")["id"]
-    client.save_sequences(cid, [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
+    cid = client.campaigns.create("Big list")["id"]
+    client.sequences.save(cid, [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
                                  "subject": "Hi", "email_body": "Hello"}])
-    healthy = [a["id"] for a in client.list_email_accounts()
+    healthy = [a["id"] for a in client.email_accounts.list()
                if a.get("is_smtp_success") and a.get("is_imap_success")]
-    client.add_email_accounts(cid, healthy)
-    client.add_leads(cid, [{"email": f"l{i}@example.com"} for i in range(250)])
-    client.start_campaign(cid, confirm=True)
+    client.campaigns.email_accounts.add(cid, healthy)
+    client.leads.add(cid, [{"email": f"l{i}@example.com"} for i in range(250)])
+    client.campaigns.start(cid, confirm=True)
     sandbox.advance(days=7)
     sandbox.clear_requests()
-    leads = client.leads_statistics_frame(cid)
+    leads = client.statistics.leads.frame(cid)
     calls = sent(sandbox, "GET", "/leads-statistics")
     assert [(c["query"]["offset"], c["query"]["limit"]) for c in calls] == [
         ("0", "100"), ("100", "100"), ("200", "100")]
     assert len(leads) == 250 and leads["lead_id"].is_unique
     assert str(leads["lead_id"].dtype) == "Int64"
     assert str(leads["first_sent_time"].dt.tz) == "UTC"
-    assert leads["sent_count"].sum() == len(client.campaign_statistics(cid))
+    assert leads["sent_count"].sum() == len(client.statistics.list(cid))
     assert isinstance(leads["history"].iloc[0], list)
     with pytest.raises(InputError, match="page_size must be between 1 and 100"):
-        next(client.iter_leads_statistics(cid, page_size=101))
+        next(client.statistics.leads.iter(cid, page_size=101))
 
 
 def test_lead_history_frame_and_since(client, sandbox, sending):
-    events = client.lead_history_frame(sending)
-    stats = client.campaign_statistics_frame(sending)
+    events = client.statistics.leads.history(sending)
+    stats = client.statistics.frame(sending)
     assert (events["type"] == "SENT").sum() == len(stats)
     assert (events["type"] == "REPLY").sum() == stats["reply_time"].notna().sum()
     assert str(events["time"].dt.tz) == "UTC"
     sandbox.clear_requests()
-    later = client.leads_statistics_frame(sending, since="2025-01-10")
+    later = client.statistics.leads.frame(sending, since="2025-01-10")
     (call,) = sent(sandbox, "GET", "/leads-statistics")
     assert call["query"]["event_time_gt"] == "2025-01-10"
     assert 0 < len(later) <= 30
@@ -116,25 +116,25 @@ def test_lead_history_frame_and_since(client, sandbox, sending):
 
 # --- top-level-analytics-by-date -----------------------------------------------------------
 def test_top_level_analytics_by_date(client, sending):
-    top = client.top_level_analytics_by_date(sending, "2025-01-06", "2025-01-31")
-    by_date = client.analytics_by_date(sending, "2025-01-06", "2025-01-31")
+    top = client.statistics.top_level(sending, "2025-01-06", "2025-01-31")
+    by_date = client.statistics.by_date(sending, "2025-01-06", "2025-01-31")
     assert top["sent_count"] == by_date["sent_count"] > 0
-    frame = client.top_level_analytics_by_date_frame(sending, "2025-01-06", "2025-01-31")
+    frame = client.statistics.top_level_frame(sending, "2025-01-06", "2025-01-31")
     assert len(frame) == 1 and str(frame["sent_count"].dtype) == "Int64"
     with pytest.raises(InputError, match="before start"):
-        client.top_level_analytics_by_date(sending, "2025-02-01", "2025-01-01")
+        client.statistics.top_level(sending, "2025-02-01", "2025-01-01")
 
 
 # --- /analytics/* --------------------------------------------------------------------------
 def test_day_wise_sums_equal_overall_stats(client, sandbox, sending):
     sandbox.clear_requests()
-    overall = client.overall_stats(*JANUARY)
-    days = client.day_wise_stats_frame(*JANUARY, timezone="America/New_York")
+    overall = client.analytics.overall(*JANUARY)
+    days = client.analytics.day_wise(*JANUARY, timezone="America/New_York")
     assert len(days) == 31 and str(days["date"].dtype).startswith("datetime64")
     for col in ("sent", "opened", "replied", "bounced"):
         assert str(days[col].dtype) == "Int64"
         assert days[col].sum() == overall[col], col
-    assert overall["sent"] == len(client.campaign_statistics(sending)) > 0
+    assert overall["sent"] == len(client.statistics.list(sending)) > 0
     assert isinstance(overall["reply_rate"], float)
     assert overall["reply_rate"] == pytest.approx(
         100 * overall["replied"] / overall["unique_lead_count"], abs=0.01)
@@ -144,48 +144,48 @@ def test_day_wise_sums_equal_overall_stats(client, sandbox, sending):
 
 
 def test_campaign_overall_stats_agree_with_campaign_analytics(client, sandbox, sending):
-    other = client.create_campaign("Idle")["id"]
+    other = client.campaigns.create("Idle")["id"]
     sandbox.clear_requests()
-    table = client.campaign_overall_stats_frame(*JANUARY, campaign_ids=[sending, other])
+    table = client.analytics.campaign_performance(*JANUARY, campaign_ids=[sending, other])
     (call,) = sent(sandbox, "GET", "/analytics/campaign/overall-stats")
     assert call["query"]["campaign_ids"] == f"{sending},{other}"
     assert (call["query"]["limit"], call["query"]["offset"]) == ("1000", "0")
     assert table["id"].tolist() == [sending, other]
     row = table.set_index("id").loc[sending]
-    lifetime = client.campaign_analytics(sending)
+    lifetime = client.statistics.totals(sending)
     assert row["sent"] == lifetime["sent_count"] and row["replied"] == lifetime["reply_count"]
     assert row["bounced"] == lifetime["bounce_count"]
     assert table.set_index("id").loc[other, "sent"] == 0
     assert table["reply_rate"].dtype == "float64"
-    paged = client.campaign_overall_stats_frame(*JANUARY, page_size=1)
+    paged = client.analytics.campaign_performance(*JANUARY, page_size=1)
     assert paged["id"].tolist() == [sending, other]
     assert len(sent(sandbox, "GET", "/analytics/campaign/overall-stats")) == 1 + 3
 
 
 def test_campaign_list_categories_and_mailbox_health(client, sandbox, sending):
     sandbox.clear_requests()
-    names = client.analytics_campaigns_frame()
+    names = client.analytics.campaign_list()
     assert names.to_dict("records") == [{"id": sending, "name": "Ready"}]
     (call,) = sent(sandbox, "GET", "/analytics/campaign/list")
     assert call["query"] == {"timezone": "UTC"}
-    overall = client.overall_stats(*JANUARY)
-    cats = client.category_responses_frame(*JANUARY)
+    overall = client.analytics.overall(*JANUARY)
+    cats = client.analytics.category_responses(*JANUARY)
     assert cats["total_response"].sum() == overall["replied"]
     assert cats["percentage"].dtype == "float64"
-    health = client.mailbox_health_metrics_frame(*JANUARY)
+    health = client.analytics.mailbox_health(*JANUARY)
     assert health["sent"].sum() == overall["sent"]
-    boxes = client.mailbox_statistics_frame(sending)
+    boxes = client.statistics.mailboxes.frame(sending)
     assert sorted(health["email_account"]) == sorted(boxes["from_email"])
 
 
 def test_id_lists_and_dates_are_checked_before_sending(client, sandbox):
     sandbox.clear_requests()
     with pytest.raises(InputError, match="campaign_ids must be a positive whole number"):
-        client.overall_stats(*JANUARY, campaign_ids=[1, "x"])
+        client.analytics.overall(*JANUARY, campaign_ids=[1, "x"])
     with pytest.raises(InputError, match="not YYYY-MM-DD"):
-        client.day_wise_stats_frame("January", "2025-01-31")
+        client.analytics.day_wise("January", "2025-01-31")
     with pytest.raises(InputError, match="timezone"):
-        client.overall_stats(*JANUARY, timezone="Mars/Base")
+        client.analytics.overall(*JANUARY, timezone="Mars/Base")
     assert sent(sandbox) == []
 
 
@@ -234,30 +234,30 @@ def test_other_documented_shapes_are_tolerated(canned):
         "campaigns/7/leads-statistics": {"data": [{"lead_id": "1", "history": []}]},
         "analytics/campaign/list": {"ok": True, "data": "nothing here"},
     }
-    days = canned.day_wise_stats_frame("2025-06-01", "2025-06-02")
+    days = canned.analytics.day_wise("2025-06-01", "2025-06-02")
     assert days["sent"].tolist() == [5] and str(days["sent"].dtype) == "Int64"
-    cats = canned.category_responses_frame("2025-06-01", "2025-06-02")
+    cats = canned.analytics.category_responses("2025-06-01", "2025-06-02")
     assert cats[["category", "total_response"]].values.tolist() == [["Interested", 3]]
-    overall = canned.overall_stats("2025-06-01", "2025-06-02")
+    overall = canned.analytics.overall("2025-06-01", "2025-06-02")
     assert overall == {"sent": 10, "replied": 2, "reply_rate": 20.0, "positive_reply_rate": 50.5}
-    boxes = canned.mailbox_statistics_frame(7)
+    boxes = canned.statistics.mailboxes.frame(7)
     assert boxes["sent_count"].tolist() == [212] and boxes["open_count"].isna().all()
-    leads = canned.leads_statistics_frame(7)         # no hasMore: a short page ends it
+    leads = canned.statistics.leads.frame(7)         # no hasMore: a short page ends it
     assert leads["lead_id"].tolist() == [1] and leads["sent_count"].tolist() == [0]
     with pytest.raises(UnexpectedResponse, match="holds no 'campaign_list'") as err:
-        canned.analytics_campaigns_frame()
+        canned.analytics.campaign_list()
     assert "fake-key" not in str(err.value)
 
 
 def test_module_examples_run():
-    result = doctest.testmod(analytics_detail)
+    result = doctest.testmod(analytics)
     assert result.failed == 0
 
 
 def test_mailbox_frame_feeds_mailbox_health(client, sending):
     from smartlead_nb.analysis import mailbox_health
 
-    boxes = client.mailbox_statistics_frame(sending)
+    boxes = client.statistics.mailboxes.frame(sending)
     health = mailbox_health(boxes, by=None)
     assert sorted(health["sender"]) == sorted(boxes["from_email"])
     assert health["sent"].sum() == boxes["sent_count"].sum()

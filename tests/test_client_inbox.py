@@ -17,22 +17,22 @@ from tests.helpers import START, sent
 
 
 def launch(client, name, n_leads, accounts, domain="example.com"):
-    cid = client.create_campaign(name)["id"]
-    client.save_sequences(cid, [
+    cid = client.campaigns.create(name)["id"]
+    client.sequences.save(cid, [
         {"seq_number": 1, "seq_delay_details": {"delay_in_days": 0}, "subject": "Hi {{first_name}}",
          "email_body": "Hello"},
         {"seq_number": 2, "seq_delay_details": {"delay_in_days": 2}, "subject": "",
          "email_body": "Following up"}])
-    client.add_email_accounts(cid, accounts)
-    client.add_leads(cid, [{"email": f"p{i}.{cid}@{domain}", "first_name": f"P{i}"}
+    client.campaigns.email_accounts.add(cid, accounts)
+    client.leads.add(cid, [{"email": f"p{i}.{cid}@{domain}", "first_name": f"P{i}"}
                            for i in range(n_leads)])
-    client.start_campaign(cid, confirm=True)
+    client.campaigns.start(cid, confirm=True)
     return cid
 
 
 @pytest.fixture
 def healthy(client):
-    return [a["id"] for a in client.list_email_accounts()
+    return [a["id"] for a in client.email_accounts.list()
             if a["is_smtp_success"] and a["is_imap_success"]]
 
 
@@ -47,7 +47,7 @@ def replied(client, sandbox, healthy):
 
 
 def stats_replies(client, cid):
-    frame = client.campaign_statistics_frame(cid, email_status="replied")
+    frame = client.statistics.frame(cid, email_status="replied")
     return frame.assign(campaign_id=cid)
 
 
@@ -56,7 +56,7 @@ def inbox_requests(sandbox, view="inbox-replies"):
 
 
 def test_iter_inbox_pages_at_20_until_a_short_page(client, sandbox, replied):
-    rows = client.inbox()
+    rows = client.inbox.list()
     truth = pd.concat([stats_replies(client, c) for c in replied])
     assert {(r["email_campaign_id"], r["lead_email"]) for r in rows} == \
         set(zip(truth["campaign_id"], truth["lead_email"]))
@@ -68,19 +68,19 @@ def test_iter_inbox_pages_at_20_until_a_short_page(client, sandbox, replied):
 
 
 def test_limit_stops_early(client, sandbox, replied):
-    assert len(client.inbox(limit=25)) == 25
+    assert len(client.inbox.list(limit=25)) == 25
     assert len(inbox_requests(sandbox)) == 2
 
 
 def test_every_filter_goes_in_the_body(client, sandbox, replied, healthy):
     a, b = replied
     lo, hi = START + timedelta(days=2), START + timedelta(days=6)
-    names = {c["name"]: c["id"] for c in client.lead_categories()}
+    names = {c["name"]: c["id"] for c in client.leads.categories.list()}
     sandbox.clear_requests()
-    rows = client.inbox("sent", campaign_id=[a, b], email_account_id=healthy[2],
-                        categories=["Interested", "Meeting Request"], exclude_categories=[4],
-                        categorised=True, reply_time_between=(lo, hi), search="p1",
-                        email_status=["Replied"], sort_by="SENT_TIME_DESC")
+    rows = client.inbox.list("sent", campaign_id=[a, b], email_account_id=healthy[2],
+                             categories=["Interested", "Meeting Request"], exclude_categories=[4],
+                             categorised=True, reply_time_between=(lo, hi), search="p1",
+                             email_status=["Replied"], sort_by="SENT_TIME_DESC")
     body = inbox_requests(sandbox, "sent")[0]["json"]
     assert body == {"offset": 0, "limit": 20, "sortBy": "SENT_TIME_DESC", "filters": {
         "search": "p1",
@@ -100,10 +100,10 @@ def test_every_filter_goes_in_the_body(client, sandbox, replied, healthy):
     {"search": "example.org"}, {"email_status": "Replied"},
 ])
 def test_each_filter_narrows_to_what_it_names(client, replied, kwargs):
-    everything = pd.DataFrame(client.inbox())
-    chosen = client.inbox_frame(**kwargs)
+    everything = pd.DataFrame(client.inbox.list())
+    chosen = client.inbox.frame(**kwargs)
     if kwargs.get("categories"):
-        ooo = {c["name"]: c["id"] for c in client.lead_categories()}["Out Of Office"]
+        ooo = {c["name"]: c["id"] for c in client.leads.categories.list()}["Out Of Office"]
         expected = everything[everything["lead_category_id"] == ooo]
     elif kwargs.get("categorised") is False:
         expected = everything[everything["lead_category_id"].isna()]
@@ -117,9 +117,9 @@ def test_each_filter_narrows_to_what_it_names(client, replied, kwargs):
 
 def test_campaign_and_account_filters(client, replied, healthy):
     a, b = replied
-    only_b = client.inbox_frame(campaign_id=b)
+    only_b = client.inbox.frame(campaign_id=b)
     assert set(only_b["lead_email"]) == set(stats_replies(client, b)["lead_email"])
-    mine = client.inbox_frame(email_account_id=[healthy[0]])
+    mine = client.inbox.frame(email_account_id=[healthy[0]])
     assert len(mine) and set(mine["email_account_id"]) == {healthy[0]}
 
 
@@ -141,39 +141,39 @@ def test_campaign_and_account_filters(client, replied, healthy):
 def test_bad_input_is_refused_before_sending(client, sandbox, kwargs, words):
     view = kwargs.pop("view", "inbox-replies")
     with pytest.raises(InputError, match=words.replace("(", r"\(").replace(")", r"\)")):
-        client.inbox(view, **kwargs)
+        client.inbox.list(view, **kwargs)
     assert sandbox.requests == []
 
 
 def test_unknown_category_name(client, sandbox):
     with pytest.raises(InputError, match="no lead category named 'Hot'.*'Interested'"):
-        client.inbox(categories=["Hot"])
+        client.inbox.list(categories=["Hot"])
     assert not inbox_requests(sandbox)
 
 
 def test_fetch_message_history_rows_carry_the_reply_text(client, sandbox, replied):
-    rows = client.inbox(fetch_message_history=True, limit=5)
+    rows = client.inbox.list(fetch_message_history=True, limit=5)
     assert inbox_requests(sandbox)[0]["query"] == {"fetch_message_history": "true"}
     for row in rows:
-        history = client.message_history(row["email_campaign_id"], row["email_lead_id"])
+        history = client.leads.message_history(row["email_campaign_id"], row["email_lead_id"])
         replies = history[history["type"] == "REPLY"]
         in_row = [h for h in row["history"] if h["type"] == "REPLY"]
         assert [h["email_body"] for h in in_row] == list(replies["email_body"]) != []
 
 
 def test_inbox_thread_and_404(client, replied):
-    row = client.inbox(limit=1)[0]
-    thread = client.inbox_thread(row["email_lead_map_id"])
+    row = client.inbox.list(limit=1)[0]
+    thread = client.inbox.get(row["email_lead_map_id"])
     assert thread["lead_email"] == row["lead_email"]
     assert thread["history"][-1]["type"] == "REPLY"
     with pytest.raises(NotFoundError, match="inbox thread 123 not found"):
-        client.inbox_thread(123)
+        client.inbox.get(123)
 
 
 def test_replies_frame_matches_the_statistics_in_bulk(client, sandbox, replied):
     truth = pd.concat([stats_replies(client, c) for c in replied])
     sandbox.clear_requests()
-    frame = client.replies_frame(list(replied), text=True)
+    frame = client.inbox.replies(list(replied), text=True)
     assert len(frame) == len(truth) > 40
     got = frame.set_index(["campaign_id", "lead_email"]).sort_index()
     want = truth.set_index(["campaign_id", "lead_email"]).sort_index()
@@ -190,9 +190,9 @@ def test_replies_frame_matches_the_statistics_in_bulk(client, sandbox, replied):
 
 
 def test_replies_frame_text_matches_message_history(client, replied):
-    frame = client.replies_frame([replied[0]], text=True).head(3)
+    frame = client.inbox.replies([replied[0]], text=True).head(3)
     for row in frame.itertuples():
-        history = client.message_history(row.campaign_id, row.lead_id)
+        history = client.leads.message_history(row.campaign_id, row.lead_id)
         reply = history[history["type"] == "REPLY"].iloc[-1]
         assert row.reply_html == reply["email_body"] and row.message_id == reply["message_id"]
         assert row.reply_time == reply["time"]
@@ -203,7 +203,7 @@ def test_replies_frame_across_more_than_five_campaigns(client, sandbox, healthy)
            for n in range(7)]
     sandbox.advance(days=6)
     sandbox.clear_requests()
-    frame = client.replies_frame(ids)
+    frame = client.inbox.replies(ids)
     bodies = [r["json"]["filters"]["campaignId"] for r in inbox_requests(sandbox)]
     assert {tuple(b) for b in bodies} == {tuple(ids[:5]), tuple(ids[5:])}
     assert set(frame["campaign_id"]) <= set(ids) and len(set(frame["campaign_id"])) >= 5
@@ -212,21 +212,21 @@ def test_replies_frame_across_more_than_five_campaigns(client, sandbox, healthy)
 
 
 def test_replies_frame_window_and_categories(client, sandbox, replied):
-    everything = client.replies_frame()
+    everything = client.inbox.replies()
     lo, hi = START + timedelta(days=3), START + timedelta(days=5)
     sandbox.clear_requests()
-    window = client.replies_frame(since=lo, until=hi, categories=["Interested"])
+    window = client.inbox.replies(since=lo, until=hi, categories=["Interested"])
     body = inbox_requests(sandbox)[0]["json"]["filters"]
     assert body["replyTimeBetween"] == ["2025-01-09T08:00:00.000Z", "2025-01-11T08:00:00.000Z"]
     expected = everything[(everything["reply_time"] >= lo) & (everything["reply_time"] <= hi)
                           & (everything["category"] == "Interested")]
     assert len(window) == len(expected) > 0
-    since_only = client.replies_frame(since=lo)
+    since_only = client.inbox.replies(since=lo)
     assert len(since_only) == (everything["reply_time"] >= lo).sum()
 
 
 def test_replies_frame_with_no_replies_has_its_columns(client):
-    frame = client.replies_frame(text=True)
+    frame = client.inbox.replies(text=True)
     assert frame.empty and {"reply_time", "lead_email", "campaign_name", "mailbox", "category",
                             "reply_text"} <= set(frame.columns)
     assert str(frame["reply_time"].dtype) == "datetime64[ms, UTC]"
@@ -234,19 +234,19 @@ def test_replies_frame_with_no_replies_has_its_columns(client):
 
 # -- warm-up ----------------------------------------------------------------------------------
 def test_warmup_stats_frame_one_row_per_account_per_day(client, healthy):
-    frame = client.warmup_stats_frame(healthy[:3])
+    frame = client.email_accounts.warmup.frame(healthy[:3])
     assert len(frame) == 21 and frame.groupby("email_account_id").size().tolist() == [7, 7, 7]
     assert frame["date"].max() == pd.Timestamp(START.date())
     for col in ("sent_count", "reply_count", "save_from_spam_count"):
         assert str(frame[col].dtype) == "Int64"
-    raw = client.warmup_stats(healthy[0])
+    raw = client.email_accounts.warmup.stats(healthy[0])
     assert isinstance(raw["sent_count"], int)
     assert frame[frame["email_account_id"] == healthy[0]]["sent_count"].sum() == raw["sent_count"]
 
 
 def test_warmup_totals(client):
-    accounts = {a["from_email"]: a["id"] for a in client.list_email_accounts()}
-    totals = client.warmup_totals_frame(list(accounts.values())).set_index("email_account_id")
+    accounts = {a["from_email"]: a["id"] for a in client.email_accounts.list()}
+    totals = client.email_accounts.warmup.totals(list(accounts.values())).set_index("email_account_id")
     maya = totals.loc[accounts["maya@demo-sender.example"]]
     assert maya["spam_rate"] == pytest.approx(maya["spam_count"] / maya["sent_count"])
     assert maya["inbox_placement"] == pytest.approx(1 - maya["spam_rate"])
@@ -255,12 +255,12 @@ def test_warmup_totals(client):
 
 def test_warmup_unknown_account_and_bad_ids(client, sandbox):
     with pytest.raises(NotFoundError, match="email account 3999 not found"):
-        client.warmup_stats_frame([3999])
+        client.email_accounts.warmup.frame([3999])
     sandbox.clear_requests()
     with pytest.raises(InputError, match="no email account ids"):
-        client.warmup_stats_frame([])
+        client.email_accounts.warmup.frame([])
     with pytest.raises(InputError, match="positive whole number"):
-        client.warmup_totals_frame(["abc"])
+        client.email_accounts.warmup.totals(["abc"])
     assert sandbox.requests == []
 
 
@@ -273,7 +273,7 @@ def test_inbox_shape_b_is_read(scripted):
                "category": {"id": 1, "name": "Interested"}, "is_read": True}
     server, client = scripted({"json": {"messages": [message], "total_count": 1,
                                         "offset": 0, "limit": 20}})
-    frame = client.inbox_frame()
+    frame = client.inbox.frame()
     assert frame[["email_lead_map_id", "lead_email", "email_campaign_name",
                   "lead_category_id"]].values.tolist() == [[77, "a@x.io", "Q3", 1]]
     assert frame["has_new_unread_email"].tolist() == [False]
@@ -287,9 +287,9 @@ def test_warmup_shape_b_fallback(scripted):
                             {"date": "2025-06-02", "sent": 20, "spam": 3, "delivered": 17,
                              "opened": 9, "replied": 4}]}
     server, client = scripted({"json": body}, {"json": body})
-    daily = client.warmup_stats_frame([9001])
+    daily = client.email_accounts.warmup.frame([9001])
     assert daily[["sent_count", "reply_count", "spam_count", "inbox_count"]].values.tolist() \
         == [[20, 5, 1, 19], [20, 4, 3, 17]]
-    totals = client.warmup_totals_frame(9001)
+    totals = client.email_accounts.warmup.totals(9001)
     assert totals[["sent_count", "inbox_count", "reply_count"]].values.tolist() == [[40, 36, 9]]
     assert totals["spam_rate"].tolist() == [0.1]

@@ -16,93 +16,93 @@ def leads(n, start=0):
 
 
 def test_add_leads_counts_new_duplicates_and_already_present(client):
-    cid = client.create_campaign("Leads")["id"]
-    first = client.add_leads(cid, leads(3) + [{"email": "PERSON0@example.com"}, {"email": "not-an-email@"}])
+    cid = client.campaigns.create("Leads")["id"]
+    first = client.leads.add(cid, leads(3) + [{"email": "PERSON0@example.com"}, {"email": "not-an-email@"}])
     counts = lead_upload_counts(first)
     assert (counts["added"], counts["duplicates"], counts["invalid"]) == (3, 1, 1)
-    again = lead_upload_counts(client.add_leads(cid, leads(4)))
+    again = lead_upload_counts(client.leads.add(cid, leads(4)))
     assert (again["added"], again["already_in_campaign"]) == (1, 3)
-    assert len(client.list_campaign_leads(cid)) == 4
+    assert len(client.leads.list(cid)) == 4
 
 
 def test_more_than_400_refused_before_sending(client, sandbox):
-    cid = client.create_campaign("Big")["id"]
+    cid = client.campaigns.create("Big")["id"]
     with pytest.raises(InputError, match="401 leads in one request.*at most 400; nothing was sent"):
-        client.add_leads(cid, leads(401))
+        client.leads.add(cid, leads(401))
     assert sent(sandbox, "POST", "/leads") == []
-    assert client.add_leads(cid, leads(400))["upload_count"] == 400
+    assert client.leads.add(cid, leads(400))["upload_count"] == 400
 
 
 def test_lead_shape_checked_before_sending(client, sandbox):
-    cid = client.create_campaign("Shape")["id"]
+    cid = client.campaigns.create("Shape")["id"]
     with pytest.raises(InputError, match=r"lead 1: email is missing"):
-        client.add_leads(cid, [{"email": "a@b.co"}, {"first_name": "NoEmail"}])
+        client.leads.add(cid, [{"email": "a@b.co"}, {"first_name": "NoEmail"}])
     with pytest.raises(InputError, match=r"lead 0: unknown field\(s\) \['company'\]"):
-        client.add_leads(cid, [{"email": "a@b.co", "company": "Acme"}])
+        client.leads.add(cid, [{"email": "a@b.co", "company": "Acme"}])
     with pytest.raises(InputError, match="confirm_overrides=True"):
-        client.add_leads(cid, [{"email": "a@b.co"}], ignore_unsubscribe_list=True)
+        client.leads.add(cid, [{"email": "a@b.co"}], ignore_unsubscribe_list=True)
     assert sent(sandbox, "POST", "/leads") == []
 
 
 def test_phone_numbers_are_sent_as_strings(client, sandbox):
-    cid = client.create_campaign("Phones")["id"]
-    client.add_leads(cid, [{"email": "a@b.co", "phone_number": 4155550100.0}])
+    cid = client.campaigns.create("Phones")["id"]
+    client.leads.add(cid, [{"email": "a@b.co", "phone_number": 4155550100.0}])
     assert sent(sandbox, "POST", "/leads")[-1]["json"]["lead_list"][0]["phone_number"] == "4155550100"
 
 
 def test_listing_pages_and_filters(client, sandbox):
-    cid = client.create_campaign("List")["id"]
-    client.add_leads(cid, leads(250))
+    cid = client.campaigns.create("List")["id"]
+    client.leads.add(cid, leads(250))
     sandbox.clear_requests()
-    everyone = client.list_campaign_leads(cid)
+    everyone = client.leads.list(cid)
     assert len(everyone) == 250 and len({r["lead"]["email"] for r in everyone}) == 250
     assert len(sent(sandbox, "GET", "/leads")) == 3  # 100 + 100 + 50
-    frame = client.campaign_leads_frame(cid, limit=5)
+    frame = client.leads.frame(cid, limit=5)
     assert len(frame) == 5 and str(frame["lead_id"].dtype) == "Int64"
     lead_id = everyone[0]["lead"]["id"]
-    client.pause_lead(cid, lead_id)
-    paused = client.list_campaign_leads(cid, status="PAUSED")
+    client.leads.pause(cid, lead_id)
+    paused = client.leads.list(cid, status="PAUSED")
     assert [r["lead"]["id"] for r in paused] == [lead_id]
     with pytest.raises(InputError, match="unknown lead status 'SLEEPING'"):
-        client.list_campaign_leads(cid, status="SLEEPING")
+        client.leads.list(cid, status="SLEEPING")
 
 
 def test_lead_operations(client, sandbox):
-    cid = client.create_campaign("Ops")["id"]
-    client.add_leads(cid, leads(3))
-    rows = client.list_campaign_leads(cid)
+    cid = client.campaigns.create("Ops")["id"]
+    client.leads.add(cid, leads(3))
+    rows = client.leads.list(cid)
     a, b, c = (r["lead"]["id"] for r in rows)
-    client.pause_lead(cid, a)
-    client.resume_lead(cid, a, delay_days=1)
-    client.delete_lead(cid, b)
-    client.unsubscribe_lead(cid, c)
-    left = {r["lead"]["id"]: r for r in client.list_campaign_leads(cid)}
+    client.leads.pause(cid, a)
+    client.leads.resume(cid, a, delay_days=1)
+    client.leads.delete(cid, b)
+    client.leads.unsubscribe(cid, c)
+    left = {r["lead"]["id"]: r for r in client.leads.list(cid)}
     assert b not in left and left[a]["status"] != "PAUSED"
-    found = client.get_lead_by_email("person2@example.com")
+    found = client.leads.find("person2@example.com")
     assert found["id"] == c  # SmartLead sends this id as a string; the client casts it
-    assert client.get_lead_by_email("nobody@example.com") is None
+    assert client.leads.find("nobody@example.com") is None
     before = len(sent(sandbox))
     with pytest.raises(InputError, match="every campaign.*confirm=True"):
-        client.unsubscribe_lead_everywhere(a)
+        client.leads.unsubscribe_everywhere(a)
     assert len(sent(sandbox)) == before  # refused before sending
-    client.unsubscribe_lead_everywhere(a, confirm=True)
+    client.leads.unsubscribe_everywhere(a, confirm=True)
     with pytest.raises(NotFoundError, match="lead 987654"):
-        client.unsubscribe_lead_everywhere(987654, confirm=True)
+        client.leads.unsubscribe_everywhere(987654, confirm=True)
 
 
 def test_categories_by_name(client, sandbox):
-    cid = client.create_campaign("Cats")["id"]
-    client.add_leads(cid, leads(1))
-    lead_id = client.list_campaign_leads(cid)[0]["lead"]["id"]
-    names = client.lead_categories_frame()["name"].tolist()
+    cid = client.campaigns.create("Cats")["id"]
+    client.leads.add(cid, leads(1))
+    lead_id = client.leads.list(cid)[0]["lead"]["id"]
+    names = client.leads.categories.frame()["name"].tolist()
     assert "Interested" in names
-    client.set_lead_category(cid, lead_id, "interested")
+    client.leads.set_category(cid, lead_id, "interested")
     body = sent(sandbox, "POST", "/category")[-1]["json"]
-    wanted = next(c["id"] for c in client.lead_categories() if c["name"] == "Interested")
+    wanted = next(c["id"] for c in client.leads.categories.list() if c["name"] == "Interested")
     assert body == {"category_id": wanted, "pause_lead": False}
-    assert client.list_campaign_leads(cid, category_id=wanted)[0]["lead"]["id"] == lead_id
+    assert client.leads.list(cid, category_id=wanted)[0]["lead"]["id"] == lead_id
     with pytest.raises(InputError, match="no lead category named 'Hot'"):
-        client.set_lead_category(cid, lead_id, "Hot")
+        client.leads.set_category(cid, lead_id, "Hot")
 
 
 def test_add_leads_takes_a_frame_or_a_csv_path_like_upload_leads(client, sandbox, tmp_path):
@@ -113,46 +113,46 @@ def test_add_leads_takes_a_frame_or_a_csv_path_like_upload_leads(client, sandbox
                                             "ben@b.example"],
                           "First Name": ["Ana", "Ana", "X", "Ben"],
                           "Phone": [4155550101.0, None, None, 4155550102.0]})
-    cid = client.create_campaign("Front door")["id"]
-    result = client.add_leads(cid, frame)
+    cid = client.campaigns.create("Front door")["id"]
+    result = client.leads.add(cid, frame)
     assert list(result.rows.index) == [0, 1, 2, 3]                       # one row per input row
     assert list(result.rows["outcome"]) == ["uploaded", "duplicate", "invalid_email", "uploaded"]
-    on_server = client.campaign_leads_frame(cid).set_index("email")
+    on_server = client.leads.frame(cid).set_index("email")
     assert sorted(on_server.index) == ["ana@a.example", "ben@b.example"]
     assert on_server.loc["ana@a.example", "phone_number"] == "4155550101"   # no "….0"
 
     path = tmp_path / "more.csv"
     path.write_text("email,first_name\ncara@c.example,Cara\n")
-    cid2 = client.create_campaign("Front door from a file")["id"]
-    from_file = client.add_leads(cid2, str(path))
+    cid2 = client.campaigns.create("Front door from a file")["id"]
+    from_file = client.leads.add(cid2, str(path))
     assert from_file.summary().to_dict() == {"uploaded": 1}
-    assert client.campaign_leads_frame(cid2)["email"].tolist() == ["cara@c.example"]
+    assert client.leads.frame(cid2)["email"].tolist() == ["cara@c.example"]
 
 
 def test_add_leads_with_a_string_that_is_not_a_file_says_so(client, sandbox):
-    cid = client.create_campaign("Stray string")["id"]
+    cid = client.campaigns.create("Stray string")["id"]
     sandbox.clear_requests()
     with pytest.raises(InputError, match=r"'leads\.csv', which is not a file.*CSV path, a DataFrame"):
-        client.add_leads(cid, "leads.csv")
+        client.leads.add(cid, "leads.csv")
     with pytest.raises(InputError, match="not a file"):
-        client.add_leads(cid, "ana@example.com")
+        client.leads.add(cid, "ana@example.com")
     assert sent(sandbox, "POST", "/leads") == []
 
 
 def test_add_leads_with_one_lead_dict_adds_that_lead(client):
-    cid = client.create_campaign("One dict")["id"]
-    assert client.add_leads(cid, {"email": "dee@d.example"})["upload_count"] == 1
+    cid = client.campaigns.create("One dict")["id"]
+    assert client.leads.add(cid, {"email": "dee@d.example"})["upload_count"] == 1
 
 
 def test_a_campaign_whose_leads_were_all_skipped_still_has_every_lead_column(client):
     """Issue 11 (02 run twice): every lead was already in another campaign, so the campaign
     is empty; the frame still has the columns the next cell selects."""
-    first = client.create_campaign("First")["id"]
-    client.add_leads(first, [{"email": "ana@a.example", "phone_number": "4155550101"}])
-    second = client.create_campaign("Second")["id"]
-    counts = client.add_leads(second, [{"email": "ana@a.example"}])
+    first = client.campaigns.create("First")["id"]
+    client.leads.add(first, [{"email": "ana@a.example", "phone_number": "4155550101"}])
+    second = client.campaigns.create("Second")["id"]
+    counts = client.leads.add(second, [{"email": "ana@a.example"}])
     assert counts["upload_count"] == 0
-    on_server = client.campaign_leads_frame(second)
+    on_server = client.leads.frame(second)
     assert on_server.empty
     picked = on_server[["email", "first_name", "company_name", "phone_number", "custom_fields"]]
     assert list(picked.columns) == ["email", "first_name", "company_name", "phone_number",
@@ -160,21 +160,21 @@ def test_a_campaign_whose_leads_were_all_skipped_still_has_every_lead_column(cli
 
 
 def test_lead_lookups_updates_and_history(client, sandbox, ready_campaign):
-    other = client.create_campaign("Other")["id"]
-    lead = client.get_lead_by_email("lead3@example.com")
-    campaigns = client.lead_campaigns(lead["id"])
+    other = client.campaigns.create("Other")["id"]
+    lead = client.leads.find("lead3@example.com")
+    campaigns = client.leads.campaigns(lead["id"])
     assert [c["id"] for c in campaigns] == [ready_campaign]
-    client.update_lead(ready_campaign, lead["id"], {"first_name": "Renamed",
-                                                    "custom_fields": {"Tier": "A"}})
-    again = client.get_lead_by_email("lead3@example.com")
+    client.leads.update(ready_campaign, lead["id"], {"first_name": "Renamed",
+                                                     "custom_fields": {"Tier": "A"}})
+    again = client.leads.find("lead3@example.com")
     assert again["first_name"] == "Renamed" and again["custom_fields"] == {"Tier": "A"}
-    client.start_campaign(ready_campaign, confirm=True)
+    client.campaigns.start(ready_campaign, confirm=True)
     sandbox.advance(days=5)
-    history = client.message_history(ready_campaign, lead["id"])
+    history = client.leads.message_history(ready_campaign, lead["id"])
     assert len(history) >= 1 and set(history["type"]) <= {"SENT", "REPLY"}
     assert str(history["time"].dtype).startswith("datetime64")
     with pytest.raises(InputError, match="unknown field"):
-        client.update_lead(other, lead["id"], {"company": "x"})
+        client.leads.update(other, lead["id"], {"company": "x"})
 
 
 # -- two writers on one lead (issue 19, item 9) -----------------------------------------------------
@@ -252,9 +252,9 @@ def expand(phases: str) -> str:
 def race(client, sandbox, phases):
     """Both writers update the same lead, their phases in the order ``phases`` gives."""
     script = expand(phases)
-    cid = client.create_campaign("Race")["id"]
-    client.add_leads(cid, [ORIGINAL])
-    lid = client.get_lead_by_email(ORIGINAL["email"])["id"]
+    cid = client.campaigns.create("Race")["id"]
+    client.leads.add(cid, [ORIGINAL])
+    lid = client.leads.find(ORIGINAL["email"])["id"]
     other = SmartleadClient(sandbox.api_key, base_url=sandbox.base_url, rate_limit=None,
                             retry=FAST_RETRIES)
     turns = Turns(script)
@@ -262,13 +262,13 @@ def race(client, sandbox, phases):
     for who, writer in writers.items():
         turns.attach(writer, who)
     try:
-        results = turns.run({who: (lambda w=w, who=who: w.update_lead(cid, lid, CHANGES[who]))
+        results = turns.run({who: (lambda w=w, who=who: w.leads.update(cid, lid, CHANGES[who]))
                              for who, w in writers.items()})
     finally:
         other.close()
         client._transport.session.hooks["response"].clear()
     assert [step.split()[0] for step in turns.sent] == list(script)
-    final = client.get_lead_by_email(ORIGINAL["email"])
+    final = client.leads.find(ORIGINAL["email"])
     return results, {"first_name": final["first_name"], "company_name": final["company_name"],
                      "custom_fields.tier": final["custom_fields"]["tier"],
                      "custom_fields.hook": final["custom_fields"]["hook"]}
@@ -316,13 +316,13 @@ def test_the_documented_window_a_whole_update_between_read_and_write_goes_unseen
     results, final = race(client, sandbox, "Ar Br Bw Bc Aw Ac")
     assert not any(isinstance(r, Exception) for r in results.values()), results
     assert vanished("B", final) == ["first_name", "custom_fields.tier"]
-    assert "The remaining window" in type(client).update_lead.__doc__
+    assert "The remaining window" in type(client.leads).update.__doc__
 
 
 def test_a_lead_whose_email_changed_meanwhile_is_a_conflict_not_a_wrong_write(client, sandbox):
-    cid = client.create_campaign("Moved")["id"]
-    client.add_leads(cid, [ORIGINAL])
-    lid = client.get_lead_by_email(ORIGINAL["email"])["id"]
+    cid = client.campaigns.create("Moved")["id"]
+    client.leads.add(cid, [ORIGINAL])
+    lid = client.leads.find(ORIGINAL["email"])["id"]
     other = SmartleadClient(sandbox.api_key, base_url=sandbox.base_url, rate_limit=None,
                             retry=FAST_RETRIES)
     turns = Turns("AA" + expand("Br Bw Bc") + "A")  # B renames the address between A's
@@ -330,12 +330,12 @@ def test_a_lead_whose_email_changed_meanwhile_is_a_conflict_not_a_wrong_write(cl
     turns.attach(client, "A")
     turns.attach(other, "B")
     try:
-        results = turns.run({"A": lambda: client.update_lead(cid, lid, {"last_name": "Ng"}),
-                             "B": lambda: other.update_lead(cid, lid, {"email": "ana@new.example"})})
+        results = turns.run({"A": lambda: client.leads.update(cid, lid, {"last_name": "Ng"}),
+                             "B": lambda: other.leads.update(cid, lid, {"email": "ana@new.example"})})
     finally:
         other.close()
         client._transport.session.hooks["response"].clear()
     assert isinstance(results["A"], ConflictError) and results["A"].fields == ("email",)
     assert "nothing was written" in str(results["A"])
     assert len(sent(sandbox, "POST", f"/campaigns/{cid}/leads/{lid}")) == 1  # B's write only
-    assert client.get_lead_by_email("ana@new.example")["last_name"] is None
+    assert client.leads.find("ana@new.example")["last_name"] is None

@@ -17,23 +17,23 @@ STEPS = [
 
 
 def test_round_trip_keeps_ids_and_never_duplicates(client):
-    cid = client.create_campaign("Seq")["id"]
-    client.save_sequences(cid, STEPS)
-    first = client.get_sequences(cid)
+    cid = client.campaigns.create("Seq")["id"]
+    client.sequences.save(cid, STEPS)
+    first = client.sequences.get(cid)
     assert [s["seq_number"] for s in first] == [1, 2]
     assert [v["variant_label"] for v in first[0]["seq_variants"]] == ["A", "B"]
     assert first[1]["subject"] == "" and first[1]["seq_delay_details"] == {"delay_in_days": 3}
     first[1]["email_body"] = "Second try"
-    client.save_sequences(cid, first)
-    second = client.get_sequences(cid)
+    client.sequences.save(cid, first)
+    second = client.sequences.get(cid)
     assert [s["id"] for s in second] == [s["id"] for s in first]
     assert second[1]["email_body"] == "Second try"
-    frame = client.sequences_frame(cid)
+    frame = client.sequences.frame(cid)
     assert len(frame) == 3 and frame["step_id"].notna().all()
 
 
 def test_sequence_checks_name_the_step(client, sandbox):
-    cid = client.create_campaign("Seq")["id"]
+    cid = client.campaigns.create("Seq")["id"]
     bad = [
         ([{"seq_number": 1, "seq_delay_details": {"delay_in_days": -1}, "subject": "s", "email_body": "b"}],
          "delay_in_days must be a whole number of days 0-365, got -1"),
@@ -48,11 +48,11 @@ def test_sequence_checks_name_the_step(client, sandbox):
     ]
     for steps, fragment in bad:
         with pytest.raises(InputError, match=fragment):
-            client.save_sequences(cid, steps)
+            client.sequences.save(cid, steps)
     assert sent(sandbox, "POST", "/sequences") == []
 
 
 def test_unknown_campaign(client):
     from smartlead_nb import NotFoundError
     with pytest.raises(NotFoundError, match="campaign 9999"):
-        client.get_sequences(9999)
+        client.sequences.get(9999)

@@ -28,7 +28,7 @@ def receiver():
 
 @pytest.fixture
 def started(client, ready_campaign):
-    client.start_campaign(ready_campaign, confirm=True)
+    client.campaigns.start(ready_campaign, confirm=True)
     return ready_campaign
 
 
@@ -37,29 +37,29 @@ def test_the_client_and_the_sandbox_know_the_same_event_types():
 
 
 def test_save_list_frame_delete(client, sandbox, receiver):
-    cid = client.create_campaign("Hooks")["id"]
-    assert client.list_webhooks(cid) == [] and client.webhooks_frame(cid).empty
-    made = client.save_webhook(cid, "nb", receiver.url, ["email_reply", "EMAIL_SENT"])
+    cid = client.campaigns.create("Hooks")["id"]
+    assert client.webhooks.list(cid) == [] and client.webhooks.frame(cid).empty
+    made = client.webhooks.save(cid, "nb", receiver.url, ["email_reply", "EMAIL_SENT"])
     assert made["ok"] is True and made["event_type_map"] == {"EMAIL_REPLY": True,
                                                              "EMAIL_SENT": True}
     body = sent(sandbox, "POST", f"/campaigns/{cid}/webhooks")[-1]["json"]
     assert body == {"id": None, "name": "nb", "webhook_url": receiver.url,
                     "event_types": ["EMAIL_REPLY", "EMAIL_SENT"]}     # no "categories" key
     # Saving the same URL again updates that hook instead of making a second one.
-    again = client.save_webhook(cid, "nb v2", receiver.url, "LEAD_CATEGORY_UPDATED",
-                                categories=["Interested"])
+    again = client.webhooks.save(cid, "nb v2", receiver.url, "LEAD_CATEGORY_UPDATED",
+                                 categories=["Interested"])
     assert again["id"] == made["id"]
     assert sent(sandbox, "POST", f"/campaigns/{cid}/webhooks")[-1]["json"]["id"] == made["id"]
-    frame = client.webhooks_frame(cid)
+    frame = client.webhooks.frame(cid)
     assert frame.columns.tolist() == ["id", "name", "webhook_url", "email_campaign_id",
                                       "event_types", "categories"]
     assert frame["id"].dtype == "Int64" and frame.loc[0, "name"] == "nb v2"
     assert frame.loc[0, "categories"] == ["Interested"]
-    assert client.delete_webhook(cid, made["id"]) == {"ok": True}
+    assert client.webhooks.delete(cid, made["id"]) == {"ok": True}
     assert sent(sandbox, "DELETE", f"/campaigns/{cid}/webhooks")[-1]["json"] == {
         "id": made["id"]}
     with pytest.raises(NotFoundError, match=f"webhook {made['id']} of campaign {cid}"):
-        client.delete_webhook(cid, made["id"])
+        client.webhooks.delete(cid, made["id"])
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -76,27 +76,27 @@ def test_bad_input_is_refused_before_sending(client, sandbox, kwargs, message):
     args = dict({"name": "nb", "webhook_url": "http://127.0.0.1:9/x",
                  "event_types": ["EMAIL_SENT"]}, **kwargs)
     with pytest.raises(InputError, match=message):
-        client.save_webhook(1001, **args)
+        client.webhooks.save(1001, **args)
     assert sandbox.requests == []
 
 
 def test_summary_window_is_checked_before_sending(client, sandbox):
     with pytest.raises(InputError, match="from_time .* is after to_time"):
-        client.webhook_summary(1001, "2025-06-08", "2025-06-01")
+        client.webhooks.summary(1001, "2025-06-08", "2025-06-01")
     with pytest.raises(InputError, match="to_time must be a date or time"):
-        client.retrigger_failed_webhooks(1001, "2025-06-01", "next week")
+        client.webhooks.retrigger_failed(1001, "2025-06-01", "next week")
     assert sandbox.requests == []
 
 
 def test_the_sandbox_refuses_another_machine(client, sandbox):
-    cid = client.create_campaign("Hooks")["id"]
+    cid = client.campaigns.create("Hooks")["id"]
     with pytest.raises(sl.BadRequestError, match="only delivers webhooks to this machine"):
-        client.save_webhook(cid, "nb", "https://hooks.example.eu/sl?token=x", ["EMAIL_REPLY"])
-    assert client.list_webhooks(cid) == []
+        client.webhooks.save(cid, "nb", "https://hooks.example.eu/sl?token=x", ["EMAIL_REPLY"])
+    assert client.webhooks.list(cid) == []
 
 
 def test_events_arrive_live_in_the_receiver(client, sandbox, started, receiver):
-    client.save_webhook(started, "nb", receiver.url, ["EMAIL_SENT", "EMAIL_OPEN"])
+    client.webhooks.save(started, "nb", receiver.url, ["EMAIL_SENT", "EMAIL_OPEN"])
     sandbox.advance(days=1)
     assert receiver.wait(30, timeout=5, settle=0.3)     # the burst is over
     assert sandbox.webhook_delivery.pending() == 0
@@ -108,9 +108,9 @@ def test_events_arrive_live_in_the_receiver(client, sandbox, started, receiver):
     assert frame["lead_email"].str.endswith("@example.com").all()
     assert isinstance(frame.loc[0, "payload"], dict)
     assert frame["event_type"].eq("EMAIL_SENT").sum() == 30      # every lead's first step
-    summary = client.webhook_summary(started, *WINDOW)
+    summary = client.webhooks.summary(started, *WINDOW)
     assert summary["total_calls"] == summary["successful_calls"] == len(frame)
-    assert client.retrigger_failed_webhooks(started, *WINDOW) == {"ok": True,
+    assert client.webhooks.retrigger_failed(started, *WINDOW) == {"ok": True,
                                                                   "retriggered_count": 0}
 
 

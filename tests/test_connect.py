@@ -15,7 +15,7 @@ def test_no_key_uses_the_sandbox_and_says_so(monkeypatch, capsys):
     assert line.startswith("smartlead_nb: no SMARTLEAD_API_KEY set")
     assert "nothing is sent to SmartLead" in line and line.count("\n") == 0
     assert client.mode == "sandbox" and client.base_url.startswith("http://127.0.0.1:")
-    assert client.create_campaign("via connect")["name"] == "via connect"
+    assert client.campaigns.create("via connect")["name"] == "via connect"
     again = sl.connect(quiet=True)
     assert again.base_url == client.base_url  # the sandbox is reused, not restarted
 

@@ -18,12 +18,12 @@ FLAGS = dict(ignore_global_block_list=False, ignore_unsubscribe_list=False,
 
 def world(client, sandbox):
     """Leads in every situation SmartLead treats differently; the target campaign's id."""
-    target = client.create_campaign("Target")["id"]
-    client.add_leads(target, [{"email": "here@f.example"}])
-    other = client.create_campaign("Other")["id"]
-    client.add_leads(other, [{"email": "Other@F.example"}, {"email": "gone@f.example"}])
-    gone = client.list_campaign_leads(other)[1]["lead"]["id"]
-    client.unsubscribe_lead_everywhere(gone, confirm=True)
+    target = client.campaigns.create("Target")["id"]
+    client.leads.add(target, [{"email": "here@f.example"}])
+    other = client.campaigns.create("Other")["id"]
+    client.leads.add(other, [{"email": "Other@F.example"}, {"email": "gone@f.example"}])
+    gone = client.leads.list(other)[1]["lead"]["id"]
+    client.leads.unsubscribe_everywhere(gone, confirm=True)
     sandbox.add_to_block_list("blocked@f.example", "blocked-domain.example")
     emails = ["new@f.example", " HERE@f.example", "other@f.example", "gone@f.example",
               "blocked@f.example", "anyone@blocked-domain.example"]
@@ -39,11 +39,11 @@ EXPECTED = {"new@f.example": "uploaded", " HERE@f.example": "already_in_campaign
 def test_both_ways_of_asking_predict_what_the_upload_then_does(client, sandbox, campaigns_first):
     target, leads = world(client, sandbox)
     if campaigns_first:                        # fewer campaigns than leads: exports are cheaper
-        per_email = len(client.list_campaigns()) >= len(leads)
+        per_email = len(client.campaigns.list()) >= len(leads)
         assert not per_email
     else:                                      # more campaigns than leads: look each one up
         for i in range(len(leads)):
-            client.create_campaign(f"Filler {i}")
+            client.campaigns.create(f"Filler {i}")
     sandbox.clear_requests()
     forecast = forecast_leads(client, leads, FLAGS, campaign_id=target)
     asked = [r["path"] for r in sandbox.requests]
@@ -86,8 +86,8 @@ def test_a_forecast_over_its_budget_says_so_and_promises_nothing(client, sandbox
 
 
 def test_the_plan_check_and_summary_use_the_forecast(client, sandbox):
-    other = client.create_campaign("Other")["id"]
-    client.add_leads(other, [{"email": f"p{i}@x.example"} for i in range(2)])
+    other = client.campaigns.create("Other")["id"]
+    client.leads.add(other, [{"email": f"p{i}@x.example"} for i in range(2)])
     plan = sl.CampaignPlan("Forecast", sequences=[{"seq_number": 1, "seq_delay_details":
                                                    {"delay_in_days": 0}, "subject": "Hi",
                                                    "email_body": "Hello"}],

@@ -34,7 +34,7 @@ def upload(client, cid, path):
 ], ids=["garbage-bytes", "not-json", "a-list", "a-string", "an-object-of-something-else"])
 def test_an_unreadable_journal_is_refused_before_anything_is_sent(client, sandbox, tmp_path,
                                                                   content, why):
-    cid = client.create_campaign("Journal")["id"]
+    cid = client.campaigns.create("Journal")["id"]
     path = tmp_path / "j.jsonl"
     path.write_bytes(content)
     sandbox.clear_requests()
@@ -48,7 +48,7 @@ def test_an_unreadable_journal_is_refused_before_anything_is_sent(client, sandbo
 
 
 def test_a_directory_where_the_journal_should_be(client, sandbox, tmp_path):
-    cid = client.create_campaign("Journal")["id"]
+    cid = client.campaigns.create("Journal")["id"]
     path = tmp_path / "j.jsonl"
     path.mkdir()
     with pytest.raises(sl.InputError, match="is a directory") as info:
@@ -58,7 +58,7 @@ def test_a_directory_where_the_journal_should_be(client, sandbox, tmp_path):
 
 
 def test_a_torn_last_line_is_tolerated_and_cut_off(client, sandbox, tmp_path):
-    cid = client.create_campaign("Journal")["id"]
+    cid = client.campaigns.create("Journal")["id"]
     path = tmp_path / "j.jsonl"
     upload(client, cid, path)
     whole = path.read_bytes()
@@ -72,7 +72,7 @@ def test_a_torn_last_line_is_tolerated_and_cut_off(client, sandbox, tmp_path):
 
 
 def test_a_journal_in_use_is_refused_after_a_bounded_wait(client, sandbox, tmp_path, monkeypatch):
-    cid = client.create_campaign("Journal")["id"]
+    cid = client.campaigns.create("Journal")["id"]
     path = tmp_path / "j.jsonl"
     monkeypatch.setattr(journal_module, "LOCK_WAIT_SECONDS", 0.2)
     with FileLock(str(path) + ".lock"):                     # another upload holds it

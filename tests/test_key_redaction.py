@@ -30,14 +30,14 @@ def test_canary_never_appears(canary_sandbox, caplog):
     client = SmartleadClient(CANARY, base_url=canary_sandbox.base_url, rate_limit=None,
                              retry=FAST_RETRIES)
     texts += [repr(client), str(client), repr(client._transport), repr(client._transport._key)]
-    cid = client.create_campaign("Canary")["id"]
-    client.get_campaign(cid)
-    failures = [lambda: client.get_campaign(99999),
-                lambda: client.start_campaign(cid, confirm=True),
+    cid = client.campaigns.create("Canary")["id"]
+    client.campaigns.get(cid)
+    failures = [lambda: client.campaigns.get(99999),
+                lambda: client.campaigns.start(cid, confirm=True),
                 lambda: SmartleadClient(CANARY, base_url="http://127.0.0.1:9/api/v1",
-                                        retry=FAST_RETRIES, rate_limit=None).list_campaigns()]
+                                        retry=FAST_RETRIES, rate_limit=None).campaigns.list()]
     canary_sandbox.faults = Faults(p_drop=1.0)
-    failures += [lambda: client.create_campaign("dropped"), lambda: client.list_campaigns()]
+    failures += [lambda: client.campaigns.create("dropped"), lambda: client.campaigns.list()]
     caught = []
     for call in failures:
         with pytest.raises(SmartleadError) as info:
@@ -62,34 +62,34 @@ def test_key_cannot_be_pickled_with_the_client(canary_sandbox):
 # -- agency client keys: a rotated key is a secret the moment it arrives -----------------------
 def test_resetting_or_deleting_a_client_key_needs_confirmation_and_sends_nothing_without(
         client, sandbox):
-    acme = client.create_client("Acme", "ops@acme.example")
-    key_id = client.client_api_keys(acme["id"])[0]["id"]
+    acme = client.clients.create("Acme", "ops@acme.example")
+    key_id = client.clients.api_keys.list(acme["id"])[0]["id"]
     before = len(sandbox.requests)
-    for refused in (lambda: client.reset_client_api_key(key_id),
-                    lambda: client.reset_client_api_key(key_id, confirm="yes"),
-                    lambda: client.delete_client_api_key(key_id),
+    for refused in (lambda: client.clients.api_keys.reset(key_id),
+                    lambda: client.clients.api_keys.reset(key_id, confirm="yes"),
+                    lambda: client.clients.api_keys.delete(key_id),
                     lambda: client.request("PUT", f"client/api-key/reset/{key_id}"),
                     lambda: client.request("DELETE", f"/Client/api-key/{key_id}/")):
         with pytest.raises(InputError, match="cannot be undone.*Nothing was sent.*confirm=True"):
             refused()
     assert len(sandbox.requests) == before
     with pytest.raises(InputError, match="key_id"):
-        client.reset_client_api_key("30001; DROP", confirm=True)
+        client.clients.api_keys.reset("30001; DROP", confirm=True)
 
 
 def test_a_reset_key_comes_back_wrapped_and_is_redacted_everywhere(client, sandbox, caplog):
     caplog.set_level(logging.DEBUG)
-    acme = client.create_client("Acme", "ops@acme.example")
-    old = client.client_api_keys(acme["id"])[0]
-    fresh = client.reset_client_api_key(old["id"], confirm=True)
+    acme = client.clients.create("Acme", "ops@acme.example")
+    old = client.clients.api_keys.list(acme["id"])[0]
+    fresh = client.clients.api_keys.reset(old["id"], confirm=True)
     new_key = fresh["data"]["api_key"]
     assert isinstance(new_key, Secret) and new_key.reveal() != old["api_key"].reveal()
     assert new_key.reveal() not in repr(fresh)
     assert redact(f"x {new_key.reveal()} y") == "x REDACTED y"
     assert new_key.reveal() not in caplog.text
-    assert client.delete_client_api_key(old["id"], confirm=True) == {"ok": True}
+    assert client.clients.api_keys.delete(old["id"], confirm=True) == {"ok": True}
     with pytest.raises(NotFoundError, match=f"client API key {old['id']} not found"):
-        client.delete_client_api_key(old["id"], confirm=True)
+        client.clients.api_keys.delete(old["id"], confirm=True)
 
 
 def test_a_reset_key_is_registered_before_anything_can_quote_it(scripted):
@@ -99,7 +99,7 @@ def test_a_reset_key_is_registered_before_anything_can_quote_it(scripted):
     server, client = scripted({"status": 200, "type": "application/json",
                                "text": f'[{{"id":30001,"apiKey":"{fresh}"}}]'})
     with pytest.raises(UnexpectedResponse) as info:
-        client.reset_client_api_key(30001, confirm=True)
+        client.clients.api_keys.reset(30001, confirm=True)
     assert server.received[0]["method"] == "PUT"
     assert server.received[0]["path"].startswith("/api/v1/client/api-key/reset/30001?")
     err = info.value

@@ -13,16 +13,19 @@ import smartlead_nb as sl
 from smartlead_nb import CampaignPlan, InputError, LeadFrameError, leads_from_frame
 from smartlead_nb.frames import accounts, clean, columns, leads as frame_leads
 from smartlead_nb.frames.sequences import sequences_from_frame
+from smartlead_nb.frames import lead_records, upload_rules
+from smartlead_nb.frames.upload_rules import UPLOAD_FLAGS
 from smartlead_nb.resources import leads as resource_leads
-from smartlead_nb.resources.leads import UPLOAD_FLAGS
+from smartlead_nb.resources.leads import LeadsService
 from smartlead_nb.templates import lead_value, steps_from_frame_like
 
 
 def test_batch_limit_and_standard_fields_are_imported_not_repeated():
     assert resource_leads.MAX_LEADS_PER_REQUEST is frame_leads.MAX_BATCH_SIZE
-    assert resource_leads.STANDARD_LEAD_FIELDS == (*columns.STANDARD_FIELDS, "custom_fields")
-    source = inspect.getsource(resource_leads)
-    assert "= 400" not in source and '"linkedin_profile"' not in source
+    assert lead_records.STANDARD_LEAD_FIELDS == (*columns.STANDARD_FIELDS, "custom_fields")
+    for module in (resource_leads, lead_records, upload_rules):
+        source = inspect.getsource(module)
+        assert "= 400" not in source and '"linkedin_profile"' not in source, module.__name__
 
 
 def test_the_missing_value_rule_is_one_rule():
@@ -84,14 +87,14 @@ def test_sender_health_is_one_rule_for_the_plan_and_the_form(account):
 
 def test_the_upload_flags_are_one_list():
     plan_fields = {f.name for f in CampaignPlan.__dataclass_fields__.values()}
-    for function in (sl.upload_leads, sl.SmartleadClient.add_leads):
+    for function in (LeadsService.upload, LeadsService.add):
         parameters = inspect.signature(function).parameters
         assert [p for p in parameters if p.startswith("ignore_")] == list(UPLOAD_FLAGS)
     assert set(UPLOAD_FLAGS) <= plan_fields
     assert [f for f in CampaignPlan.__dataclass_fields__ if f.startswith("ignore_")] \
         and set(f for f in plan_fields if f.startswith("ignore_")) == set(UPLOAD_FLAGS)
     with pytest.raises(TypeError, match="unknown upload flag"):
-        resource_leads.lead_upload_settings(ignore_blocklist=True)
+        upload_rules.lead_upload_settings(ignore_blocklist=True)
 
 
 def test_lead_frame_error_is_an_input_error():
@@ -110,9 +113,9 @@ def test_a_lead_dict_is_judged_by_the_same_email_rule_as_a_frame(client, sandbox
 
     addresses = ["ana@example.com", "ana@x", "no-at-sign", "not-an-email@"]
     by_frame = leads_from_frame(pd.DataFrame({"email": addresses})).report["outcome"].astype(str)
-    cid = client.create_campaign("One email rule")["id"]
+    cid = client.campaigns.create("One email rule")["id"]
     sandbox.clear_requests()
-    counts = client.add_leads(cid, [{"email": a} for a in addresses])
+    counts = client.leads.add(cid, [{"email": a} for a in addresses])
     (posted,) = [r for r in sandbox.requests if r["path"].endswith("/leads")]
     sent_emails = [lead["email"] for lead in posted["json"]["lead_list"]]
     assert sent_emails == [a for a, o in zip(addresses, by_frame) if o == "ok"] == ["ana@example.com"]

@@ -28,7 +28,7 @@ def leads(n=30):
 
 
 def healthy_ids(client):
-    return [a["id"] for a in client.list_email_accounts()
+    return [a["id"] for a in client.email_accounts.list()
             if a["is_smtp_success"] and a["is_imap_success"]
             and a["warmup_details"]["status"] == "ACTIVE"][:2]
 
@@ -50,7 +50,7 @@ def test_check_lists_every_kind_of_problem(client):
     bad_leads = pd.concat([leads(3), pd.DataFrame({"Email": ["oops@"], "First Name": ["X"]})],
                           ignore_index=True)
     steps = STEPS.assign(subject=["Idea for {{Company}}", "{{first_name}}", ""])
-    broken = [a["id"] for a in client.list_email_accounts() if not a["is_smtp_success"]]
+    broken = [a["id"] for a in client.email_accounts.list() if not a["is_smtp_success"]]
     problems = plan_for(client, leads=bad_leads, sequences=steps, email_accounts=broken,
                         schedule=None).check(client)
     text = problems.to_string()
@@ -79,13 +79,13 @@ def test_launch_configures_everything_and_leaves_it_drafted(client, sandbox, tmp
     result = plan_for(client).launch(client, state=tmp_path / "state.json",
                                      journal=tmp_path / "j.jsonl", progress=False)
     cid = result.campaign_id
-    campaign = client.get_campaign(cid)
+    campaign = client.campaigns.get(cid)
     assert campaign["status"] == "DRAFTED"
     assert Schedule.from_campaign(campaign).timezone == "Europe/Berlin"
     assert CampaignSettings.from_campaign(campaign).track_opens is False
-    assert len(client.sequences_frame(cid)) == 3
-    assert len(client.campaign_email_accounts(cid)) == 2
-    assert len(client.list_campaign_leads(cid)) == 30
+    assert len(client.sequences.frame(cid)) == 3
+    assert len(client.campaigns.email_accounts.list(cid)) == 2
+    assert len(client.leads.list(cid)) == 30
     assert (result.leads_report["outcome"] == "uploaded").all()
     assert result.steps["step"].tolist() == ["create", "sequences", "email_accounts", "leads",
                                              "schedule", "settings"]
@@ -110,7 +110,7 @@ def test_launch_refuses_a_plan_with_errors(client, sandbox):
 def test_failed_launch_resumes_into_the_same_campaign(client, sandbox, tmp_path):
     plan = plan_for(client, name="Resumable", leads=leads(900))
     state, journal = tmp_path / "state.json", tmp_path / "j.jsonl"
-    original = client.post_lead_batch
+    original = client.leads.send_batch
     calls = []
 
     def flaky(cid, body):
@@ -122,21 +122,21 @@ def test_failed_launch_resumes_into_the_same_campaign(client, sandbox, tmp_path)
             return original(cid, body)
         finally:
             sandbox.faults = None
-    client.post_lead_batch = flaky
+    client.leads.send_batch = flaky
     with pytest.raises(UploadInterrupted):
         plan.launch(client, state=state, journal=journal, progress=False)
-    client.post_lead_batch = original
+    client.leads.send_batch = original
     result = plan.launch(client, start=True, confirm=True, state=state, journal=journal, progress=False)
-    named = [c for c in client.list_campaigns() if c["name"] == "Resumable"]
+    named = [c for c in client.campaigns.list() if c["name"] == "Resumable"]
     assert [c["id"] for c in named] == [result.campaign_id]
-    assert len(client.sequences_frame(result.campaign_id)) == 3  # not saved twice
-    assert len(client.list_campaign_leads(result.campaign_id)) == 900
-    assert client.get_campaign(result.campaign_id)["status"] == "ACTIVE"
+    assert len(client.sequences.frame(result.campaign_id)) == 3  # not saved twice
+    assert len(client.leads.list(result.campaign_id)) == 900
+    assert client.campaigns.get(result.campaign_id)["status"] == "ACTIVE"
     assert len(sent(sandbox, "POST", "/sequences")) == 1
 
 
 def test_lost_create_answer_is_adopted_not_repeated(client, sandbox, tmp_path):
-    client.create_campaign("Adopt")  # an older campaign with the same name must not be taken
+    client.campaigns.create("Adopt")  # an older campaign with the same name must not be taken
     plan = plan_for(client, name="Adopt")
     state = tmp_path / "state.json"
     sandbox.faults = Faults(p_drop=1.0)
@@ -144,7 +144,7 @@ def test_lost_create_answer_is_adopted_not_repeated(client, sandbox, tmp_path):
         plan.launch(client, state=state, journal=False, progress=False)
     sandbox.faults = None
     result = plan.launch(client, state=state, journal=False, progress=False)
-    named = sorted(c["id"] for c in client.list_campaigns() if c["name"] == "Adopt")
+    named = sorted(c["id"] for c in client.campaigns.list() if c["name"] == "Adopt")
     assert len(named) == 2 and result.campaign_id == named[-1]
     assert len(sent(sandbox, "POST", "/campaigns/create")) == 2  # the old one and the dropped one
 
@@ -180,11 +180,11 @@ def test_a_frame_changed_in_place_is_checked_again(client):
 
 
 def test_a_launch_that_adds_no_lead_says_so_first(client, sandbox, tmp_path):
-    other = client.create_campaign("Elsewhere")["id"]
-    client.add_leads(other, [{"email": f"lead{i}@example.com"} for i in range(5)])
+    other = client.campaigns.create("Elsewhere")["id"]
+    client.leads.add(other, [{"email": f"lead{i}@example.com"} for i in range(5)])
     plan = plan_for(client, name="Nobody new", leads=leads(5))
     result = plan.launch(client, state=tmp_path / "s.json", journal=False, progress=False)
-    assert len(client.list_campaign_leads(result.campaign_id)) == 0
+    assert len(client.leads.list(result.campaign_id)) == 0
     assert len(result.problems) == 1
     assert "no leads were added" in result.problems[0] and "5 in_other_campaign" in result.problems[0]
     assert "ignore_duplicate_leads_in_other_campaign=True" in result.problems[0]
@@ -192,13 +192,13 @@ def test_a_launch_that_adds_no_lead_says_so_first(client, sandbox, tmp_path):
 
 
 def test_the_plan_passes_its_upload_flags_through(client, sandbox, tmp_path):
-    other = client.create_campaign("Elsewhere")["id"]
-    client.add_leads(other, [{"email": f"lead{i}@example.com"} for i in range(5)])
+    other = client.campaigns.create("Elsewhere")["id"]
+    client.leads.add(other, [{"email": f"lead{i}@example.com"} for i in range(5)])
     plan = plan_for(client, name="Shared leads", leads=leads(5),
                     ignore_duplicate_leads_in_other_campaign=True)
     result = plan.launch(client, state=tmp_path / "s.json", journal=False, progress=False)
     assert result.problems == []
-    assert len(client.list_campaign_leads(result.campaign_id)) == 5
+    assert len(client.leads.list(result.campaign_id)) == 5
     body = sent(sandbox, "POST", f"/campaigns/{result.campaign_id}/leads")[0]["json"]
     assert body["settings"]["ignore_duplicate_leads_in_other_campaign"] is True
     assert body["settings"]["ignore_global_block_list"] is False
@@ -221,16 +221,16 @@ def test_resume_starts_over_when_the_stored_id_is_another_campaign(client, sandb
     first = plan_for(client, name="Mine").launch(client, state=state, journal=False, progress=False)
     sandbox.reset()                                         # ids are not reused after a reset...
     data = json.loads(state.read_text())
-    other = client.create_campaign("Someone else's")["id"]
+    other = client.campaigns.create("Someone else's")["id"]
     data["campaign_id"] = other                             # ...but a stale file may name any id
     state.write_text(json.dumps(data))
     with pytest.warns(UserWarning, match="not the campaign this plan created"):
         again = plan_for(client, name="Mine").launch(client, state=state, journal=False,
                                                      progress=False)
     assert again.campaign_id not in (first.campaign_id, other)
-    assert client.get_campaign(again.campaign_id)["name"] == "Mine"
-    assert client.get_campaign(other)["name"] == "Someone else's"
-    assert len(client.list_campaign_leads(other)) == 0
+    assert client.campaigns.get(again.campaign_id)["name"] == "Mine"
+    assert client.campaigns.get(other)["name"] == "Someone else's"
+    assert len(client.leads.list(other)) == 0
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", '"text"'])
@@ -247,8 +247,8 @@ def test_an_unreadable_state_file_is_refused_not_taken_for_a_fresh_start(client,
 
 def test_launch_never_asks_smartlead_to_start_a_campaign_it_would_refuse(client, sandbox, tmp_path):
     """Issue 19: SmartLead answers a start without leads with a 400; launch asks first."""
-    other = client.create_campaign("Elsewhere")["id"]
-    client.add_leads(other, [{"email": f"lead{i}@example.com"} for i in range(5)])
+    other = client.campaigns.create("Elsewhere")["id"]
+    client.leads.add(other, [{"email": f"lead{i}@example.com"} for i in range(5)])
     plan = plan_for(client, name="Nobody to email", leads=leads(5))
     state = tmp_path / "s.json"
     with pytest.raises(InputError, match="was not started: SmartLead says it has no leads; it "
@@ -256,7 +256,7 @@ def test_launch_never_asks_smartlead_to_start_a_campaign_it_would_refuse(client,
         plan.launch(client, start=True, confirm=True, state=state, journal=False, progress=False)
     cid = json.loads(state.read_text())["campaign_id"]
     assert not sent(sandbox, "POST", f"/campaigns/{cid}/status")
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"
     assert "start" not in json.loads(state.read_text())["done"]
 
 

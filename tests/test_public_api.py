@@ -89,3 +89,45 @@ def test_the_package_says_it_is_typed():
     from pathlib import Path
 
     assert (Path(sl.__file__).parent / "py.typed").is_file()
+
+
+USER_CODE = """
+import smartlead_nb as sl
+from smartlead_nb import (Campaign, CampaignPlan, InputError, Schedule, SmartleadClient, connect,
+                          upload_leads)
+from smartlead_nb.analysis import compare_variants
+
+
+def main() -> None:
+    client: SmartleadClient = connect()
+    camp: Campaign = client.campaigns.create("Q1")
+    plan = CampaignPlan("Q1", schedule=Schedule("UTC"))
+    print(camp.id + 1, camp.status, plan, sl.STANDARD, InputError, upload_leads, compare_variants)
+"""
+
+
+def test_a_users_strict_type_check_accepts_the_exports(tmp_path):
+    """``mypy --strict`` on a user's file (the package itself is not checked here: imports are
+    followed silently, as for an installed library) finds every name ``smartlead_nb`` exports,
+    and the types of the services and the handle."""
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    pytest = __import__("pytest")
+    pytest.importorskip("mypy")
+    user = tmp_path / "user.py"
+    user.write_text(USER_CODE)
+    cache = Path(tempfile.gettempdir()) / "smartlead_nb-mypy-cache"   # warm after a first run
+    out = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
+                          "--cache-dir", str(cache), str(user)],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    # and the names carry their real types (not Any): a wrong use of them is an error
+    user.write_text(USER_CODE + "\nwrong: int = connect\nalso_wrong: str = Campaign.id\n")
+    out = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
+                          "--cache-dir", str(cache), str(user)],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 1 and out.stdout.count("Incompatible types in assignment") == 2, \
+        out.stdout

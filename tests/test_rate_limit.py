@@ -33,7 +33,7 @@ def test_default_budget_meets_no_429_at_documented_limits(limited):
     client = SmartleadClient(sb.api_key, base_url=sb.base_url)  # default: STANDARD
     assert client._transport.rate_limit == STANDARD
     for _ in range(15):
-        client.list_campaigns()
+        client.campaigns.list()
     log = sent(sb)
     assert 429 not in statuses(sb) and len(log) == 15
     assert log[10]["time"] - log[0]["time"] >= 0.95  # the 11th waited for the next second
@@ -44,7 +44,7 @@ def test_without_any_budget_the_sandbox_does_answer_429(limited):
     client = SmartleadClient(sb.api_key, base_url=sb.base_url, rate_limit=None, retry=FAST_RETRIES)
     client._transport.honour_rate_headers = False
     for _ in range(12):
-        client.list_campaigns()  # 429s are retried after Retry-After, so these still succeed
+        client.campaigns.list()  # 429s are retried after Retry-After, so these still succeed
     assert 429 in statuses(sb)
 
 
@@ -52,7 +52,7 @@ def test_rate_headers_alone_keep_a_client_out_of_429(limited):
     sb = limited(RateLimits(10, 60, 1000))
     client = SmartleadClient(sb.api_key, base_url=sb.base_url, rate_limit=None, retry=FAST_RETRIES)
     for _ in range(12):
-        client.list_campaigns()
+        client.campaigns.list()
     assert 429 not in statuses(sb)
     assert client.last_rate_limit.limit == 10   # the burst window binds after 12 quick calls
 
@@ -63,7 +63,7 @@ def test_minute_window_scaled_meets_no_429(limited):
     client = SmartleadClient(sb.api_key, base_url=sb.base_url,
                              rate_limit=RateLimit(time_scale=scale, margin=0.2))
     for _ in range(65):
-        client.list_campaigns()
+        client.campaigns.list()
     log = sent(sb)
     assert 429 not in statuses(sb)
     assert log[60]["time"] - log[0]["time"] >= 6 * 0.95
@@ -75,7 +75,7 @@ def test_two_processes_share_one_keys_budget(limited, tmp_path):
         import smartlead_nb as sl
         c = sl.SmartleadClient({sb.api_key!r}, base_url={sb.base_url!r})
         for _ in range(10):
-            c.list_campaigns()
+            c.campaigns.list()
     """)
     env_cache = {"SMARTLEAD_NB_CACHE_DIR": str(tmp_path / "shared-cache")}
     import os
@@ -98,7 +98,7 @@ def test_a_long_wait_for_the_budget_is_said_once_not_silent(sandbox, caplog, mon
     client = SmartleadClient(sandbox.api_key, base_url=sandbox.base_url, rate_limit=tight)
     with caplog.at_level(logging.WARNING, logger="smartlead_nb"):
         for _ in range(4):
-            client.list_campaigns()
+            client.campaigns.list()
     notices = [r for r in caplog.records if "request budget is spent" in r.getMessage()]
     assert len(notices) == 1 and "waiting about" in notices[0].getMessage()
     assert sandbox.api_key not in notices[0].getMessage()

@@ -50,9 +50,9 @@ def test_a_recorded_notebook_keeps_no_client_key(tmp_path):
     notebook = tmp_path / "keys.ipynb"
     nbformat.write(new_notebook(cells=[
         new_code_cell("import json, smartlead_nb as sl\nclient = sl.connect()"),
-        new_code_cell("acme = client.create_client('Acme', 'ops@acme.example')\n"
-                      "made = client.create_client_api_key(acme['id'], 'reporting')\n"
-                      "fresh = client.reset_client_api_key(made['data']['id'], confirm=True)\n"
+        new_code_cell("acme = client.clients.create('Acme', 'ops@acme.example')\n"
+                      "made = client.clients.api_keys.create(acme['id'], 'reporting')\n"
+                      "fresh = client.clients.api_keys.reset(made['data']['id'], confirm=True)\n"
                       "raw = client.request('GET', 'client/api-key')\n"
                       "print(json.dumps(raw, separators=(',', ':')))\n"
                       "print(fresh['data']['api_key'].reveal())"),

@@ -43,16 +43,16 @@ def recorded(tmp_path_factory):
         client = SmartleadClient(CANARY, base_url=sb.base_url, rate_limit=None, retry=NO_RETRIES)
         with make_vcr("all").use_cassette(str(cassette)):
             # The key also travels in a body and comes back in a response: scrubbed both ways.
-            cid = client.create_campaign(f"Launch {CANARY}")["id"]
-            client.get_campaign(cid)
+            cid = client.campaigns.create(f"Launch {CANARY}")["id"]
+            client.campaigns.get(cid)
             sb.faults = Faults(p500=1.0)
             with pytest.raises(ServerError):
-                client.list_campaigns()
+                client.campaigns.list()
             sb.faults = Faults(p429=1.0)
             with pytest.raises(RateLimitError):
-                client.create_campaign("Rate limited")
+                client.campaigns.create("Rate limited")
             sb.faults = None
-            client.list_campaigns()
+            client.campaigns.list()
         client.close()
     return cassette, cid
 
@@ -70,7 +70,7 @@ def test_recording_keeps_neither_429_nor_5xx(recorded):
 
     data = yaml.safe_load(recorded[0].read_text())
     codes = [i["response"]["status"]["code"] for i in data["interactions"]]
-    assert codes == [200, 200, 200]           # create, get, list; the 500 and 429 are gone
+    assert codes == [200] * 4   # create and its read-back, get, list; the 500 and 429 are gone
 
 
 def test_cassette_says_where_it_was_recorded(recorded):
@@ -86,11 +86,11 @@ out = {"mode": client.mode, "base_url": client.base_url,
        "limited": client._transport.rate_limit is not None,
        "honours_headers": client._transport.honour_rate_headers,
        "retries": client._transport.retry.total}
-out["name"] = client.create_campaign("Launch REDACTED")["name"]
-out["id"] = client.get_campaign(CID)["id"]
-out["campaigns"] = len(client.list_campaigns())
+out["name"] = client.campaigns.create("Launch REDACTED")["name"]
+out["id"] = client.campaigns.get(CID)["id"]
+out["campaigns"] = len(client.campaigns.list())
 try:
-    client.get_campaign(424242)
+    client.campaigns.get(424242)
 except Exception as exc:
     out["unrecorded"] = type(exc).__name__
 print("RESULT " + json.dumps(out))
@@ -172,9 +172,9 @@ def test_recorder_records_against_a_fresh_sandbox_and_saves_replayed_outputs(tmp
     notebook = tmp_path / "tiny.ipynb"
     nbformat.write(new_notebook(cells=[
         new_code_cell("import smartlead_nb as sl\nclient = sl.connect()"),
-        new_code_cell("cid = client.create_campaign('Tiny')['id']\n"
+        new_code_cell("cid = client.campaigns.create('Tiny')['id']\n"
                       "if client.mode == 'sandbox':\n    client.sandbox.advance(days=1)\n"
-                      "client.get_campaign(cid)['name']"),
+                      "client.campaigns.get(cid)['name']"),
     ]), notebook)
     cassette = record(notebook, cassette=tmp_path / "tiny.yaml", log=lambda *_: None)
     info = read_info(cassette)
@@ -297,10 +297,10 @@ def test_a_reset_through_the_client_is_scrubbed_from_the_recording(tmp_path):
                  start_time=START) as sb:
         client = SmartleadClient(CANARY, base_url=sb.base_url, rate_limit=None, retry=NO_RETRIES)
         with make_vcr("all").use_cassette(str(cassette)):
-            acme = client.create_client("Acme", "ops@acme.example", password="pw-secret-123")
-            made = client.create_client_api_key(acme["id"], "reporting")
-            fresh = client.reset_client_api_key(made["data"]["id"], confirm=True)
-            listed = client.client_api_keys(acme["id"])
+            acme = client.clients.create("Acme", "ops@acme.example", password="pw-secret-123")
+            made = client.clients.api_keys.create(acme["id"], "reporting")
+            fresh = client.clients.api_keys.reset(made["data"]["id"], confirm=True)
+            listed = client.clients.api_keys.list(acme["id"])
         keys = [acme["data"]["api_key"].reveal(), made["data"]["api_key"].reveal(),
                 fresh["data"]["api_key"].reveal(), *(k["api_key"].reveal() for k in listed)]
     text = cassette.read_text()
@@ -420,7 +420,7 @@ def test_requests_sent_at_once_are_all_recorded(tmp_path, sandbox, monkeypatch):
     monkeypatch.setattr(replay, "_session", None)
     try:
         client = connect()
-        cid = client.create_campaign("At once")["id"]
+        cid = client.campaigns.create("At once")["id"]
         leads = pd.DataFrame({"email": [f"p{i}@example.com" for i in range(16 * 25)]})
         result = upload_leads(client, cid, leads, batch_size=25, max_in_flight=4,
                               journal=False, progress=False)

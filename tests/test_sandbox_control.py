@@ -8,7 +8,7 @@ from .helpers import sent
 
 
 def test_reset_needs_confirmation_then_wipes_everything(client, sandbox):
-    cid = client.create_campaign("Before the reset")["id"]
+    cid = client.campaigns.create("Before the reset")["id"]
     client.sandbox.advance(days=1)
     before = client.sandbox.state()
     assert before["campaigns"] == 1
@@ -20,7 +20,7 @@ def test_reset_needs_confirmation_then_wipes_everything(client, sandbox):
     assert after["campaigns"] == 0 and after["leads"] == 0
     assert after["email_accounts"] == before["email_accounts"] > 0   # demo senders seeded again
     assert after["now"] < before["now"]                                # the clock starts over
-    assert cid not in [c["id"] for c in client.list_campaigns()]
+    assert cid not in [c["id"] for c in client.campaigns.list()]
 
 
 def test_reset_on_a_server_that_is_not_a_sandbox_is_refused_in_plain_words(client, sandbox):

@@ -17,18 +17,18 @@ AB_STEP = [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
 
 
 def _healthy(client):
-    return [a["id"] for a in client.list_email_accounts()
+    return [a["id"] for a in client.email_accounts.list()
             if a.get("is_smtp_success") and a.get("is_imap_success")]
 
 
 def _ab_campaign(client, n_leads, name="AB"):
-    cid = client.create_campaign(name)["id"]
-    client.save_sequences(cid, AB_STEP)
-    client.add_email_accounts(cid, _healthy(client))
-    client.update_schedule(cid, **ALL_DAYS, max_new_leads_per_day=1000)
+    cid = client.campaigns.create(name)["id"]
+    client.sequences.save(cid, AB_STEP)
+    client.campaigns.email_accounts.add(cid, _healthy(client))
+    client.campaigns.schedule(cid, **ALL_DAYS, max_new_leads_per_day=1000)
     leads = [{"email": f"ab{i}@truth.example"} for i in range(n_leads)]
     for start in range(0, n_leads, 400):
-        client.add_leads(cid, leads[start:start + 400])
+        client.leads.add(cid, leads[start:start + 400])
     return cid
 
 
@@ -36,10 +36,10 @@ def test_a_known_ab_truth_is_recovered_and_compare_variants_says_b_beats_a(clien
     cid = _ab_campaign(client, 3000)
     client.sandbox.set_truth(cid, reply_rates={"A": 0.05, "B": 0.15}, positive_share=0.5,
                              bounce_rates={a: 0.0 for a in _healthy(client)})
-    client.start_campaign(cid, confirm=True)
+    client.campaigns.start(cid, confirm=True)
     client.sandbox.advance(days=30)        # 15 days of sending, then replies (<= 72 h) all in
-    stats = client.campaign_statistics_frame(cid)
-    sequences = client.get_sequences(cid)
+    stats = client.statistics.frame(cid)
+    sequences = client.sequences.get(cid)
     table = compare_variants(stats, sequences).set_index("variant")
     assert table["sent"].sum() == 3000
     for label, truth in (("A", 0.05), ("B", 0.15)):
@@ -87,7 +87,7 @@ def test_labels_and_accounts_the_campaign_lacks_are_refused_by_the_sandbox(clien
     cid = _ab_campaign(client, 1)
     with pytest.raises(BadRequestError, match=r"no variant or step 'C'; it has step 1 \(variants A, B\)"):
         client.sandbox.set_truth(cid, reply_rates={"C": 0.1})
-    detached = [a["id"] for a in client.list_email_accounts()
+    detached = [a["id"] for a in client.email_accounts.list()
                 if not a.get("is_smtp_success")][0]
     with pytest.raises(BadRequestError, match=f"sender account {detached} is not attached"):
         client.sandbox.set_truth(cid, bounce_rates={detached: 0.1})

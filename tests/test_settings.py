@@ -44,10 +44,10 @@ def test_hand_written_payload_checked():
 
 def test_a_misspelt_setting_suggests_the_right_name(client):
     """Issue 11: track_open is a slip for track_opens; say so, in both front doors."""
-    cid = client.create_campaign("Slips")["id"]
+    cid = client.campaigns.create("Slips")["id"]
     with pytest.raises(InputError, match=r"'track_open' \(did you mean 'track_opens'\?\)"):
-        client.update_settings(cid, track_open=False)
+        client.campaigns.settings(cid, track_open=False)
     with pytest.raises(InputError, match=r"did you mean 'stop_on'"):
         CampaignSettings(stop_onn="reply")
     with pytest.raises(InputError, match=r"did you mean 'stop_lead_settings'"):
-        client.update_settings(cid, {"stop_lead_setting": "reply"})
+        client.campaigns.settings(cid, {"stop_lead_setting": "reply"})

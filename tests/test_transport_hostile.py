@@ -72,21 +72,21 @@ def test_tracebacks_with_locals_never_show_the_key(hostile, sandbox):
             call()
         errors.append(info.value)
 
-    catch(lambda: client_for(sandbox.base_url).list_campaigns(), AuthenticationError)  # 401
+    catch(lambda: client_for(sandbox.base_url).campaigns.list(), AuthenticationError)  # 401
     server.reply({"status": 503, "json": {"error": "busy"}})
-    catch(lambda: client_for(server.base_url).list_campaigns(), ServerError)
+    catch(lambda: client_for(server.base_url).campaigns.list(), ServerError)
     server.reply({"status": 302, "headers": {"Location": f"{other.base_url}/x"}, "body": ""})
-    catch(lambda: client_for(server.base_url).list_campaigns(), RedirectError)
+    catch(lambda: client_for(server.base_url).campaigns.list(), RedirectError)
     refused = f"http://127.0.0.1:{closed_port()}/api/v1"
-    catch(lambda: client_for(refused).list_campaigns(), TransportError)
-    catch(lambda: client_for(refused).create_campaign("x"), TransportError)
+    catch(lambda: client_for(refused).campaigns.list(), TransportError)
+    catch(lambda: client_for(refused).campaigns.create("x"), TransportError)
     server.reply({"sleep": 2, "status": 200, "json": []})
     catch(lambda: client_for(server.base_url, timeout=(1, 0.3),
-                             retry=RetryPolicy(total=0)).list_campaigns(), TransportError)
+                             retry=RetryPolicy(total=0)).campaigns.list(), TransportError)
     catch(lambda: client_for(server.base_url).request("GET", f"{other.base_url}/campaigns"),
           InputError)
     server.reply({"status": 200, "body": "<html><title>Portal</title></html>"})
-    catch(lambda: client_for(server.base_url).list_campaigns(), UnexpectedResponse)
+    catch(lambda: client_for(server.base_url).campaigns.list(), UnexpectedResponse)
     texts = [rendered(e) for e in errors]
     assert all("Traceback" in t for t in texts)
     assert [leaked(t) for t in texts] == [[]] * len(errors)
@@ -99,7 +99,7 @@ def test_redirects_are_never_followed(hostile, status):
     target = f"{elsewhere.base_url}/steal?api_key={quote_plus(CANARY)}&x=1"
     server.reply({"status": status, "headers": {"Location": target}, "body": ""})
     client = client_for(server.base_url)
-    for call in (client.list_campaigns, lambda: client.create_campaign("x")):
+    for call in (client.campaigns.list, lambda: client.campaigns.create("x")):
         with pytest.raises(RedirectError) as info:
             call()
         err = info.value
@@ -132,7 +132,7 @@ def test_key_echoed_in_body_headers_and_location_is_redacted(hostile):
     server.reply({"status": 400, "json": echo,
                   "headers": {"X-Echo": CANARY, "Location": f"/x?api_key={quote_plus(CANARY)}"}})
     with pytest.raises(SmartleadError) as info:
-        client_for(server.base_url).create_campaign("x")
+        client_for(server.base_url).campaigns.create("x")
     err = info.value
     copy = pickle.loads(pickle.dumps(err))
     texts = [str(err), repr(err), repr(err.body), repr(err.headers), err.message,
@@ -146,7 +146,7 @@ def test_short_key_echo_is_redacted(hostile):
     server.reply({"status": 401, "json": {"message": f"invalid key {SHORT}"},
                   "headers": {"X-Key": SHORT}})
     with pytest.raises(AuthenticationError) as info:
-        client_for(server.base_url, key=SHORT).list_campaigns()
+        client_for(server.base_url, key=SHORT).campaigns.list()
     err = info.value
     assert SHORT not in str(err) + repr(err.body) + repr(err.headers)
     assert "invalid key REDACTED" in str(err)
@@ -164,15 +164,15 @@ def test_every_spelling_of_a_registered_key_is_redacted(text):
 # -- odd 2xx bodies are errors, never empty results ----------------------------------------------
 @pytest.mark.parametrize("reply, call, what", [
     ({"body": "<html><head><title>Hotel Wi-Fi login</title></head></html>"},
-     lambda c: c.list_campaigns(), "HTML page ('Hotel Wi-Fi login')"),
+     lambda c: c.campaigns.list(), "HTML page ('Hotel Wi-Fi login')"),
     ({"body": '[{"id": 1, "na', "type": "application/json"},
-     lambda c: c.list_campaigns(), "not valid JSON"),
-    ({"json": 5}, lambda c: c.list_campaigns(), "bare JSON value"),
-    ({"json": {"id": 3}}, lambda c: c.list_campaigns(), "where a list is due"),
-    ({"json": ["x"]}, lambda c: c.get_campaign(3), "where a JSON object is due"),
-    ({"json": {"message": "please log in"}}, lambda c: c.list_email_accounts(), "keys ['message']"),
-    ({"body": "", "type": "application/json"}, lambda c: c.get_campaign(3), "empty body"),
-    ({"body": "<html><body>portal</body></html>"}, lambda c: c.leads_export(3), "HTML page"),
+     lambda c: c.campaigns.list(), "not valid JSON"),
+    ({"json": 5}, lambda c: c.campaigns.list(), "bare JSON value"),
+    ({"json": {"id": 3}}, lambda c: c.campaigns.list(), "where a list is due"),
+    ({"json": ["x"]}, lambda c: c.campaigns.get(3), "where a JSON object is due"),
+    ({"json": {"message": "please log in"}}, lambda c: c.email_accounts.list(), "keys ['message']"),
+    ({"body": "", "type": "application/json"}, lambda c: c.campaigns.get(3), "empty body"),
+    ({"body": "<html><body>portal</body></html>"}, lambda c: c.leads.export(3), "HTML page"),
 ])
 def test_odd_success_bodies_raise_unexpected_response(hostile, reply, call, what):
     server = hostile()
@@ -214,8 +214,8 @@ def test_reset_in_milliseconds_is_read_as_milliseconds(hostile):
     server = hostile()
     server.reply(spent_window(f"{(time.time() + 1.0) * 1000:.0f}"), {"status": 200, "json": []})
     client = client_for(server.base_url, retry=RetryPolicy(max_wait=5.0))
-    client.list_campaigns()
-    client.list_campaigns()
+    client.campaigns.list()
+    client.campaigns.list()
     assert 0.6 < gaps(server)[0] < 2.5
 
 
@@ -226,7 +226,7 @@ def test_far_reset_is_capped_and_the_next_answer_replaces_the_wait(hostile):
     server.reply(spent_window(f"{time.time() + 86_400:.0f}"), fresh, fresh)
     client = client_for(server.base_url, retry=RetryPolicy(max_wait=0.8))
     for _ in range(3):
-        client.list_campaigns()
+        client.campaigns.list()
     first, second = gaps(server)
     assert 0.5 < first < 1.5   # capped at retry.max_wait, not a day
     assert second < 0.4         # the second answer said the window is fine: no more waiting
@@ -245,7 +245,7 @@ def test_garbage_retry_after_is_still_a_rate_limit(hostile, value):
     server = hostile()
     server.reply({"status": 429, "json": {"message": "slow down"}, "headers": {"Retry-After": value}})
     client = client_for(server.base_url)
-    for call in (client.list_campaigns, lambda: client.create_campaign("x")):
+    for call in (client.campaigns.list, lambda: client.campaigns.create("x")):
         with pytest.raises(RateLimitError) as info:
             call()
         assert info.value.retry_after == DEFAULT_RETRY_AFTER
@@ -263,18 +263,18 @@ def test_delete_404_counts_as_done_only_after_a_cut_off_attempt(hostile, first, 
     server.reply(first, {"status": 404, "json": {"error": "Campaign not found"}})
     client = client_for(server.base_url)
     if done:
-        assert client.delete_campaign(3, confirm=True) == {"ok": True}
+        assert client.campaigns.delete(3, confirm=True) == {"ok": True}
     else:
         with pytest.raises(NotFoundError, match="campaign 3 not found"):
-            client.delete_campaign(3, confirm=True)
+            client.campaigns.delete(3, confirm=True)
     assert [r["method"] for r in server.received] == ["DELETE", "DELETE"]
 
 
 # -- a trickling server cannot hold a request for ever -------------------------------------------
 @pytest.mark.parametrize("reply, call, method", [
     ({"json": {"ok": True, "id": 1, "name": "x" * 40}, "trickle": 0.15},
-     lambda c: c.create_campaign("x"), "POST"),
-    ({"json": [], "trickle_headers": 0.15}, lambda c: c.list_campaigns(), "GET"),
+     lambda c: c.campaigns.create("x"), "POST"),
+    ({"json": [], "trickle_headers": 0.15}, lambda c: c.campaigns.list(), "GET"),
 ])
 def test_trickled_answer_hits_the_attempt_deadline(hostile, reply, call, method):
     server = hostile()

@@ -8,7 +8,7 @@ import pytest
 
 from smartlead_nb import InputError
 from smartlead_nb.sandbox import Faults, Sandbox
-from smartlead_nb.upload import UploadInterrupted, upload_leads
+from smartlead_nb import UploadInterrupted, upload_leads
 
 from .helpers import FAST_RETRIES, START, sent
 
@@ -24,14 +24,14 @@ def people(n, start=0, domain="example.com"):
 
 
 def campaign_emails(client, cid):
-    return {r["lead"]["email"] for r in client.list_campaign_leads(cid)}
+    return {r["lead"]["email"] for r in client.leads.list(cid)}
 
 
 def test_messy_frame_every_row_accounted_for(client, sandbox, tmp_path):
     frame = pd.concat([people(5), pd.DataFrame({
         "Email Address": ["PERSON1@example.com ", "broken@", None, "x@blocked.example"],
         "First Name": ["Dup", "Bad", "NoMail", "Blocked"]})], ignore_index=True)
-    cid = client.create_campaign("Messy")["id"]
+    cid = client.campaigns.create("Messy")["id"]
     result = upload_leads(client, cid, frame, journal=tmp_path / "j.jsonl", progress=False)
     outcome = result.rows["outcome"].to_dict()
     assert len(result.rows) == len(frame) == 9
@@ -47,10 +47,10 @@ def test_messy_frame_every_row_accounted_for(client, sandbox, tmp_path):
 
 
 def test_batches_of_400_and_per_row_server_outcomes(client, sandbox, tmp_path):
-    other = client.create_campaign("Other")["id"]
-    client.add_leads(other, [{"email": "person3@example.com"}])
-    cid = client.create_campaign("Big")["id"]
-    client.add_leads(cid, [{"email": "person7@example.com"}])
+    other = client.campaigns.create("Other")["id"]
+    client.leads.add(other, [{"email": "person3@example.com"}])
+    cid = client.campaigns.create("Big")["id"]
+    client.leads.add(cid, [{"email": "person7@example.com"}])
     result = upload_leads(client, cid, people(900), journal=tmp_path / "j.jsonl", progress=False)
     posts = sent(sandbox, "POST", f"/campaigns/{cid}/leads")[1:]
     assert sorted(len(p["json"]["lead_list"]) for p in posts) == [100, 400, 400]  # may overlap
@@ -65,7 +65,7 @@ def test_csv_streamed_in_chunks_with_cross_chunk_duplicates(client, sandbox, tmp
     frame = pd.concat([people(250), people(10, start=5)], ignore_index=True)  # 10 repeats at the end
     path = tmp_path / "leads.csv"
     frame.to_csv(path, index=False)
-    cid = client.create_campaign("CSV")["id"]
+    cid = client.campaigns.create("CSV")["id"]
     result = upload_leads(client, cid, path, csv_chunk_rows=100, journal=False, progress=False)
     assert len(result.rows) == 260
     dupes = result.rows[result.rows["outcome"] == "duplicate"]
@@ -75,7 +75,7 @@ def test_csv_streamed_in_chunks_with_cross_chunk_duplicates(client, sandbox, tmp
 
 
 def test_iterator_of_chunks(client, tmp_path):
-    cid = client.create_campaign("Chunks")["id"]
+    cid = client.campaigns.create("Chunks")["id"]
     chunks = (people(50, start=k * 50).set_index(pd.RangeIndex(k * 50, k * 50 + 50)) for k in range(3))
     result = upload_leads(client, cid, chunks, journal=False, progress=False)
     assert (result.rows["outcome"] == "uploaded").sum() == 150
@@ -86,7 +86,7 @@ class FailingAfter:
 
     def __init__(self, client, sandbox, after, faults):
         self.client, self.sandbox, self.after, self.faults, self.calls = client, sandbox, after, faults, 0
-        original = client.post_lead_batch
+        original = client.leads.send_batch
 
         def post(cid, body):
             self.calls += 1
@@ -99,12 +99,12 @@ class FailingAfter:
                 return original(cid, body)
             finally:
                 sandbox.faults = None
-        client.post_lead_batch = post
+        client.leads.send_batch = post
 
 
 @pytest.mark.parametrize("fault, lost", [(Faults(p500=1.0), False), (Faults(p_drop=1.0), True)])
 def test_interrupted_upload_resumes_without_resending_confirmed_batches(client, sandbox, tmp_path, fault, lost):
-    cid = client.create_campaign("Resume")["id"]
+    cid = client.campaigns.create("Resume")["id"]
     frame = people(1000)
     journal = tmp_path / "journal.jsonl"
     FailingAfter(client, sandbox, after=2, faults=fault)
@@ -118,7 +118,7 @@ def test_interrupted_upload_resumes_without_resending_confirmed_batches(client, 
     held = len(campaign_emails(client, cid))
     assert held == (600 if lost else 400)  # a dropped answer still did the work
     sandbox.clear_requests()
-    client.post_lead_batch = type(client).post_lead_batch.__get__(client)
+    client.leads.send_batch = type(client.leads).send_batch.__get__(client.leads)
     result = upload_leads(client, cid, frame, journal=journal, batch_size=200, progress=False,
                           max_in_flight=1)
     resent = [p["json"]["lead_list"][0]["email"] for p in sent(sandbox, "POST", "/leads")]
@@ -132,7 +132,7 @@ def test_lead_credit_exhaustion_stops_and_marks_the_rest(tmp_path):
     with Sandbox(db_path=tmp_path / "s.db", rate_limits=None, lead_credits=500, start_time=START) as sb:
         from smartlead_nb import SmartleadClient
         client = SmartleadClient(sb.api_key, base_url=sb.base_url, rate_limit=None, retry=FAST_RETRIES)
-        cid = client.create_campaign("Credits")["id"]
+        cid = client.campaigns.create("Credits")["id"]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = upload_leads(client, cid, people(1000), journal=False, progress=False)
@@ -144,14 +144,14 @@ def test_lead_credit_exhaustion_stops_and_marks_the_rest(tmp_path):
         # none is sent after the exhaustion is known.
         assert len(sent(sb, "POST", "/leads")) <= 3
         with pytest.warns(UserWarning, match="lead credits"):
-            one_at_a_time = upload_leads(client, client.create_campaign("Again")["id"],
+            one_at_a_time = upload_leads(client, client.campaigns.create("Again")["id"],
                                          people(10, 2000), journal=False, progress=False,
                                          max_in_flight=1)
         assert one_at_a_time.stopped and len(sent(sb, "POST", "/leads")) <= 4
 
 
 def test_bad_calls_fail_before_any_upload(client, sandbox, tmp_path):
-    cid = client.create_campaign("Bad")["id"]
+    cid = client.campaigns.create("Bad")["id"]
     with pytest.raises(InputError, match="batch_size"):
         upload_leads(client, cid, people(3), batch_size=401)
     with pytest.raises(InputError, match="no such CSV file"):
@@ -170,7 +170,7 @@ def test_bad_calls_fail_before_any_upload(client, sandbox, tmp_path):
 
 
 def test_overlapping_requests_still_never_resend_a_confirmed_batch(client, sandbox, tmp_path):
-    cid = client.create_campaign("Parallel")["id"]
+    cid = client.campaigns.create("Parallel")["id"]
     frame = people(2000)
     journal = tmp_path / "journal.jsonl"
     FailingAfter(client, sandbox, after=3, faults=Faults(p_drop=1.0, latency=0.05))
@@ -181,7 +181,7 @@ def test_overlapping_requests_still_never_resend_a_confirmed_batch(client, sandb
     confirmed = {e["batch"] for e in entries if e["state"] == "confirmed"}
     assert 1 <= len(confirmed) < 20  # neighbours of the failing call may fail too
     sandbox.clear_requests()
-    client.post_lead_batch = type(client).post_lead_batch.__get__(client)
+    client.leads.send_batch = type(client.leads).send_batch.__get__(client.leads)
     result = upload_leads(client, cid, frame, journal=journal, batch_size=100, progress=False,
                           max_in_flight=4)
     first_emails = {p["json"]["lead_list"][0]["email"] for p in sent(sandbox, "POST", "/leads")}
@@ -196,7 +196,7 @@ def test_report_streamed_to_a_file_keeps_only_counts(client, tmp_path):
     frame = pd.concat([people(250), people(5, start=10)], ignore_index=True)
     path = tmp_path / "leads.csv"
     frame.to_csv(path, index=False)
-    cid = client.create_campaign("Report file")["id"]
+    cid = client.campaigns.create("Report file")["id"]
     report = tmp_path / "report.csv"
     result = upload_leads(client, cid, path, csv_chunk_rows=100, journal=False, progress=False,
                           report_path=report)
@@ -209,12 +209,12 @@ def test_report_streamed_to_a_file_keeps_only_counts(client, tmp_path):
 
 
 def test_a_chunk_of_nothing_but_earlier_rows_is_reported_not_refused(client, sandbox):
-    cid = client.create_campaign("Repeats")["id"]
+    cid = client.campaigns.create("Repeats")["id"]
     chunks = [pd.DataFrame({"email": ["ana@x.io", "bo@x.io"]}),
               pd.DataFrame({"email": ["ANA@x.io", " bo@x.io"]}, index=[2, 3])]
     result = upload_leads(client, cid, iter(chunks), journal=False, progress=False)
     assert result.rows["outcome"].tolist() == ["uploaded", "uploaded", "duplicate", "duplicate"]
-    assert len(client.list_campaign_leads(cid)) == 2
+    assert len(client.leads.list(cid)) == 2
 
 
 def test_rows_answered_in_another_spelling_get_their_outcome(scripted):
@@ -231,3 +231,54 @@ def test_rows_answered_in_another_spelling_get_their_outcome(scripted):
     assert result.rows["outcome"].tolist() == ["uploaded", "already_in_campaign"]
     sent_body = json.loads(server.received[-1]["body"])
     assert [lead["email"] for lead in sent_body["lead_list"]] == rows["email"].tolist()
+
+
+class FakeSink:
+    """A LeadSink with no HTTP: keeps every batch it is sent and answers as SmartLead does
+    when it adds them all (``emailToLeadIdMap.newlyAddedLeads`` names each address)."""
+
+    def __init__(self):
+        self.batches = []
+
+    def send_batch(self, campaign_id, body):
+        sent_leads = json.loads(body)["lead_list"]
+        self.batches.append((campaign_id, json.loads(body)))
+        return {"ok": True, "upload_count": len(sent_leads), "total_leads": len(sent_leads),
+                "already_added_to_campaign": 0, "duplicate_count": 0, "invalid_email_count": 0,
+                "emailToLeadIdMap": {"newlyAddedLeads": {
+                    lead["email"]: 1 + i for i, lead in enumerate(sent_leads)}}}
+
+
+def test_the_uploader_needs_only_a_sink_and_resumes_from_its_journal(tmp_path):
+    """issue 21: upload.run_upload takes a sink (send one batch, get the answer), not a client;
+    the journal is the uploader's own, so a second run sends nothing it confirmed."""
+    from smartlead_nb.frames.upload_rules import lead_upload_settings
+    from smartlead_nb.upload import run_upload
+
+    settings = lead_upload_settings(return_lead_ids=True)
+    sink, journal = FakeSink(), tmp_path / "j.jsonl"
+    first = run_upload(sink, 7, people(25), settings=settings, journal_path=journal,
+                       batch_size=10, progress=False, max_in_flight=1)
+    assert [(cid, len(body["lead_list"])) for cid, body in sink.batches] == [(7, 10), (7, 10),
+                                                                             (7, 5)]
+    assert all(body["settings"] == settings for _, body in sink.batches)
+    assert (first.rows["outcome"] == "uploaded").sum() == 25 and first.complete
+    again = run_upload(sink, 7, people(25), settings=settings, journal_path=journal,
+                       batch_size=10, progress=False, max_in_flight=1)
+    assert len(sink.batches) == 3                      # every batch was confirmed: none re-sent
+    assert again.batches["resumed"].all() and (again.rows["outcome"] == "uploaded").sum() == 25
+
+
+@pytest.mark.parametrize("batch_size, max_in_flight, said", [
+    (0, 4, "batch_size must be 1-400, got 0"), (401, 4, "batch_size must be 1-400, got 401"),
+    (True, 4, "batch_size must be 1-400, got True"), (10, 17, "max_in_flight must be 1-16"),
+    (10, 0, "max_in_flight must be 1-16")])
+def test_the_uploader_refuses_bad_batching_before_sending(tmp_path, batch_size, max_in_flight,
+                                                          said):
+    from smartlead_nb.upload import run_upload
+
+    sink = FakeSink()
+    with pytest.raises(InputError, match=said):
+        run_upload(sink, 7, people(3), settings={}, journal_path=None, batch_size=batch_size,
+                   max_in_flight=max_in_flight, progress=False)
+    assert sink.batches == []

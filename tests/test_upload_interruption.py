@@ -11,7 +11,7 @@ import pytest
 
 from smartlead_nb import AuthenticationError, SmartleadClient, TransportError
 from smartlead_nb._transport import NO_RETRIES
-from smartlead_nb.upload import UploadInterrupted, upload_leads
+from smartlead_nb import UploadInterrupted, upload_leads
 
 
 def people(n):
@@ -20,8 +20,8 @@ def people(n):
 
 def interrupt_with(client, other: SmartleadClient):
     """Upload through ``client``, but send the batches with ``other`` (a bad key, a dead port)."""
-    cid = client.create_campaign("Interrupted")["id"]
-    client.post_lead_batch = other.post_lead_batch
+    cid = client.campaigns.create("Interrupted")["id"]
+    client.leads.send_batch = other.leads.send_batch
     with pytest.raises(UploadInterrupted) as info:
         upload_leads(client, cid, people(3), journal=False, progress=False)
     return info.value

@@ -73,13 +73,13 @@ def matured_counts(stats: pd.DataFrame, metric: str = "replied", *, window_days:
     - ``positive``: a matured send's reply within the window counts when its category is
       one of ``POSITIVE_CATEGORIES``. The category is each reply's own when ``replies=`` is
       given (a frame with ``lead_email``, ``category`` and ``reply_time`` or ``event_time``:
-      ``client.replies_frame(...)`` or the webhook receiver's ``LEAD_CATEGORY_UPDATED`` rows;
+      ``client.inbox.replies(...)`` or the webhook receiver's ``LEAD_CATEGORY_UPDATED`` rows;
       a reply takes the lead's first category at or after the reply and before the lead's
       next reply), else the lead's current ``lead_category`` (a caveat in ``attrs``). A reply
       with no category yet is pending (``uncategorised``), never a "no".
 
     Args:
-        stats: ``client.campaign_statistics_frame(cid)``.
+        stats: ``client.statistics.frame(cid)``.
         metric: a name from ``METRICS``.
         window_days: days after its send in which an event counts.
         now: the time to judge at (see above).
@@ -466,7 +466,7 @@ def sender_column(stats: pd.DataFrame, who: str) -> str:
     raise InputError(
         f"{who}: the statistics frame does not say which mailbox sent each email (no column "
         f"{', '.join(map(repr, F.SENDER_COLUMNS))}); SmartLead's per-email statistics do not "
-        "carry it: add it with analysis.with_senders(stats, client.leads_statistics_frame(cid))")
+        "carry it: add it with analysis.with_senders(stats, client.statistics.leads.frame(cid))")
 
 
 def note_now(counts: pd.DataFrame, who: str) -> str | None:

@@ -1,7 +1,7 @@
 """What the analysis functions need from a frame, checked in one place.
 
-Every public function here takes a frame the client returned (``campaign_statistics_frame``,
-``sequences_frame`` / ``get_sequences``, later the mailbox-statistics frame). The facts about
+Every public function here takes a frame the client returned (``client.statistics.frame``,
+``client.sequences.frame`` / ``client.sequences.get``, later the mailbox-statistics frame). The facts about
 those frames (column names, which category counts as positive, which events arrive late) live
 here so that the modules above never spell a column themselves, and every refusal is an
 :class:`~smartlead_nb.errors.InputError` that names the column, the rows or the reason.
@@ -232,8 +232,8 @@ def variant_labels(sequences: Any) -> pd.DataFrame:
     defines; ``share`` is the percentage of the step's leads it was asked to get
     (``variant_distribution_percentage``), missing when not set.
 
-    Accepts ``client.get_sequences(cid)`` (normalised steps with ``seq_variants``) or
-    ``client.sequences_frame(cid)`` (one row per variant). A step without variants gets one
+    Accepts ``client.sequences.get(cid)`` (normalised steps with ``seq_variants``) or
+    ``client.sequences.frame(cid)`` (one row per variant). A step without variants gets one
     row with no variant id, labelled by its step number (as ``set_truth`` names it).
 
     >>> variant_labels([{"seq_number": 1, "seq_variants": [{"id": 11, "variant_label": "A"},
@@ -254,7 +254,7 @@ def variant_labels(sequences: Any) -> pd.DataFrame:
         for position, step in enumerate(sequences or []):
             if not isinstance(step, Mapping) or step.get("seq_number") is None:
                 raise InputError(f"sequences[{position}] is not a step with a seq_number "
-                                 "(pass client.get_sequences(campaign_id))")
+                                 "(pass client.sequences.get(campaign_id))")
             variants = step.get("seq_variants") or step.get("sequence_variants") or []
             if not variants:
                 rows.append(_label_row(step["seq_number"], None, None))

@@ -63,7 +63,7 @@ def reply_curve(stats: pd.DataFrame, by: str | None = "variant", *, now: Any = N
     no reply qualifies; the interval is missing when there are too few for ``level``.
 
     Args:
-        stats: ``client.campaign_statistics_frame(cid)``.
+        stats: ``client.statistics.frame(cid)``.
         by: ``"variant"`` (one curve per variant id, or label with ``sequences``),
             ``"sequence_number"`` (per step) or ``None`` (one curve).
         now: when the data was read (default: the latest time in ``stats``); sends after it

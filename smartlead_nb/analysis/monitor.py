@@ -35,8 +35,8 @@ def monitor_variants(stats: pd.DataFrame, sequences: Any = None, *,
     ``plan.alpha`` of the time.
 
     Args:
-        stats: ``client.campaign_statistics_frame(cid)``: one row per email sent.
-        sequences: ``client.get_sequences(cid)`` (or ``sequences_frame``) for labels.
+        stats: ``client.statistics.frame(cid)``: one row per email sent.
+        sequences: ``client.sequences.get(cid)`` (or ``client.sequences.frame(cid)``) for labels.
         plan: from :func:`plan_test`: alpha, sides, the mixture's tuning and the lift below
             which a difference is not worth having. Without one: alpha 0.05 two-sided,
             tuned for a 2-point lift, and never "no worthwhile difference".

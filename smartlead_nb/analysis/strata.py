@@ -139,7 +139,7 @@ def with_senders(stats: pd.DataFrame, leads: pd.DataFrame) -> pd.DataFrame:
     """``stats`` with a ``sender`` column: the mailbox that wrote to each lead.
 
     SmartLead's per-email statistics do not name the sender; ``leads-statistics`` does, per
-    lead (``from``). Pass ``client.leads_statistics_frame(cid)``; leads not in it get no
+    lead (``from``). Pass ``client.statistics.leads.frame(cid)``; leads not in it get no
     sender. The column is categorical (cheap to stratify by). ``attrs`` (``read_at``) are
     kept.
 
@@ -150,7 +150,7 @@ def with_senders(stats: pd.DataFrame, leads: pd.DataFrame) -> pd.DataFrame:
     """
     who = "with_senders"
     stats = F.require_frame(stats, "the statistics frame", who)
-    leads = F.require_frame(leads, "client.leads_statistics_frame(cid)", who)
+    leads = F.require_frame(leads, "client.statistics.leads.frame(cid)", who)
     F.require_columns(stats, ["lead_email"], who)
     F.require_columns(leads, ["to", "from"], who, "the leads-statistics frame")
     key = _address(leads["to"])

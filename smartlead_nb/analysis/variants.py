@@ -75,10 +75,10 @@ def compare_variants(stats: pd.DataFrame, sequences: Any = None, *, metric: str 
       a mismatch at p < 0.001, overall or in a mailbox, is stated in the verdict.
 
     Args:
-        stats: ``client.campaign_statistics_frame(cid)``: one row per email sent. For
+        stats: ``client.statistics.frame(cid)``: one row per email sent. For
             mailbox strata it needs a sender column: ``analysis.with_senders(stats,
-            client.leads_statistics_frame(cid))`` adds one.
-        sequences: ``client.get_sequences(cid)`` (or ``client.sequences_frame(cid)``) to
+            client.statistics.leads.frame(cid))`` adds one.
+        sequences: ``client.sequences.get(cid)`` (or ``client.sequences.frame(cid)``) to
             show variant labels ("A", "B") instead of ids, to list variants not yet sent and
             to take the split each variant was asked for (else equal).
         metric: ``replied``, ``positive`` (a reply categorised Interested or Meeting
@@ -93,7 +93,7 @@ def compare_variants(stats: pd.DataFrame, sequences: Any = None, *, metric: str 
             ``None`` (never) or a list of ``"mailbox"``/``"week"`` (always by those).
         replies: for ``metric="positive"``, each reply's own category: a frame with
             ``lead_email``, ``category`` and ``reply_time`` (or ``event_time``), such as
-            ``client.replies_frame(cid)`` or the webhook receiver's category events.
+            ``client.inbox.replies(cid)`` or the webhook receiver's category events.
             Without it the lead's current category is used (the verdict says so); a reply
             with no category yet is pending, never a "no".
         reply_window_days: the old name of ``window_days`` (deprecated).

@@ -20,7 +20,7 @@ __all__ = ["sender_problems", "sender_health"]
 
 
 def sender_problems(account: Mapping[str, Any]) -> list[str]:
-    """What keeps one email account (as ``list_email_accounts`` returns it) from sending.
+    """What keeps one email account (as ``client.email_accounts.list`` returns it) from sending.
 
     Both SMTP and IMAP must be connected; warm-up, when the account has one, must be
     ``ACTIVE`` (no warm-up at all is fine).

@@ -306,7 +306,7 @@ def columns_first(frame: pd.DataFrame, first: Sequence[str]) -> pd.DataFrame:
 
 # --- sequences ----------------------------------------------------------------------------
 def normalize_sequence(step: Mapping[str, Any]) -> dict[str, Any]:
-    """One step as read back, in the shape ``save_sequences`` sends.
+    """One step as read back, in the shape ``client.sequences.save`` sends.
 
     Read-back spellings differ between sources: variants under ``seq_variants`` or
     ``sequence_variants``, delay under ``delay_in_days`` or ``delayInDays`` (or a flat

@@ -2,8 +2,8 @@
 
 One row per step, or one row per A/B variant of a step. The reverse direction,
 ``sequences_frame``, lives in ``frames.responses``; together they round-trip
-``get_sequences`` -> DataFrame -> edit -> ``save_sequences`` without creating duplicate
-steps, because the ``step_id`` / ``variant_id`` columns are carried back as ``id``.
+``client.sequences.get`` -> DataFrame -> edit -> ``client.sequences.save`` without creating
+duplicate steps, because the ``step_id`` / ``variant_id`` columns are carried back as ``id``.
 
 >>> import pandas as pd
 >>> steps = sequences_from_frame(pd.DataFrame({
@@ -35,7 +35,7 @@ ALIASES = {"step": "seq_number", "step_number": "seq_number", "seq": "seq_number
 
 
 def sequences_from_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Turn a sequences DataFrame into the list ``save_sequences`` takes.
+    """Turn a sequences DataFrame into the list ``client.sequences.save`` takes.
 
     Columns: ``seq_number`` and ``email_body`` (required), ``delay_in_days`` (default 0 for
     step 1; required for later steps), ``subject`` (empty = reply in the same thread),

@@ -66,7 +66,7 @@ class CampaignSync:
         stats_changed += self._reconcile()
         self._lead_categories_on_sends()
         if self.first or leads_changed or stats_changed or replies_changed:
-            frame = self.client.mailbox_statistics_frame(self.cid)
+            frame = self.client.statistics.mailboxes.frame(self.cid)
             store.replace_where(self.con, "mailbox_statistics",
                                 convert.mailbox_statistics(frame, self.cid), campaign_id=self.cid)
         if self.first or self._campaign_changed():
@@ -80,7 +80,7 @@ class CampaignSync:
 
     # --- leads ----------------------------------------------------------------------------
     def _leads(self) -> int:
-        new = convert.leads(self.client.leads_export(self.cid), self.cid)
+        new = convert.leads(self.client.leads.export(self.cid), self.cid)
         old = store.frame(self.con, "SELECT lead_id, email, category_id, category FROM leads "
                                     "WHERE campaign_id = ?", [self.cid])
         if len(old):
@@ -255,7 +255,7 @@ class CampaignSync:
               AND is_interested <> COALESCE(category = 'Interested', false)""", [self.cid])
         found = []
         for row in disagree.itertuples():
-            lead = self.client.get_lead_by_email(row.email) or {}
+            lead = self.client.leads.find(row.email) or {}
             entry = next((e for e in lead.get("lead_campaign_data") or []
                           if e.get("campaign_id") == self.cid), {})
             found.append({"lead_id": row.lead_id, "category_id": entry.get("lead_category_id")})
@@ -316,13 +316,13 @@ class CampaignSync:
         if len(missing):
             cursor = self.mark.get("event_cursor")
             since = None if pd.isna(cursor) else pd.Timestamp(cursor).date()
-            rows = [r for r in self.client.iter_leads_statistics(self.cid, since=since)
+            rows = [r for r in self.client.statistics.leads.iter(self.cid, since=since)
                     if str(r.get("to") or "").strip().lower() in set(missing["email"])]
             self._set_reply_times(convert.lead_history_replies(rows))
             wrong = self._mismatches()
             missing = wrong[wrong["reply_count"] > wrong["replies"]]
             for row in missing.itertuples():   # the last resort, one request per lead
-                history = self.client.message_history(self.cid, int(row.lead_id))
+                history = self.client.leads.message_history(self.cid, int(row.lead_id))
                 items = history.to_dict("records") if len(history) else []
                 self._set_reply_times(convert.lead_history_replies(
                     [{"to": row.email, "history": items}]))
@@ -339,9 +339,9 @@ class CampaignSync:
                 or now.iloc[0]["status"] != self.previous.get("status"))
 
     def _sequences_and_senders(self) -> None:
-        steps = convert.sequences(self.client.sequences_frame(self.cid), self.cid)
+        steps = convert.sequences(self.client.sequences.frame(self.cid), self.cid)
         store.replace_where(self.con, "sequences", steps, campaign_id=self.cid)
-        senders = convert.campaign_accounts(self.client.campaign_email_accounts(self.cid),
+        senders = convert.campaign_accounts(self.client.campaigns.email_accounts.list(self.cid),
                                             self.cid)
         store.replace_where(self.con, "campaign_accounts", senders, campaign_id=self.cid)
 

@@ -81,7 +81,7 @@ def _text(value: Any) -> Any:
 
 # --- one builder per table -------------------------------------------------------------------
 def campaigns(frame: pd.DataFrame, synced_at: pd.Timestamp | None = None) -> pd.DataFrame:
-    """From ``client.campaigns_frame()``."""
+    """From ``client.campaigns.frame()``."""
     frame = frame.rename(columns={"id": "campaign_id"})
     if "schedule_days" in frame.columns:
         frame["schedule_days"] = frame["schedule_days"].map(
@@ -91,24 +91,24 @@ def campaigns(frame: pd.DataFrame, synced_at: pd.Timestamp | None = None) -> pd.
 
 
 def accounts(frame: pd.DataFrame) -> pd.DataFrame:
-    """From ``client.email_accounts_frame()``; only the schema's columns (no secrets) stay."""
+    """From ``client.email_accounts.frame()``; only the schema's columns (no secrets) stay."""
     return conform(frame.rename(columns={"id": "email_account_id"}), "accounts")
 
 
 def campaign_accounts(rows: Iterable[Mapping[str, Any]], campaign_id: int) -> pd.DataFrame:
-    """From ``client.campaign_email_accounts(cid)``."""
+    """From ``client.campaigns.email_accounts.list(cid)``."""
     frame = pd.DataFrame([{"email_account_id": r.get("id"), "from_email": r.get("from_email")}
                           for r in rows], columns=["email_account_id", "from_email"])
     return conform(frame, "campaign_accounts", campaign_id=campaign_id)
 
 
 def sequences(frame: pd.DataFrame, campaign_id: int) -> pd.DataFrame:
-    """From ``client.sequences_frame(cid)``."""
+    """From ``client.sequences.frame(cid)``."""
     return conform(frame, "sequences", campaign_id=campaign_id)
 
 
 def leads(export: pd.DataFrame, campaign_id: int) -> pd.DataFrame:
-    """From ``client.leads_export(cid)``; ``category_id``/``category`` are filled later.
+    """From ``client.leads.export(cid)``; ``category_id``/``category`` are filled later.
 
     ``email`` is SmartLead's spelling, lower-cased (its other answers name the lead so, and
     the mirror joins them on it); ``email_key`` is who the lead is, as every duplicate check
@@ -138,7 +138,7 @@ def statistics(frame: pd.DataFrame, campaign_id: int) -> pd.DataFrame:
 
 
 def mailbox_statistics(frame: pd.DataFrame, campaign_id: int) -> pd.DataFrame:
-    """From ``client.mailbox_statistics_frame(cid)``."""
+    """From ``client.statistics.mailboxes.frame(cid)``."""
     return conform(frame, "mailbox_statistics", campaign_id=campaign_id)
 
 

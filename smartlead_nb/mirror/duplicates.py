@@ -1,6 +1,6 @@
 """Leads already in another campaign, or already contacted: from a mirror, or by email.
 
-``upload_leads(..., skip_contacted=mirror)`` and ``CampaignPlan.check(client, mirror=...)``
+``client.leads.upload(..., skip_contacted=mirror)`` and ``CampaignPlan.check(client, mirror=...)``
 ask :func:`contacted`; without a mirror, :func:`contacted_by_email` asks SmartLead one
 request per address (and says how many before it starts).
 
@@ -86,7 +86,7 @@ def contacted_by_email(client, emails: Iterable[Any], *, exclude_campaign: int |
     for key, text in _spellings(emails):
         first_spelling.setdefault(key, text)
     for email, spelling in first_spelling.items():
-        lead = client.get_lead_by_email(spelling)
+        lead = client.leads.find(spelling)
         for entry in (lead or {}).get("lead_campaign_data") or []:
             cid = entry.get("campaign_id")
             if exclude_campaign is not None and cid == exclude_campaign:

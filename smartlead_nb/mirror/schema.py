@@ -120,7 +120,7 @@ TABLES: tuple[Table, ...] = (
               ("reply_count", "INTEGER", "replies, all steps"),
               ("created_at", "TIMESTAMPTZ", "when the lead was added to the campaign"),
           ), ("campaign_id", "lead_id")),
-    Table("statistics", "One row per email sent, as `campaign_statistics_frame` has it, plus "
+    Table("statistics", "One row per email sent, as `client.statistics.frame` has it, plus "
           "`lead_id` (by email, from the export).", _cols(
               CAMPAIGN_ID,
               ("lead_id", "BIGINT", "the lead (null if it was not in the export)"),

@@ -106,9 +106,9 @@ class Sync:
     # --- account-wide: campaigns, accounts, categories ------------------------------------
     def _account_wide(self, campaign_ids) -> tuple[list[int], dict[int, dict]]:
         before, started = self._requests(), utc_now()
-        server = self.client.list_campaigns()
-        accounts = self.client.list_email_accounts()
-        self.categories = {int(c["id"]): c.get("name") for c in self.client.lead_categories()
+        server = self.client.campaigns.list()
+        accounts = self.client.email_accounts.list()
+        self.categories = {int(c["id"]): c.get("name") for c in self.client.leads.categories.list()
                            if c.get("id") is not None}
         self.mailboxes = {a.get("id"): a.get("from_email") for a in accounts}
         on_server = {int(c["id"]) for c in server}
@@ -122,7 +122,7 @@ class Sync:
             unknown = [c for c in wanted if c not in on_server and c not in previous]
             if unknown:
                 raise InputError(f"campaign {unknown[0]} is neither on the server nor in the "
-                                 f"mirror: check the id (client.campaigns_frame() lists "
+                                 f"mirror: check the id (client.campaigns.frame() lists "
                                  f"them); nothing was written")
             chosen = [c for c in wanted if c in on_server]
         frame = convert.campaigns(campaigns_frame(server))
@@ -170,7 +170,7 @@ class Sync:
             (known if ok else fresh).append(cid)
         rows: list[dict] = []
         for sweep in _sweeps(fresh):
-            rows += list(self.client.iter_inbox("inbox-replies", campaign_id=sweep,
+            rows += list(self.client.inbox.iter("inbox-replies", campaign_id=sweep,
                                                 fetch_message_history=True))
         if known:
             since = min(pd.Timestamp(marks[c]["reply_cursor"]) for c in known) - REPLY_OVERLAP
@@ -178,7 +178,7 @@ class Sync:
             # Many campaigns: one account-wide read (rows of other campaigns are ignored).
             sweeps = [None] if len(known) > 2 * INBOX_SWEEP else _sweeps(known)
             for sweep in sweeps:
-                rows += list(self.client.iter_inbox("inbox-replies", campaign_id=sweep,
+                rows += list(self.client.inbox.iter("inbox-replies", campaign_id=sweep,
                                                     reply_time_between=window,
                                                     fetch_message_history=True))
         by_campaign: dict[int, list[dict]] = {cid: [] for cid in chosen}

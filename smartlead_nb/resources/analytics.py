@@ -1,148 +1,196 @@
-"""Statistics and analytics: per-email rows, lifetime totals, date ranges, the leads export."""
+"""``client.analytics``: the account's analytics across campaigns (SmartLead's
+``/analytics/*`` group, https://api.smartlead.ai/api-reference/analytics/overview): totals,
+day by day, per campaign, per lead category, per sender mailbox. Each read pages to the
+documented maximum and has a DataFrame form (built by the pure functions in
+:mod:`smartlead_nb.frames.analytics`). One campaign's statistics are ``client.statistics``.
+
+>>> client.analytics.day_wise("2025-06-01", "2025-06-30")            # doctest: +SKIP
+>>> client.analytics.overall("2025-06-01", "2025-06-30")["reply_rate"]  # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any, Iterator
+from datetime import date
+from typing import Any, Iterable
 
 import pandas as pd
 
-from ..errors import InputError
-from ..frames.responses import (coerce_counts, combine_analytics_windows, leads_export_frame,
-                                statistics_frame, tidy_frame)
+from ..errors import InputError, UnexpectedResponse
+from ..frames import analytics as frames
 from ..schedule import check_timezone
-from ._base import Resource, check_id, list_rows
+from ._base import Service, check_id, day_range, stamps_read_at
 
-MAX_RANGE_DAYS = 30  # SmartLead refuses a longer analytics-by-date range with a 400
-EMAIL_EVENT_STATUSES = ("opened", "clicked", "replied", "unsubscribed", "bounced")
+ANALYTICS_PAGE = 1000    # /analytics/* limit: undocumented maximum; a live sync uses 1,000
 
 
-class AnalyticsMixin(Resource):
-    def iter_campaign_statistics(self, campaign_id: int, *, sequence_number: int | None = None,
-                                 email_status: str | None = None, page_size: int = 1000,
-                                 limit: int | None = None) -> Iterator[dict]:
-        """Yield one record per email sent by a campaign (up to 1,000 per request).
+class AnalyticsService(Service):
+    """Across campaigns, for a date range: ``overall``, ``overall_frame``, ``day_wise``,
+    ``campaign_performance``, ``category_responses``, ``mailbox_health``; and
+    ``campaign_list``."""
 
-        Args:
-            sequence_number: only this step (1-20).
-            email_status: ``opened``, ``clicked``, ``replied``, ``unsubscribed`` or ``bounced``.
+    def overall(self, start: str | date, end: str | date, *, timezone: str = "UTC",
+                      campaign_ids: Iterable[int] | int | None = None,
+                      client_ids: Iterable[int] | int | None = None,
+                      full_data: bool | None = None) -> dict:
+        """Account-wide totals for a range (``/analytics/overall-stats-v2``): ``sent``,
+        ``opened``, ``replied``, ``bounced``, ``positive_replied``, ``unique_lead_count``,
+        ``unique_open_count`` as ints and the ``*_rate`` fields as floats (34.0 for "34%").
+
+        >>> client.analytics.overall("2025-06-01", "2025-06-30")["reply_rate"]    # doctest: +SKIP
         """
-        cid = check_id(campaign_id, "campaign_id")
-        params: dict[str, Any] = {}
-        if sequence_number is not None:
-            if isinstance(sequence_number, bool) or not isinstance(sequence_number, int) \
-                    or not 1 <= sequence_number <= 20:
-                raise InputError(f"sequence_number must be a whole number 1-20, got {sequence_number!r}")
-            params["email_sequence_number"] = sequence_number
-        if email_status is not None:
-            if email_status not in EMAIL_EVENT_STATUSES:
-                raise InputError(f"unknown email_status {email_status!r}: use one of {', '.join(EMAIL_EVENT_STATUSES)}")
-            params["email_status"] = email_status
-        self.get_campaign(cid)
-        for row in self._paginate(f"campaigns/{cid}/statistics", params=params, page_size=page_size,
-                                  max_page_size=1000, keys=("data",),
-                                  limit=limit):
-            yield coerce_counts(row)
+        flags = {} if full_data is None else {"full_data": str(bool(full_data)).lower()}
+        value = self._account_analytics("analytics/overall-stats-v2", "overall_stats", start,
+                                        end, timezone, campaign_ids, client_ids, flags)
+        return frames.analytics_record(_one_record(value))
 
-    def campaign_statistics(self, campaign_id: int, **filters: Any) -> list[dict]:
-        """All per-email statistics rows of a campaign (see :meth:`iter_campaign_statistics`)."""
-        return list(self.iter_campaign_statistics(campaign_id, **filters))
+    @stamps_read_at
+    def overall_frame(self, start: str | date, end: str | date, **options: Any
+                            ) -> pd.DataFrame:
+        """:meth:`overall` as a one-row frame."""
+        return frames.record_frame(self.overall(start, end, **options))
 
-    @Resource.stamps_read_at
-    def campaign_statistics_frame(self, campaign_id: int, **filters: Any) -> pd.DataFrame:
-        """Per-email statistics as a DataFrame: times as datetimes, counts as integers."""
-        return statistics_frame(self.iter_campaign_statistics(campaign_id, **filters))
+    @stamps_read_at
+    def day_wise(self, start: str | date, end: str | date, *,
+                             timezone: str = "UTC",
+                             campaign_ids: Iterable[int] | int | None = None,
+                             client_ids: Iterable[int] | int | None = None) -> pd.DataFrame:
+        """One row per day (``/analytics/day-wise-overall-stats``): ``date`` (the day in
+        ``timezone``), ``sent``, ``opened``, ``replied``, ``bounced``.
 
-    def campaign_analytics(self, campaign_id: int) -> dict:
-        """Lifetime totals of a campaign (sent, opened, replied, bounced, ... as integers)."""
-        cid = check_id(campaign_id, "campaign_id")
-        return coerce_counts(self._call("GET", f"campaigns/{cid}/analytics", subject=f"campaign {cid}",
-                                        shape=dict))
-
-    def analytics_by_date(self, campaign_id: int, start: str | date, end: str | date, *,
-                          time_zone: str = "UTC") -> dict:
-        """Totals for a date range (inclusive), any length.
-
-        SmartLead answers at most 30 days per request, so a longer range is split into
-        30-day windows whose counts are summed (see ``combine_analytics_windows`` for what
-        that means for ``unique_*`` counts). Use :meth:`analytics_by_date_frame` for the
-        per-window rows.
+        >>> client.analytics.day_wise("2025-06-01", "2025-06-30").plot(x="date")  # doctest: +SKIP
         """
-        return combine_analytics_windows(self._analytics_windows(campaign_id, start, end, time_zone))
+        value = self._account_analytics("analytics/day-wise-overall-stats", "day_wise_stats",
+                                        start, end, timezone, campaign_ids, client_ids)
+        return frames.day_wise_frame(_rows(value))
 
-    @Resource.stamps_read_at
-    def analytics_by_date_frame(self, campaign_id: int, start: str | date, end: str | date, *,
-                                time_zone: str = "UTC", days: int = MAX_RANGE_DAYS) -> pd.DataFrame:
-        """One row per window of ``days`` days (30 at most) from ``start`` to ``end``.
+    @stamps_read_at
+    def campaign_performance(self, start: str | date, end: str | date, *,
+                                     timezone: str = "UTC",
+                                     campaign_ids: Iterable[int] | int | None = None,
+                                     client_ids: Iterable[int] | int | None = None,
+                                     page_size: int = ANALYTICS_PAGE) -> pd.DataFrame:
+        """One row per campaign (``/analytics/campaign/overall-stats``): counts and rates.
 
-        ``days=1`` gives a day-by-day table, handy for plotting.
+        >>> client.analytics.campaign_performance("2025-06-01", "2025-06-30")  # doctest: +SKIP
         """
-        windows = self._analytics_windows(campaign_id, start, end, time_zone, days)
-        frame = tidy_frame(windows)
-        for col in ("start_date", "end_date"):
-            if col in frame.columns:
-                frame[col] = pd.to_datetime(frame[col]).dt.date
-        return frame
+        rows = self._account_pages("analytics/campaign/overall-stats",
+                                   "campaign_wise_performance", start, end, timezone,
+                                   campaign_ids, client_ids, page_size)
+        return frames.campaign_performance_frame(rows)
 
-    def _analytics_windows(self, campaign_id, start, end, time_zone, days=MAX_RANGE_DAYS) -> list[dict]:
-        cid = check_id(campaign_id, "campaign_id")
-        tz = check_timezone(time_zone)
-        windows = date_windows(start, end, days)
-        out = []
-        for first, last in windows:
-            body = self._call("GET", f"campaigns/{cid}/analytics-by-date", subject=f"campaign {cid}",
-                              shape=dict, params={"start_date": first.isoformat(), "end_date": last.isoformat(),
-                                      "time_zone": tz})
-            record = coerce_counts(body)
-            record["start_date"], record["end_date"] = first.isoformat(), last.isoformat()
-            out.append(record)
-        return out
+    @stamps_read_at
+    def campaign_list(self, *, client_ids: Iterable[int] | int | None = None,
+                                  timezone: str = "UTC") -> pd.DataFrame:
+        """``id`` and ``name`` of every campaign (``/analytics/campaign/list``); only
+        ``client_ids`` filters it (no dates).
 
-    @Resource.stamps_read_at
-    def sequence_analytics(self, campaign_id: int, start: str | date, end: str | date, *,
-                           time_zone: str = "UTC") -> pd.DataFrame:
-        """Per-step counts (sent, opened, replied, ...) for a date range, one row per step."""
-        cid = check_id(campaign_id, "campaign_id")
-        first, last = as_date(start, "start"), as_date(end, "end")
-        body = self._call("GET", f"campaigns/{cid}/sequence-analytics", subject=f"campaign {cid}",
-                          shape=("data",), params={"start_date": f"{first} 00:00:00", "end_date": f"{last} 23:59:59",
-                                  "time_zone": check_timezone(time_zone)})
-        return tidy_frame(list_rows(body, "data"))
+        >>> client.analytics.campaign_list()                        # doctest: +SKIP
+        """
+        params = {"timezone": check_timezone(timezone)}
+        if client_ids is not None:
+            params["client_ids"] = id_list(client_ids, "client_ids")
+        value = self._unwrapped("analytics/campaign/list", "campaign_list", params)
+        return frames.campaign_list_frame(_rows(value))
 
-    @Resource.stamps_read_at
-    def leads_export(self, campaign_id: int) -> pd.DataFrame:
-        """Every lead of a campaign with its engagement counts (SmartLead's CSV export)."""
-        cid = check_id(campaign_id, "campaign_id")
-        body = self._call("GET", f"campaigns/{cid}/leads-export", subject=f"campaign {cid}",
-                          expect="csv")
-        return leads_export_frame(body or "")  # empty: a campaign with no leads
+    @stamps_read_at
+    def category_responses(self, start: str | date, end: str | date, *,
+                                 timezone: str = "UTC",
+                                 campaign_ids: Iterable[int] | int | None = None,
+                                 client_ids: Iterable[int] | int | None = None) -> pd.DataFrame:
+        """Replies per lead category (``/analytics/lead/category-wise-response``):
+        ``category``, ``total_response``, ``percentage`` (a float).
 
+        >>> client.analytics.category_responses("2025-06-01", "2025-06-30")  # doctest: +SKIP
+        """
+        value = self._account_analytics("analytics/lead/category-wise-response",
+                                        "lead_responses_by_category", start, end, timezone,
+                                        campaign_ids, client_ids)
+        return frames.category_responses_frame(_rows(value))
 
-def date_windows(start: str | date, end: str | date, days: int = MAX_RANGE_DAYS) -> list[tuple[date, date]]:
-    """Split an inclusive date range into consecutive windows of at most ``days`` days.
+    @stamps_read_at
+    def mailbox_health(self, start: str | date, end: str | date, *,
+                                     timezone: str = "UTC",
+                                     campaign_ids: Iterable[int] | int | None = None,
+                                     client_ids: Iterable[int] | int | None = None,
+                                     bounced_only: bool = False,
+                                     page_size: int = ANALYTICS_PAGE) -> pd.DataFrame:
+        """One row per sender mailbox across campaigns
+        (``/analytics/mailbox/name-wise-health-metrics``): ``email_account``, ``sent``,
+        ``opened``, ``replied``, ``bounced``. ``bounced_only`` sends ``is_bounced=true``.
 
-    >>> [(a.isoformat(), b.isoformat()) for a, b in date_windows("2025-01-01", "2025-02-15")]
-    [('2025-01-01', '2025-01-30'), ('2025-01-31', '2025-02-15')]
-    """
-    first, last = as_date(start, "start"), as_date(end, "end")
-    if last < first:
-        raise InputError(f"end {last} is before start {first}")
-    if not 1 <= days <= MAX_RANGE_DAYS:
-        raise InputError(f"window length must be 1-{MAX_RANGE_DAYS} days, got {days}")
-    windows = []
-    while first <= last:
-        stop = min(first + timedelta(days=days - 1), last)
-        windows.append((first, stop))
-        first = stop + timedelta(days=1)
-    return windows
+        >>> client.analytics.mailbox_health("2025-06-01", "2025-06-30")  # doctest: +SKIP
+        """
+        flags = {"is_bounced": "true"} if bounced_only else {}
+        rows = self._account_pages("analytics/mailbox/name-wise-health-metrics",
+                                   "email_health_metrics", start, end, timezone, campaign_ids,
+                                   client_ids, page_size, flags)
+        return frames.mailbox_health_metrics_frame(rows)
 
+    # --- the shared mechanism of /analytics/* ---------------------------------------------
+    def _account_analytics(self, path: str, key: str, start, end, timezone, campaign_ids,
+                           client_ids, flags: dict | None = None) -> Any:
+        """One ``/analytics/*`` request with the dates, ``timezone`` (always sent: the sources
+        disagree on whether it is required) and comma-joined id lists."""
+        first, last = day_range(start, end)
+        params = {"start_date": first.isoformat(), "end_date": last.isoformat(),
+                  "timezone": check_timezone(timezone), **(flags or {})}
+        if campaign_ids is not None:
+            params["campaign_ids"] = id_list(campaign_ids, "campaign_ids")
+        if client_ids is not None:
+            params["client_ids"] = id_list(client_ids, "client_ids")
+        return self._unwrapped(path, key, params)
 
-def as_date(value: str | date, what: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
+    def _account_pages(self, path: str, key: str, start, end, timezone, campaign_ids,
+                       client_ids, page_size: int, flags: dict | None = None) -> list[dict]:
+        """Every row of a paged ``/analytics/*`` list (``limit``/``offset`` as strings), page
+        by page until one comes back short."""
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            raise InputError(f"page_size must be a positive whole number, got {page_size!r}")
+        out: list[dict] = []
+        while True:
+            page = _rows(self._account_analytics(
+                path, key, start, end, timezone, campaign_ids, client_ids,
+                {**(flags or {}), "limit": str(page_size), "offset": str(len(out))}))
+            out += page
+            if len(page) < page_size:
+                return out
+
+    def _unwrapped(self, path: str, key: str, params: dict) -> Any:
+        body = self._api.call("GET", path, params=params)
+        value = frames.unwrap(body, key)
+        if value is None:
+            route = self._api.route(path)
+            got = type(body).__name__ if body is not None else "nothing"
+            raise UnexpectedResponse(
+                f"GET {route} answered with a {got} that holds no {key!r} (nor any list or "
+                f"object under 'data'); nothing was read from it. The raw body is on the "
+                f"error's .body", status=200, body=body, method="GET", url=route)
         return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise InputError(f"{what} date {value!r} is not YYYY-MM-DD") from None
+
+
+def id_list(ids: Iterable[int] | int, what: str) -> str:
+    """Ids as the comma-separated string ``/analytics/*`` expects, each checked.
+
+    >>> id_list([12, "13"], "campaign_ids"), id_list(7, "campaign_ids")
+    ('12,13', '7')
+    """
+    if isinstance(ids, (int, str)):
+        ids = [ids]
+    checked = [str(check_id(i, what)) for i in ids]
+    if not checked:
+        raise InputError(f"{what} is empty: pass at least one id, or None for all")
+    return ",".join(checked)
+
+
+def _rows(value: Any) -> list[dict]:
+    """A list payload (a dict payload here would be a single record: one row)."""
+    if isinstance(value, list):
+        return [r for r in value if isinstance(r, dict)]
+    return [value] if isinstance(value, dict) else []
+
+
+def _one_record(value: Any) -> dict:
+    """A record payload (a list of one record is tolerated)."""
+    if isinstance(value, list):
+        return value[0] if len(value) == 1 and isinstance(value[0], dict) else {}
+    return value

@@ -1,4 +1,4 @@
-"""Agency clients (sub-accounts) and their API keys.
+"""``client.clients``: agency clients (sub-accounts), and their API keys (``.api_keys``).
 
 A client's API key is a live credential: every key that comes back (from creating a client or
 a key, from resetting one, or from the key list) is registered for redaction the moment its
@@ -17,6 +17,7 @@ Passwords are dropped. Resetting or deleting a key cannot be undone: ``confirm=T
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Iterable
 
 import pandas as pd
@@ -26,8 +27,8 @@ from .._transport import Secret
 from ..errors import InputError
 from ..frames.emails import email_problems
 from ..frames.responses import columns_first, coerce_counts, strip_secrets, tidy_frame
-from ._base import Resource, check_id, id_in_answer, list_rows
-from .confirm import needs_confirmation, refusal
+from ._base import (Service, check_id, id_in_answer, list_rows, refuse_unconfirmed,
+                    stamps_read_at)
 
 # Fields whose value is a credential to wrap, wherever they appear in an answer.
 KEY_FIELDS = frozenset({"api_key", "apiKey"})
@@ -66,24 +67,31 @@ def _check_email(email: Any) -> str:
     return email.strip()
 
 
-class ClientsMixin(Resource):
-    def list_clients(self) -> list[dict]:
+class ClientsService(Service):
+    """The agency's clients: ``list``, ``frame``, ``create``; their ``api_keys``."""
+
+    @cached_property
+    def api_keys(self) -> ClientApiKeys:
+        """The API keys of the agency's clients."""
+        return ClientApiKeys(self._api)
+
+    def list(self) -> list[dict]:
         """The agency's clients (``GET /client/``), as ``{id, name, email, created_at, ...}``.
 
         SmartLead's docs show both ``{ok, data: [...]}`` and a bare array; both are read.
         """
-        body = self._call("GET", "client/", shape=("data",))
+        body = self._api.call("GET", "client/", shape=("data",))
         return [coerce_counts(protect_credentials(r)) for r in list_rows(body, "data")]
 
-    @Resource.stamps_read_at
-    def clients_frame(self) -> pd.DataFrame:
-        """:meth:`list_clients` as a DataFrame.
+    @stamps_read_at
+    def frame(self) -> pd.DataFrame:
+        """:meth:`list` as a DataFrame.
 
-        >>> client.clients_frame()[["id", "name", "email"]]          # doctest: +SKIP
+        >>> client.clients.frame()[["id", "name", "email"]]          # doctest: +SKIP
         """
-        return columns_first(tidy_frame(self.list_clients()), CLIENT_COLUMNS)
+        return columns_first(tidy_frame(self.list()), CLIENT_COLUMNS)
 
-    def create_client(self, name: str, email: str, *, password: str | None = None,
+    def create(self, name: str, email: str, *, password: str | None = None,
                       permission: Iterable[str] = ("full_access",),
                       logo_url: str | None = None, **extra: Any) -> dict:
         """Create an agency client (``POST /client/save``); name and email are required.
@@ -93,7 +101,7 @@ class ClientsMixin(Resource):
         ``password`` (the client's login) is registered for redaction before it is sent.
         ``extra`` passes other documented fields (``email_credits``, ``lead_credits``, ...).
 
-        >>> acme = client.create_client("Acme", "ops@acme.example")   # doctest: +SKIP
+        >>> acme = client.clients.create("Acme", "ops@acme.example")  # doctest: +SKIP
         >>> acme["id"], acme["data"]["api_key"]                      # doctest: +SKIP
         (20001, Secret('********'))
         """
@@ -106,15 +114,21 @@ class ClientsMixin(Resource):
             body["password"] = str(password)
         if logo_url is not None:
             body["logo_url"] = logo_url
-        answer = protect_credentials(self._call("POST", "client/save", json=body, shape=dict))
+        answer = protect_credentials(self._api.call("POST", "client/save", json=body, shape=dict))
         answer["id"] = client_id_of(answer)
         return answer
 
-    def client_api_keys(self, client_id: int | None = None, *, status: str | None = None,
-                        key_name: str | None = None) -> list[dict]:
+
+
+class ClientApiKeys(Service):
+    """API keys of the agency's clients: ``list``, ``frame``, ``create``, ``reset``,
+    ``delete``. Every key that comes back is a ``Secret``."""
+
+    def list(self, client_id: int | None = None, *, status: str | None = None,
+             key_name: str | None = None) -> list[dict]:
         """API keys of the agency's clients (``GET /client/api-key``), keys as ``Secret``.
 
-        >>> client.client_api_keys(20001)                           # doctest: +SKIP
+        >>> client.clients.api_keys.list(20001)                     # doctest: +SKIP
         [{'id': 30001, 'clientId': 20001, 'keyName': 'Default', 'api_key': Secret('********'), ...}]
         """
         params: dict[str, Any] = {}
@@ -128,21 +142,21 @@ class ClientsMixin(Resource):
             params["status"] = value
         if key_name:
             params["keyName"] = key_name
-        body = self._call("GET", "client/api-key", params=params, shape=("data",))
+        body = self._api.call("GET", "client/api-key", params=params, shape=("data",))
         return [coerce_counts(protect_credentials(r)) for r in list_rows(body, "data")]
 
-    @Resource.stamps_read_at
-    def client_api_keys_frame(self, client_id: int | None = None, **filters: Any) -> pd.DataFrame:
-        """:meth:`client_api_keys` as a DataFrame; the ``api_key`` column shows masked keys.
+    @stamps_read_at
+    def frame(self, client_id: int | None = None, **filters: Any) -> pd.DataFrame:
+        """:meth:`list` as a DataFrame; the ``api_key`` column shows masked keys.
 
-        >>> client.client_api_keys_frame(20001)[["keyName", "status", "api_key"]]  # doctest: +SKIP
+        >>> client.clients.api_keys.frame(20001)[["keyName", "status", "api_key"]]  # doctest: +SKIP
         """
-        return columns_first(tidy_frame(self.client_api_keys(client_id, **filters)), KEY_COLUMNS)
+        return columns_first(tidy_frame(self.list(client_id, **filters)), KEY_COLUMNS)
 
-    def create_client_api_key(self, client_id: int, key_name: str) -> dict:
+    def create(self, client_id: int, key_name: str) -> dict:
         """A new API key for a client (``POST /client/api-key``); the key comes back wrapped.
 
-        >>> made = client.create_client_api_key(20001, "reporting")    # doctest: +SKIP
+        >>> made = client.clients.api_keys.create(20001, "reporting")  # doctest: +SKIP
         >>> made["data"]["api_key"].reveal()                          # doctest: +SKIP
         'sandbox_cl_...'
         """
@@ -151,39 +165,36 @@ class ClientsMixin(Resource):
             raise InputError(f"a client API key needs a name (keyName), got {key_name!r}; "
                              f"nothing was sent")
         body = {"clientId": cid, "keyName": key_name.strip()}
-        return protect_credentials(self._call("POST", "client/api-key", json=body,
+        return protect_credentials(self._api.call("POST", "client/api-key", json=body,
                                               subject=f"client {cid}", shape=dict))
 
-    def reset_client_api_key(self, key_id: int, *, confirm: bool = False) -> dict:
+    def reset(self, key_id: int, *, confirm: bool = False) -> dict:
         """Replace a client's API key with a new one (``PUT /client/api-key/reset/{id}``).
 
         The old key stops working at once and cannot be brought back, so this needs
         ``confirm=True``. The new key is registered for redaction as its answer is parsed,
         and comes back wrapped as a ``Secret``.
 
-        >>> fresh = client.reset_client_api_key(30002, confirm=True)      # doctest: +SKIP
+        >>> fresh = client.clients.api_keys.reset(30002, confirm=True)    # doctest: +SKIP
         >>> fresh["data"]["api_key"]                                      # doctest: +SKIP
         Secret('********')
         """
-        return self._client_key_change("PUT", "client/api-key/reset/{}", key_id, confirm,
-                                       "reset_client_api_key")
+        return self._key_change("PUT", "client/api-key/reset/{}", key_id, confirm, "reset")
 
-    def delete_client_api_key(self, key_id: int, *, confirm: bool = False) -> dict:
+    def delete(self, key_id: int, *, confirm: bool = False) -> dict:
         """Delete a client's API key (``DELETE /client/api-key/{id}``); whatever uses it
         fails from then on, so this needs ``confirm=True``.
 
-        >>> client.delete_client_api_key(30002, confirm=True)             # doctest: +SKIP
+        >>> client.clients.api_keys.delete(30002, confirm=True)           # doctest: +SKIP
         {'ok': True}
         """
-        return self._client_key_change("DELETE", "client/api-key/{}", key_id, confirm,
-                                       "delete_client_api_key")
+        return self._key_change("DELETE", "client/api-key/{}", key_id, confirm, "delete")
 
-    def _client_key_change(self, method: str, route: str, key_id: Any, confirm: bool,
-                           name: str) -> dict:
+    def _key_change(self, method: str, route: str, key_id: Any, confirm: bool,
+                    verb: str) -> dict:
         kid = check_id(key_id, "key_id")
         path = route.format(kid)
-        reason = needs_confirmation(method, path)
-        if reason and confirm is not True:
-            raise InputError(refusal(reason, f"call {name}({kid}, confirm=True)"))
-        return protect_credentials(self._call(method, path, subject=f"client API key {kid}",
+        refuse_unconfirmed(method, path, None, confirm,
+                           f"call clients.api_keys.{verb}({kid}, confirm=True)")
+        return protect_credentials(self._api.call(method, path, subject=f"client API key {kid}",
                                               shape=dict))

@@ -1,10 +1,11 @@
 """The one rule for which calls need ``confirm=True``: those that send email or cannot be undone.
 
-Both the wrapped methods (``start_campaign``, ``stop_campaign``, ``delete_campaign``,
-``add_leads`` with a block or unsubscribe override or into a campaign that is no longer a
-draft, ``unsubscribe_lead_everywhere``, ``remove_email_accounts``, ``reply_to_thread``,
-``reset_client_api_key``, ``delete_client_api_key``) and the generic ``SmartleadClient.request()``
-ask :func:`needs_confirmation`, so the two can never disagree about what is dangerous.
+Both the services (``campaigns.start``, ``campaigns.stop``, ``campaigns.delete``,
+``leads.add`` with a block or unsubscribe override or into a campaign that is no longer a
+draft, ``leads.unsubscribe_everywhere``, ``campaigns.email_accounts.remove``, ``inbox.reply``,
+``clients.api_keys.reset``, ``clients.api_keys.delete``, ``block_list.delete``) and the generic
+``SmartleadClient.request()`` ask :func:`needs_confirmation`, so the two can never disagree
+about what is dangerous.
 
 >>> needs_confirmation("POST", "campaigns/7/status", {"status": "START"})
 'Starting campaign 7 sends email to real people'
@@ -18,8 +19,12 @@ import re
 from typing import Any, Mapping
 
 from .._paths import normalise_method, resolve
+from ..errors import CampaignNotDrafted, refusal
+from ..frames.upload_rules import PROTECTIVE_FLAGS, override_reason
 
-from ..errors import CampaignNotDrafted
+__all__ = ["DRAFT", "PROTECTIVE_FLAGS", "STATUS_REASONS", "added_leads_reason", "campaign_status",
+           "lead_upload_campaign", "needs_confirmation", "normalise_path", "override_reason",
+           "refusal", "refuse_unless_draft"]
 
 # Status values that send (START; ACTIVE is the docs' own spelling of it) or are final, as
 # the sentence a refusal starts with ({} is the campaign id).
@@ -39,8 +44,6 @@ ADD_LEADS_EFFECT = {
     "STOPPED": "it is stopped for good, so leads added to it are never emailed",
     "COMPLETED": "it has finished, and SmartLead may email leads added to it",
 }
-# Upload settings that let leads through lists that exist to protect people.
-PROTECTIVE_FLAGS = ("ignore_global_block_list", "ignore_unsubscribe_list")
 
 # Paths relative to the base URL (``/api/v1``), lower-cased and normalised.
 _STATUS = re.compile(r"^campaigns/([^/]+)/status$")
@@ -152,28 +155,6 @@ def lead_upload_campaign(method: str, path: str) -> str | None:
     return match.group(1) if match and str(method).upper() == "POST" else None
 
 
-def refusal(reason: str, how: str = "call again with confirm=True") -> str:
-    """The sentence an unconfirmed call raises: what it would do, that nothing happened, how.
-
-    >>> refusal("Starting campaign 7 sends email to real people")
-    'Starting campaign 7 sends email to real people. Nothing was sent; if you mean it, call again with confirm=True.'
-    """
-    return f"{reason}. Nothing was sent; if you mean it, {how}."
-
-
-def override_reason(settings: Mapping[str, Any]) -> str | None:
-    """Why an add-leads ``settings`` object needs confirming, or ``None``.
-
-    >>> override_reason({"ignore_unsubscribe_list": True})
-    'ignore_unsubscribe_list would email people who are blocked or unsubscribed'
-    """
-    overriding = [f for f in PROTECTIVE_FLAGS if _truthy(settings.get(f))]
-    if not overriding:
-        return None
-    return (f"{' and '.join(overriding)} would email people who are blocked or "
-            f"unsubscribed")
-
-
 def normalise_path(path: str) -> str:
     """``path`` (relative to the API root) as rules compare it: resolved the way the
     transport sends it (``smartlead_nb._paths.resolve``: escapes, ``//``, ``.`` and ``..``),
@@ -183,10 +164,3 @@ def normalise_path(path: str) -> str:
     'campaigns/7/status'
     """
     return resolve(path).route
-
-
-def _truthy(value: Any) -> bool:
-    # JSON servers read "true", 1 and True alike; only an explicit false is safe.
-    if isinstance(value, str):
-        return value.strip().lower() not in ("", "false", "0", "no", "off")
-    return bool(value)

@@ -1,8 +1,8 @@
-"""Account-wide leads: ``GET /leads/global-leads`` [more-sheet 5.4], every lead of the account
-with the campaigns it is in, paged by ``offset`` until the answer says ``hasMore: false``.
+"""``client.leads.everywhere``: every lead of the account with the campaigns it is in
+(``GET /leads/global-leads``), paged by ``offset`` until the answer says ``hasMore: false``.
 
->>> client.global_leads_frame()                              # doctest: +SKIP
->>> client.global_leads_frame(per_campaign=True).groupby("campaign_name").size()  # doctest: +SKIP
+>>> client.leads.everywhere.frame()                           # doctest: +SKIP
+>>> client.leads.everywhere.frame(per_campaign=True).groupby("campaign_name").size()  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 from ..errors import InputError
 from ..frames.global_leads import global_leads_frame
 from ..frames.responses import coerce_counts
-from ._base import Resource, list_rows
+from ._base import Service, list_rows, stamps_read_at
 
 GLOBAL_LEADS_PAGE = 100          # the page the sandbox serves; no larger one is documented
 
@@ -33,8 +33,10 @@ def created_after_day(value: Any) -> str:
                          f"'2025-06-01' (or a date/datetime)") from None
 
 
-class GlobalLeadsMixin(Resource):
-    def iter_global_leads(self, *, created_after: Any = None, email: str | None = None,
+class GlobalLeads(Service):
+    """Every lead of the account, wherever it is: ``iter`` and ``frame``."""
+
+    def iter(self, *, created_after: Any = None, email: str | None = None,
                           page_size: int = GLOBAL_LEADS_PAGE,
                           limit: int | None = None) -> Iterator[dict]:
         """Yield every lead of the account, each with ``campaigns`` (the ones it is in).
@@ -48,7 +50,7 @@ class GlobalLeadsMixin(Resource):
         Pages are asked by ``offset`` while the answer says ``hasMore``; an answer without
         ``hasMore`` stops at a short page, like every other list.
 
-        >>> next(client.iter_global_leads())["campaigns"][0]["campaign_name"]  # doctest: +SKIP
+        >>> next(client.leads.everywhere.iter())["campaigns"][0]["campaign_name"]  # doctest: +SKIP
         'Q1 finance leaders'
         """
         if isinstance(page_size, bool) or not isinstance(page_size, int) or \
@@ -64,7 +66,7 @@ class GlobalLeadsMixin(Resource):
             params["email"] = email.strip()
         offset, seen = 0, 0
         while True:
-            body = self._call("GET", "leads/global-leads",
+            body = self._api.call("GET", "leads/global-leads",
                               params={**params, "offset": offset, "limit": page_size},
                               shape=("data",))
             page = list_rows(body, "data")
@@ -78,8 +80,8 @@ class GlobalLeadsMixin(Resource):
                 return
             offset += len(page)
 
-    @Resource.stamps_read_at
-    def global_leads_frame(self, *, created_after: Any = None, email: str | None = None,
+    @stamps_read_at
+    def frame(self, *, created_after: Any = None, email: str | None = None,
                            per_campaign: bool = False) -> pd.DataFrame:
         """Every lead of the account as a DataFrame, with the campaigns it is in.
 
@@ -88,9 +90,8 @@ class GlobalLeadsMixin(Resource):
         ``campaign_name``, ``campaign_status``, ``lead_status``, ``lead_added_at``,
         ``email_lead_map_id``, ``lead_last_seq_number``).
 
-        >>> leads = client.global_leads_frame()                        # doctest: +SKIP
+        >>> leads = client.leads.everywhere.frame()                    # doctest: +SKIP
         >>> leads[leads["n_campaigns"] > 1]     # people in more than one campaign  # doctest: +SKIP
         """
-        return global_leads_frame(self.iter_global_leads(created_after=created_after,
-                                                         email=email),
+        return global_leads_frame(self.iter(created_after=created_after, email=email),
                                   per_campaign=per_campaign)

@@ -1,58 +1,67 @@
-"""Leads: add to a campaign, list, pause/resume, delete, unsubscribe, look up, categorise."""
+"""``client.leads``: a campaign's leads (add, upload, list, pause/resume, delete, unsubscribe,
+update, categorise, move, export) and the account-wide lookups (by email, the campaigns of a
+lead, unsubscribe everywhere); ``.categories`` and ``.everywhere`` below.
+
+>>> client.leads.add(7, [{"email": "ana@example.com", "first_name": "Ana"}])  # doctest: +SKIP
+>>> client.leads.add(7, pd.read_csv("export.csv"))        # checked, batched, resumable  # doctest: +SKIP
+>>> client.leads.frame(7)                                                               # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
-import json
+import builtins
 import os
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from ..errors import ConflictError, InputError, NotFoundError
-from ..frames.clean import scalar_text
 from ..frames.columns import CUSTOM_FIELDS, STANDARD_FIELDS
-from ..frames.emails import OK as EMAIL_OK, check_emails
+from ..frames.lead_records import (check_lead, conflict_message, lead_differences, merge_lead,
+                                   split_invalid_emails)
 from ..frames.leads import MAX_BATCH_SIZE
-from ..frames.responses import (campaign_leads_frame, categories_frame, coerce_counts, tidy_frame,
-                                to_int)
-from ._base import Resource, check_id, check_shape, list_rows
-from .confirm import needs_confirmation, override_reason, refusal, refuse_unless_draft
+from ..frames.responses import (campaign_leads_frame, categories_frame, coerce_counts,
+                                leads_export_frame, tidy_frame, to_int)
+from ..frames.upload_rules import check_batching, lead_upload_settings, pick_upload_flags
+from ..upload import CSV_CHUNK_ROWS, UploadResult, default_journal_path, run_upload
+from ._base import (Service, campaign_lead_rows, campaign_or_refuse, check_id, lead_categories,
+                    leads_in_campaign, list_rows, read_campaign, refuse_unconfirmed,
+                    stamps_read_at)
+from .confirm import refuse_unless_draft
+from .global_leads import GlobalLeads
 
 #: The most leads one add-leads request takes (the fact lives in ``frames.leads``).
 MAX_LEADS_PER_REQUEST = MAX_BATCH_SIZE
-#: The keys a lead dict may have: SmartLead's standard fields, then ``custom_fields``.
-STANDARD_LEAD_FIELDS = (*STANDARD_FIELDS, CUSTOM_FIELDS)
-#: SmartLead's four ``ignore_*`` upload flags, in the order the ``settings`` object lists them;
-#: ``add_leads``, ``upload_leads`` and ``CampaignPlan`` take exactly these.
-UPLOAD_FLAGS = ("ignore_global_block_list", "ignore_unsubscribe_list",
-                "ignore_duplicate_leads_in_other_campaign", "ignore_community_bounce_list")
 LEAD_STATUSES = ("STARTED", "INPROGRESS", "COMPLETED", "PAUSED", "STOPPED", "BLOCKED")
 EMAIL_STATUSES = ("is_opened", "is_clicked", "is_replied", "is_bounced", "is_unsubscribed",
                   "is_spam", "is_accepted", "not_replied", "is_sender_bounced")
-# Flags that let leads through lists that exist to protect people: they need confirm_overrides
-# (the rule, shared with SmartleadClient.request(), is in .confirm).
+#: The custom field :meth:`LeadsService.move` records the source campaign in.
+MOVED_FROM_FIELD = "moved_from_campaign_id"
 
 
-def _existing_file(source: Any) -> Any:
-    """A frame passes; a path must name a file (a stray string is a mistake, said plainly)."""
-    if isinstance(source, pd.DataFrame):
-        return source
-    path = Path(source)
-    if not path.is_file():
-        shown = str(source) if len(str(source)) <= 80 else str(source)[:77] + "..."
-        where = f" (looked in {Path.cwd()})" if not path.is_absolute() else ""
-        raise InputError(f"add_leads got {shown!r}, which is not a file{where}: pass a CSV "
-                         f"path, a DataFrame, or a list of lead dicts")
-    return path
+class LeadsService(Service):
+    """A campaign's leads: ``add``, ``upload``, ``iter``, ``list``, ``frame``, ``pause``,
+    ``resume``, ``delete``, ``unsubscribe``, ``update``, ``set_category``, ``message_history``,
+    ``move``, ``export``; the account-wide ``find`` (by email), ``campaigns`` (of a lead) and
+    ``unsubscribe_everywhere``; lead ``categories`` and every lead ``everywhere``."""
 
+    @cached_property
+    def categories(self) -> LeadCategories:
+        """The account's lead categories ("Interested", "Not Interested", ...)."""
+        return LeadCategories(self._api)
 
-class LeadsMixin(Resource):
-    def add_leads(
+    @cached_property
+    def everywhere(self) -> GlobalLeads:
+        """Every lead of the account, with the campaigns it is in."""
+        return GlobalLeads(self._api)
+
+    # -- adding ----------------------------------------------------------------------------
+    def add(
         self,
         campaign_id: int,
-        leads: "Sequence[Mapping[str, Any]] | pd.DataFrame | str | os.PathLike",
+        leads: Sequence[Mapping[str, Any]] | Mapping[str, Any] | pd.DataFrame | str | os.PathLike,
         *,
         ignore_global_block_list: bool = False,
         ignore_unsubscribe_list: bool = False,
@@ -61,17 +70,17 @@ class LeadsMixin(Resource):
         return_lead_ids: bool = False,
         confirm_overrides: bool = False,
         confirm: bool = False,
-    ) -> dict:
-        """Add up to 400 leads to a campaign in one request.
+    ) -> Any:
+        """Add leads to a campaign.
 
         ``leads`` is a DataFrame or a CSV path (any column layout: mapped, checked row by row,
-        sent in batches of 400 with a journal, exactly as :func:`smartlead_nb.upload_leads`
-        does, and returning its :class:`~smartlead_nb.UploadResult` report), or a list of at
-        most 400 lead dicts sent in one request. Each lead dict has at least ``email``; the other standard fields are
-        ``first_name``, ``last_name``, ``company_name``, ``phone_number``, ``website``,
+        sent in batches of 400 with a journal, exactly as :meth:`upload` does, and returning
+        its :class:`~smartlead_nb.UploadResult` report), or a list of at most 400 lead dicts
+        sent in one request. Each lead dict has at least ``email``; the other standard fields
+        are ``first_name``, ``last_name``, ``company_name``, ``phone_number``, ``website``,
         ``location``, ``linkedin_profile``, ``company_url``, and anything else goes in
-        ``custom_fields``. Everything is checked before sending; more than 400 leads is refused
-        (split big lists with the DataFrame upload helpers).
+        ``custom_fields``. Everything is checked before sending; more than 400 lead dicts
+        is refused (a DataFrame has no limit).
 
         Leads already in the campaign are not added twice (SmartLead reports them in
         ``already_added_to_campaign``). Letting blocked or unsubscribed people through
@@ -80,23 +89,22 @@ class LeadsMixin(Resource):
         (started, paused, ...) needs ``confirm=True``: SmartLead may email them; its status
         is asked first (one request), and without it nothing is sent.
 
-        Returns SmartLead's counters (``upload_count``, ``already_added_to_campaign``,
-        ``duplicate_count``, ``invalid_email_count``, ...) as integers. Raises
-        :class:`~smartlead_nb.errors.LeadLimitExhausted` if lead credits ran out part-way.
+        For a list, returns SmartLead's counters (``upload_count``,
+        ``already_added_to_campaign``, ``duplicate_count``, ``invalid_email_count``, ...) as
+        integers. Raises :class:`~smartlead_nb.errors.LeadLimitExhausted` if lead credits
+        ran out part-way.
 
-        >>> client.add_leads(7, [{"email": "ana@example.com", "first_name": "Ana"}])  # doctest: +SKIP
+        >>> client.leads.add(7, [{"email": "ana@example.com", "first_name": "Ana"}])  # doctest: +SKIP
         {'ok': True, 'upload_count': 1, 'total_leads': 1, 'already_added_to_campaign': 0, ...}
-        >>> client.add_leads(7, "export.csv").summary()                          # doctest: +SKIP
+        >>> client.leads.add(7, "export.csv").summary()                          # doctest: +SKIP
         """
         flags = pick_upload_flags(locals())  # the four ignore_* arguments, by UPLOAD_FLAGS
         cid = check_id(campaign_id, "campaign_id")
         if isinstance(leads, (pd.DataFrame, str, os.PathLike)):
             # The front door an analyst types first: a frame or a CSV goes through the
-            # checked, batched, resumable upload (the same report as sl.upload_leads).
-            from ..upload import upload_leads
-
-            return upload_leads(self, cid, _existing_file(leads), **flags,
-                                confirm_overrides=confirm_overrides, confirm=confirm)
+            # checked, batched, resumable upload.
+            return self.upload(cid, _existing_file(leads), **flags,
+                               confirm_overrides=confirm_overrides, confirm=confirm)
         if isinstance(leads, Mapping):
             leads = [leads]   # one lead on its own
         lead_list = [check_lead(lead, i) for i, lead in enumerate(leads)]
@@ -105,7 +113,8 @@ class LeadsMixin(Resource):
         if len(lead_list) > MAX_LEADS_PER_REQUEST:
             raise InputError(f"{len(lead_list)} leads in one request: SmartLead takes at most "
                              f"{MAX_LEADS_PER_REQUEST}; nothing was sent. Split the list into "
-                             f"batches of {MAX_LEADS_PER_REQUEST} or fewer.")
+                             f"batches of {MAX_LEADS_PER_REQUEST} or fewer, or pass a "
+                             f"DataFrame.")
         settings = lead_upload_settings(**flags, return_lead_ids=return_lead_ids,
                                         confirm_overrides=confirm_overrides)
         sendable, rejected = split_invalid_emails(lead_list)
@@ -114,10 +123,10 @@ class LeadsMixin(Resource):
                     "already_added_to_campaign": 0, "duplicate_count": 0,
                     "invalid_email_count": len(rejected), "rejected_before_sending": rejected}
         if confirm is not True:  # a started campaign emails what it is given: ask it first
-            refuse_unless_draft(self.get_campaign(cid), confirm)
-        body = coerce_counts(self._call("POST", f"campaigns/{cid}/leads",
-                                        json={"lead_list": sendable, "settings": settings},
-                                        subject=f"campaign {cid}", shape=dict))
+            refuse_unless_draft(read_campaign(self._api, cid), confirm)
+        body = coerce_counts(self._api.call("POST", f"campaigns/{cid}/leads",
+                                            json={"lead_list": sendable, "settings": settings},
+                                            subject=f"campaign {cid}", shape=dict))
         if rejected:
             # Counted where SmartLead counts the invalid addresses it refuses, and listed.
             body["invalid_email_count"] = (to_int(body.get("invalid_email_count")) or 0) + len(rejected)
@@ -126,25 +135,104 @@ class LeadsMixin(Resource):
             body["rejected_before_sending"] = rejected
         return body
 
-    def post_lead_batch(self, campaign_id: int, body: bytes) -> dict:
+    def upload(
+        self,
+        campaign_id: int,
+        source: pd.DataFrame | str | os.PathLike | Iterable[pd.DataFrame],
+        *,
+        mapping: Mapping[Any, str | None] | None = None,
+        batch_size: int = MAX_BATCH_SIZE,
+        journal: str | os.PathLike | None | bool = True,
+        progress: bool = True,
+        ignore_global_block_list: bool = False,
+        ignore_unsubscribe_list: bool = False,
+        ignore_duplicate_leads_in_other_campaign: bool = False,
+        ignore_community_bounce_list: bool = False,
+        confirm_overrides: bool = False,
+        csv_chunk_rows: int = CSV_CHUNK_ROWS,
+        max_in_flight: int = 4,
+        report_path: str | os.PathLike | None = None,
+        skip_contacted: Any = None,
+        include_deleted_campaigns: bool = True,
+        confirm: bool = False,
+        **read_csv_kwargs: Any,
+    ) -> UploadResult:
+        """Upload any number of leads from a DataFrame, a CSV file or an iterator of
+        DataFrames: mapped and checked row by row, 400 per request, with progress, a per-row
+        report and a journal, so re-running the same call after any interruption resumes
+        without sending a confirmed batch twice.
+
+        Args:
+            mapping: column -> field overrides for the column guess (see ``leads_from_frame``).
+            batch_size: leads per request, 1-400.
+            journal: ``True`` keeps one in the cache directory per campaign, a path keeps it
+                there, ``False``/``None`` keeps none (no resume).
+            progress: show a progress bar (a widget in Jupyter, text in a terminal).
+            ignore_*: SmartLead's upload flags; the two that override the block and unsubscribe
+                lists need ``confirm_overrides=True``.
+            report_path: write the per-row report to this CSV as the upload goes, keeping only
+                counts in memory (for files too big for memory); it is replaced, not appended
+                to. Cells a spreadsheet would run as formulas get a leading ``'`` there (the
+                leads sent to SmartLead are never changed).
+            max_in_flight: requests open at once (1 = one after another). SmartLead takes
+                seconds to answer a 400-lead request, so overlapping a few is what reaches the
+                key's rate budget; the client's rate limiter still paces every request.
+            skip_contacted: a :class:`~smartlead_nb.Mirror`: rows whose email it holds in
+                another campaign are not sent, reported as ``already_contacted`` with the
+                campaign and when it was contacted (sync the mirror first; it costs no
+                request). Addresses are compared as one person whatever their spelling
+                (:func:`~smartlead_nb.frames.emails.email_key`).
+            include_deleted_campaigns: with ``skip_contacted``, campaigns deleted on the server
+                count too (their leads were emailed); ``False`` looks at live campaigns only.
+            confirm: needed (``True``) when the campaign is no longer DRAFTED: SmartLead may
+                email the leads added to a campaign that was started, as the refusal says.
+
+        Returns an :class:`~smartlead_nb.UploadResult`. Lead-credit exhaustion stops the
+        upload: the result says so (``stopped``) and marks the rows that were not sent. Any
+        other failure raises :class:`~smartlead_nb.UploadInterrupted`, which carries the
+        partial result; run the same call again to resume.
+
+        >>> result = client.leads.upload(7, "leads.csv")              # doctest: +SKIP
+        >>> result.rows[result.rows.outcome != "uploaded"]            # doctest: +SKIP
+        """
+        check_batching(batch_size, max_in_flight)
+        settings = lead_upload_settings(**pick_upload_flags(locals()), return_lead_ids=True,
+                                        confirm_overrides=confirm_overrides)
+        campaign = read_campaign(self._api, campaign_id)  # a clear "not found" before any work
+        cid = int(campaign["id"])
+        # Leads added to a started campaign get emailed: its status, as SmartLead says it now.
+        refuse_unless_draft(campaign, confirm, "call the upload again with confirm=True")
+        if journal is True:
+            journal_path: Path | None = default_journal_path(self._api.transport, cid)
+        elif journal is False or journal is None:
+            journal_path = None
+        else:
+            journal_path = Path(journal)
+        return run_upload(self, cid, source, journal_path=journal_path, settings=settings,
+                          mapping=mapping, batch_size=batch_size, progress=progress,
+                          csv_chunk_rows=csv_chunk_rows, max_in_flight=max_in_flight,
+                          report_path=report_path, read_csv_kwargs=read_csv_kwargs,
+                          skip_contacted=skip_contacted,
+                          include_deleted_campaigns=include_deleted_campaigns)
+
+    def send_batch(self, campaign_id: int, body: bytes) -> dict:
         """POST one add-leads body that is already serialised and checked; SmartLead's counters.
 
-        The uploader's way in (:func:`smartlead_nb.upload_leads` sends every batch through
-        it). Like :meth:`raw_request` it SKIPS THE CHECKS: no per-lead check and no
-        confirmation of overrides here, so build ``body`` with
+        The uploader's sink (:meth:`upload` sends every batch through it). Like
+        ``client.raw_request`` it SKIPS THE CHECKS: no per-lead check and no confirmation of
+        overrides here, so build ``body`` with
         ``LeadBatchPayload.request_body(lead_upload_settings(...))``, which refuses
-        unconfirmed overrides. Analysts want :meth:`add_leads`.
+        unconfirmed overrides. Analysts want :meth:`add`.
 
-        >>> client.post_lead_batch(7, b'{"lead_list":[{"email":"a@b.co"}]}')  # doctest: +SKIP
+        >>> client.leads.send_batch(7, b'{"lead_list":[{"email":"a@b.co"}]}')  # doctest: +SKIP
         {'ok': True, 'upload_count': 1, ...}
         """
         cid = check_id(campaign_id, "campaign_id")
-        path = f"campaigns/{cid}/leads"
-        response = self._transport.request("POST", path, data=body)
-        result = check_shape(response, dict, "POST", self._route(path))
-        return coerce_counts(result)
+        return coerce_counts(self._api.send_bytes("POST", f"campaigns/{cid}/leads", body,
+                                                  shape=dict))
 
-    def iter_campaign_leads(
+    # -- reading ---------------------------------------------------------------------------
+    def iter(
         self,
         campaign_id: int,
         *,
@@ -159,7 +247,7 @@ class LeadsMixin(Resource):
 
         Args:
             status: ``STARTED``, ``INPROGRESS``, ``COMPLETED``, ``PAUSED``, ``STOPPED``.
-            category_id: only leads in this category (see :meth:`lead_categories`).
+            category_id: only leads in this category (see :attr:`categories`).
             email_status: ``is_opened``, ``is_replied``, ``is_bounced``, ``not_replied``, ...
             created_after: ISO datetime; leads added after it.
             limit: stop after this many leads.
@@ -179,29 +267,41 @@ class LeadsMixin(Resource):
             params["emailStatus"] = email_status  # SmartLead's parameter is camelCase
         if created_after is not None:
             params["created_at_gt"] = created_after
-        self.get_campaign(cid)  # a clear "campaign N not found" before paging starts
-        rows = self._paginate(f"campaigns/{cid}/leads", params=params, page_size=page_size,
-                              max_page_size=100, keys=("data", "leads"),
-                              limit=limit)
-        for row in rows:
-            yield coerce_counts(row)
+        yield from campaign_lead_rows(self._api, cid, params, page_size=page_size, limit=limit)
 
-    def list_campaign_leads(self, campaign_id: int, **filters: Any) -> list[dict]:
-        """All of a campaign's leads as a list (see :meth:`iter_campaign_leads` for filters)."""
-        return list(self.iter_campaign_leads(campaign_id, **filters))
+    def list(self, campaign_id: int, **filters: Any) -> list[dict]:
+        """All of a campaign's leads as a list (see :meth:`iter` for filters)."""
+        return list(self.iter(campaign_id, **filters))
 
-    @Resource.stamps_read_at
-    def campaign_leads_frame(self, campaign_id: int, **filters: Any) -> pd.DataFrame:
+    @stamps_read_at
+    def frame(self, campaign_id: int, **filters: Any) -> pd.DataFrame:
         """A campaign's leads as a DataFrame: one row per lead, its status and category beside it."""
-        return campaign_leads_frame(self.iter_campaign_leads(campaign_id, **filters))
+        return campaign_leads_frame(self.iter(campaign_id, **filters))
 
-    def pause_lead(self, campaign_id: int, lead_id: int) -> dict:
+    @stamps_read_at
+    def export(self, campaign_id: int) -> pd.DataFrame:
+        """Every lead of a campaign with its engagement counts (SmartLead's CSV export)."""
+        cid = check_id(campaign_id, "campaign_id")
+        body = self._api.call("GET", f"campaigns/{cid}/leads-export", subject=f"campaign {cid}",
+                              expect="csv")
+        return leads_export_frame(body or "")  # empty: a campaign with no leads
+
+    @stamps_read_at
+    def message_history(self, campaign_id: int, lead_id: int) -> pd.DataFrame:
+        """The emails sent to and received from one lead, oldest first."""
+        cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
+        body = self._api.call("GET", f"campaigns/{cid}/leads/{lid}/message-history",
+                              subject=f"lead {lid} in campaign {cid}", shape=("history", "data"))
+        return tidy_frame(list_rows(body, "history", "data"))
+
+    # -- one lead --------------------------------------------------------------------------
+    def pause(self, campaign_id: int, lead_id: int) -> dict:
         """Stop sending to one lead in one campaign until resumed."""
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
-        return self._call("POST", f"campaigns/{cid}/leads/{lid}/pause",
-                          subject=f"lead {lid} in campaign {cid}", shape=dict)
+        return self._api.call("POST", f"campaigns/{cid}/leads/{lid}/pause",
+                              subject=f"lead {lid} in campaign {cid}", shape=dict)
 
-    def resume_lead(self, campaign_id: int, lead_id: int, *, delay_days: int | None = None) -> dict:
+    def resume(self, campaign_id: int, lead_id: int, *, delay_days: int | None = None) -> dict:
         """Resume a paused lead, optionally after ``delay_days``."""
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
         body = None
@@ -209,55 +309,34 @@ class LeadsMixin(Resource):
             if isinstance(delay_days, bool) or not isinstance(delay_days, int) or delay_days < 0:
                 raise InputError(f"delay_days must be a whole number >= 0, got {delay_days!r}")
             body = {"resume_lead_with_delay_days": delay_days}
-        return self._call("POST", f"campaigns/{cid}/leads/{lid}/resume", json=body,
-                          subject=f"lead {lid} in campaign {cid}", shape=dict)
+        return self._api.call("POST", f"campaigns/{cid}/leads/{lid}/resume", json=body,
+                              subject=f"lead {lid} in campaign {cid}", shape=dict)
 
-    def delete_lead(self, campaign_id: int, lead_id: int) -> dict:
+    def delete(self, campaign_id: int, lead_id: int) -> dict:
         """Remove a lead from one campaign (the lead record itself stays)."""
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
-        return self._call("DELETE", f"campaigns/{cid}/leads/{lid}",
-                          subject=f"lead {lid} in campaign {cid}", shape=dict)
+        return self._api.call("DELETE", f"campaigns/{cid}/leads/{lid}",
+                              subject=f"lead {lid} in campaign {cid}", shape=dict)
 
-    def unsubscribe_lead(self, campaign_id: int, lead_id: int) -> dict:
+    def unsubscribe(self, campaign_id: int, lead_id: int) -> dict:
         """Unsubscribe a lead from one campaign."""
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
-        return self._call("POST", f"campaigns/{cid}/leads/{lid}/unsubscribe",
-                          subject=f"lead {lid} in campaign {cid}", shape=dict)
+        return self._api.call("POST", f"campaigns/{cid}/leads/{lid}/unsubscribe",
+                              subject=f"lead {lid} in campaign {cid}", shape=dict)
 
-    def unsubscribe_lead_everywhere(self, lead_id: int, *, confirm: bool = False) -> dict:
-        """Unsubscribe a lead from every campaign and block future imports of it.
+    def set_category(self, campaign_id: int, lead_id: int, category: int | str,
+                     *, pause_lead: bool = False) -> dict:
+        """Categorise a lead, by category id or by name ("Interested"); optionally pause it.
 
-        Cannot be undone, so it needs ``confirm=True`` (like :meth:`delete_campaign`).
-
-        >>> client.unsubscribe_lead_everywhere(42, confirm=True)   # doctest: +SKIP
-        {'ok': True}
+        Names are resolved through the account's categories, because ids differ per account.
         """
-        lid = check_id(lead_id, "lead_id")
-        reason = needs_confirmation("POST", f"leads/{lid}/unsubscribe")
-        if reason and confirm is not True:
-            raise InputError(refusal(reason))
-        return self._call("POST", f"leads/{lid}/unsubscribe", subject=f"lead {lid}", shape=dict)
+        cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
+        category_id = _category_id(self._api, category)
+        return self._api.call("POST", f"campaigns/{cid}/leads/{lid}/category",
+                              json={"category_id": category_id, "pause_lead": bool(pause_lead)},
+                              subject=f"lead {lid} in campaign {cid}", shape=dict)
 
-    def get_lead_by_email(self, email: str) -> dict | None:
-        """The lead with this email, or ``None`` (SmartLead answers an unknown email with ``{}``)."""
-        if not isinstance(email, str) or "@" not in email:
-            raise InputError(f"not an email address: {email!r}")
-        body = self._lead_by_email(email)
-        if body.get("id") in (None, ""):
-            return None
-        return coerce_counts(body)
-
-    def _lead_by_email(self, email: str) -> dict:
-        """The raw answer of the by-email lookup: the lead object, or ``{}`` for no lead."""
-        return self._call("GET", "leads/", params={"email": email.strip()}, shape=dict)
-
-    def lead_campaigns(self, lead_id: int) -> list[dict]:
-        """The campaigns a lead is in: ``[{id, status, name}]``."""
-        lid = check_id(lead_id, "lead_id")
-        body = self._call("GET", f"leads/{lid}/campaigns", subject=f"lead {lid}", shape=("data",))
-        return [coerce_counts(r) for r in list_rows(body, "data")]
-
-    def update_lead(self, campaign_id: int, lead_id: int, fields: Mapping[str, Any]) -> dict:
+    def update(self, campaign_id: int, lead_id: int, fields: Mapping[str, Any]) -> dict:
         """Change some of a lead's fields and keep the rest; returns the lead as written.
 
         SmartLead *replaces* the lead record with what is sent (a field left out is
@@ -276,13 +355,13 @@ class LeadsMixin(Resource):
 
         The remaining window: a write by someone else that lands after this call's read
         and before its write is overwritten by it, and this call's read-back cannot show
-        that (it sees its own values). Another ``update_lead`` reports it when its own
-        read-back comes after this write; what goes unseen is a write from elsewhere (the
-        SmartLead app, another tool) inside that window, or a whole other ``update_lead``,
-        write and read-back, inside it. The window lasts from the answer to the read to the
-        arrival of the write: about one round trip.
+        that (it sees its own values). Another ``update`` reports it when its own read-back
+        comes after this write; what goes unseen is a write from elsewhere (the SmartLead
+        app, another tool) inside that window, or a whole other ``update``, write and
+        read-back, inside it. The window lasts from the answer to the read to the arrival of
+        the write: about one round trip.
 
-        >>> client.update_lead(7, 42, {"company_name": "Acme", "custom_fields": {"tier": "A"}})  # doctest: +SKIP
+        >>> client.leads.update(7, 42, {"company_name": "Acme", "custom_fields": {"tier": "A"}})  # doctest: +SKIP
         {'id': 42, 'email': 'ana@example.com', 'first_name': 'Ana', 'company_name': 'Acme', ...}
         """
         cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
@@ -290,8 +369,8 @@ class LeadsMixin(Resource):
         email = self._campaign_lead_record(cid, lid).get("email")
         current = self._lead_record(lid, email, "before writing it (nothing was written)")
         merged = merge_lead(current, fields)
-        self._call("POST", f"campaigns/{cid}/leads/{lid}", json=merged,
-                   subject=f"lead {lid} in campaign {cid}", shape=dict)
+        self._api.call("POST", f"campaigns/{cid}/leads/{lid}", json=merged,
+                       subject=f"lead {lid} in campaign {cid}", shape=dict)
         now = self._lead_record(lid, merged.get("email", email), "after writing it")
         changed = lead_differences(merged, now)
         if changed:
@@ -302,7 +381,7 @@ class LeadsMixin(Resource):
     def _lead_record(self, lead_id: int, email: Any, when: str) -> dict:
         """The account-wide record of ``lead_id``, looked up by its ``email`` (one request);
         a ConflictError if that email no longer leads to it (someone changed it)."""
-        body = self._lead_by_email(str(email)) if email else {}
+        body = self._by_email(str(email)) if email else {}
         if to_int(body.get("id")) != lead_id:
             raise ConflictError(
                 f"lead {lead_id} is no longer found under its email {email!r} {when}: another "
@@ -312,234 +391,137 @@ class LeadsMixin(Resource):
 
     def _campaign_lead_record(self, campaign_id: int, lead_id: int) -> dict:
         """The lead object of ``lead_id`` in the campaign, or NotFoundError naming both."""
-        for row in self.iter_campaign_leads(campaign_id):
+        for row in self.iter(campaign_id):
             lead = row.get("lead") if isinstance(row.get("lead"), Mapping) else row
             if to_int(lead.get("id", row.get("lead_id"))) == lead_id:
                 return dict(lead)
         raise NotFoundError(f"lead {lead_id} in campaign {campaign_id} not found: it is not "
                             f"one of the campaign's leads")
 
-    @Resource.stamps_read_at
-    def message_history(self, campaign_id: int, lead_id: int) -> pd.DataFrame:
-        """The emails sent to and received from one lead, oldest first."""
-        cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
-        body = self._call("GET", f"campaigns/{cid}/leads/{lid}/message-history",
-                          subject=f"lead {lid} in campaign {cid}", shape=("history", "data"))
-        return tidy_frame(list_rows(body, "history", "data"))
+    def move(self, source_campaign_id: int, target_campaign_id: int, leads: Any, *,
+             record_source: bool = True, confirm: bool = False) -> pd.DataFrame:
+        """Move leads (emails or lead ids) to another campaign: add them there, with their
+        whole record, then pause them in the source (SmartLead has no move endpoint; adding
+        and pausing is the documented way, see
+        https://api.smartlead.ai/api-reference/leads/push-to-campaign).
 
-    def lead_categories(self) -> list[dict]:
-        """The account's lead categories ``[{id, name, ...}]``; ids differ between accounts."""
-        body = self._call("GET", "leads/fetch-categories", shape=("data",))
+        Pausing, not deleting, keeps their thread and statistics in the source campaign.
+        With ``record_source`` the lead gets the custom field ``moved_from_campaign_id``
+        (account-wide, as every lead field). For a campaign's own follow-up, a subsequence
+        (``client.campaigns.subsequences.push_leads``) keeps the thread going instead. A
+        target that is no longer DRAFTED emails the leads it is given, so it needs
+        ``confirm=True`` (as :meth:`add` does).
+
+        Returns one row per lead: ``email``, ``lead_id``, ``source_campaign_id``,
+        ``target_campaign_id``, ``in_target``, ``source_status`` (``PAUSED``, or the status
+        that already sends nothing more: ``COMPLETED``, ``STOPPED``, ...). A lead that did
+        not reach the target is not paused.
+
+        >>> client.leads.move(1001, 1005, ["ana@example.eu"])      # doctest: +SKIP
+        """
+        source = campaign_or_refuse(self._api, source_campaign_id, "source_campaign_id")
+        target = campaign_or_refuse(self._api, target_campaign_id, "target_campaign_id")
+        if source["id"] == target["id"]:
+            raise InputError(f"source and target are both campaign {source['id']}; nothing "
+                             f"to move")
+        refuse_unless_draft(target, confirm, "call leads.move again with confirm=True")
+        rows = leads_in_campaign(self._api, source["id"], leads)
+        records = []
+        for row in rows:
+            lead = row["lead"]
+            record = {k: lead[k] for k in STANDARD_FIELDS if lead.get(k) not in (None, "")}
+            custom = dict(lead.get(CUSTOM_FIELDS) or {})
+            if record_source:
+                custom[MOVED_FROM_FIELD] = str(source["id"])
+            record[CUSTOM_FIELDS] = custom
+            records.append(record)
+        for start in range(0, len(records), MAX_BATCH_SIZE):
+            # The whole record goes: a re-add overwrites the lead's fields account-wide.
+            self.add(target["id"], records[start:start + MAX_BATCH_SIZE],
+                     ignore_duplicate_leads_in_other_campaign=True, confirm=True)
+        in_target = {to_int(r["lead"].get("id")) for r in self.iter(target["id"])}
+        out = []
+        for row in rows:
+            lid = to_int(row["lead"].get("id"))
+            status = row.get("status")
+            if lid in in_target and status in ("STARTED", "INPROGRESS"):
+                self.pause(source["id"], lid)   # only once it is safely in the target
+                status = "PAUSED"
+            out.append({"email": row["lead"].get("email"), "lead_id": lid,
+                        "source_campaign_id": source["id"], "target_campaign_id": target["id"],
+                        "in_target": lid in in_target, "source_status": status})
+        return pd.DataFrame(out).astype({"lead_id": "Int64"})
+
+    # -- account-wide ----------------------------------------------------------------------
+    def find(self, email: str) -> dict | None:
+        """The lead with this email, or ``None`` (SmartLead answers an unknown email with ``{}``)."""
+        if not isinstance(email, str) or "@" not in email:
+            raise InputError(f"not an email address: {email!r}")
+        body = self._by_email(email)
+        if body.get("id") in (None, ""):
+            return None
+        return coerce_counts(body)
+
+    def _by_email(self, email: str) -> dict:
+        """The raw answer of the by-email lookup: the lead object, or ``{}`` for no lead."""
+        return self._api.call("GET", "leads/", params={"email": email.strip()}, shape=dict)
+
+    def campaigns(self, lead_id: int) -> builtins.list[dict]:
+        """The campaigns a lead is in: ``[{id, status, name}]``."""
+        lid = check_id(lead_id, "lead_id")
+        body = self._api.call("GET", f"leads/{lid}/campaigns", subject=f"lead {lid}",
+                              shape=("data",))
         return [coerce_counts(r) for r in list_rows(body, "data")]
 
-    @Resource.stamps_read_at
-    def lead_categories_frame(self) -> pd.DataFrame:
-        return categories_frame(self.lead_categories())
+    def unsubscribe_everywhere(self, lead_id: int, *, confirm: bool = False) -> dict:
+        """Unsubscribe a lead from every campaign and block future imports of it.
 
-    def set_lead_category(self, campaign_id: int, lead_id: int, category: int | str,
-                          *, pause_lead: bool = False) -> dict:
-        """Categorise a lead, by category id or by name ("Interested"); optionally pause it.
+        Cannot be undone, so it needs ``confirm=True`` (like ``campaigns.delete``).
 
-        Names are resolved through :meth:`lead_categories`, because ids differ per account.
+        >>> client.leads.unsubscribe_everywhere(42, confirm=True)   # doctest: +SKIP
+        {'ok': True}
         """
-        cid, lid = check_id(campaign_id, "campaign_id"), check_id(lead_id, "lead_id")
-        category_id = self._category_id(category)
-        return self._call("POST", f"campaigns/{cid}/leads/{lid}/category",
-                          json={"category_id": category_id, "pause_lead": bool(pause_lead)},
-                          subject=f"lead {lid} in campaign {cid}", shape=dict)
-
-    def _category_id(self, category: int | str) -> int:
-        if isinstance(category, int) and not isinstance(category, bool):
-            return check_id(category, "category id")
-        if isinstance(category, str) and category.strip().isdigit():
-            return int(category)
-        categories = self.lead_categories()
-        wanted = str(category).strip().lower()
-        for c in categories:
-            if str(c.get("name", "")).strip().lower() == wanted:
-                return int(c["id"])
-        names = ", ".join(repr(c.get("name")) for c in categories)
-        raise InputError(f"no lead category named {category!r}; this account has {names}")
+        lid = check_id(lead_id, "lead_id")
+        refuse_unconfirmed("POST", f"leads/{lid}/unsubscribe", None, confirm)
+        return self._api.call("POST", f"leads/{lid}/unsubscribe", subject=f"lead {lid}",
+                              shape=dict)
 
 
-def pick_upload_flags(values: Mapping[str, Any]) -> dict[str, bool]:
-    """The :data:`UPLOAD_FLAGS` out of ``values`` (a call's ``locals()``, a plan's fields), as
-    bools; a flag that is not there is ``False``.
+class LeadCategories(Service):
+    """The account's lead categories (``GET /leads/fetch-categories``): ``list``, ``frame``."""
 
-    >>> pick_upload_flags({"ignore_unsubscribe_list": 1, "batch_size": 400})
-    ... # doctest: +NORMALIZE_WHITESPACE
-    {'ignore_global_block_list': False, 'ignore_unsubscribe_list': True,
-     'ignore_duplicate_leads_in_other_campaign': False, 'ignore_community_bounce_list': False}
-    """
-    return {flag: bool(values.get(flag, False)) for flag in UPLOAD_FLAGS}
+    def list(self) -> list[dict]:
+        """The categories ``[{id, name, ...}]``; ids differ between accounts."""
+        return lead_categories(self._api)
 
-
-def lead_upload_settings(*, return_lead_ids: bool = False, confirm_overrides: bool = False,
-                         **flags: bool) -> dict[str, bool]:
-    """The ``settings`` object of an add-leads request, refusing unconfirmed overrides.
-
-    ``flags`` are :data:`UPLOAD_FLAGS` (any left out are ``False``).
-
-    >>> lead_upload_settings(ignore_global_block_list=True)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    smartlead_nb.errors.InputError: ignore_global_block_list would email people who are blocked ... confirm_overrides=True.
-    """
-    unknown = sorted(set(flags) - set(UPLOAD_FLAGS))
-    if unknown:
-        raise TypeError(f"unknown upload flag(s) {unknown}; the flags are {list(UPLOAD_FLAGS)}")
-    settings = pick_upload_flags(flags)
-    reason = override_reason(settings)
-    if reason and confirm_overrides is not True:
-        raise InputError(refusal(reason, "call again with confirm_overrides=True"))
-    if return_lead_ids:
-        settings["return_lead_ids"] = True  # inside settings: top level is rejected (400)
-    return settings
+    @stamps_read_at
+    def frame(self) -> pd.DataFrame:
+        """:meth:`list` as a DataFrame."""
+        return categories_frame(self.list())
 
 
-def merge_lead(current: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
-    """The whole lead record to send: ``current`` with ``change`` applied (pure).
-
-    ``custom_fields`` merge key by key; ``None`` clears a field or drops a custom key.
-
-    >>> merge_lead({"id": 5, "email": "a@x.io", "first_name": "Ana", "company_name": "Old",
-    ...             "custom_fields": {"tier": "1", "hook": "x"}},
-    ...            {"company_name": "New", "custom_fields": {"hook": None}})
-    {'email': 'a@x.io', 'first_name': 'Ana', 'company_name': 'New', 'custom_fields': {'tier': '1'}}
-    """
-    merged = {k: current[k] for k in STANDARD_LEAD_FIELDS[:-1] if current.get(k) is not None}
-    custom = dict(current.get(CUSTOM_FIELDS) or {})
-    for key, value in change.items():
-        if key == CUSTOM_FIELDS:
-            custom = {} if value is None else custom
-            for name, item in (value or {}).items():
-                if item is None:
-                    custom.pop(name, None)
-                else:
-                    custom[name] = item
-        elif value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    merged = check_lead(merged, 0, require_email=False)   # the phone as a string, ...
-    merged[CUSTOM_FIELDS] = custom
-    return merged
+def _category_id(api: Any, category: int | str) -> int:
+    if isinstance(category, int) and not isinstance(category, bool):
+        return check_id(category, "category id")
+    if isinstance(category, str) and category.strip().isdigit():
+        return int(category)
+    categories = lead_categories(api)
+    wanted = str(category).strip().lower()
+    for c in categories:
+        if str(c.get("name", "")).strip().lower() == wanted:
+            return int(c["id"])
+    names = ", ".join(repr(c.get("name")) for c in categories)
+    raise InputError(f"no lead category named {category!r}; this account has {names}")
 
 
-def lead_differences(written: Mapping[str, Any], now: Mapping[str, Any]) -> tuple[str, ...]:
-    """The fields whose value in ``now`` (the lead as read back) is not the one ``written``:
-    standard fields by name, custom fields as ``custom_fields.<key>``. Values are compared as
-    the text SmartLead keeps (``5`` is ``'5'``, ``''`` is no value, an email's case is not a
-    change).
-
-    >>> lead_differences({"email": "a@x.io", "first_name": "Ana", "custom_fields": {"tier": "1"}},
-    ...                  {"email": "A@x.io", "first_name": "Bo", "phone_number": "",
-    ...                   "custom_fields": {"tier": 1, "new": "y"}})
-    ('first_name', 'custom_fields.new')
-    """
-    out = [name for name in STANDARD_FIELDS
-           if _compared(written.get(name), name) != _compared(now.get(name), name)]
-    mine, theirs = _custom_fields(written), _custom_fields(now)
-    out += [f"{CUSTOM_FIELDS}.{key}" for key in dict.fromkeys([*mine, *theirs])
-            if _compared(mine.get(key)) != _compared(theirs.get(key))]
-    return tuple(out)
-
-
-def conflict_message(lead_id: int, change: Mapping[str, Any], written: Mapping[str, Any],
-                     now: Mapping[str, Any], changed: Sequence[str]) -> str:
-    """What a ConflictError from ``update_lead`` says: whose change was lost, what the other
-    writer changed, the values now and before, and what to do."""
-    lost = [name for name in changed if _was_set(name, change)]
-    others = [name for name in changed if name not in lost]
-    said = []
-    if lost:
-        said.append(f"this call's change to {', '.join(lost)} was overwritten by an update "
-                    f"that landed after it")
-    if others:
-        said.append(f"{', '.join(others)}, which this call did not set, changed after it read "
-                    f"the lead")
-    values = "; ".join(f"{name} is now {_short(_field(now, name))}, written "
-                       f"{_short(_field(written, name))}" for name in changed)
-    kept = "" if lost else " This call's own change is in place."
-    return (f"lead {lead_id} was changed by another writer while update_lead ran: "
-            f"{'; and '.join(said)} ({values}).{kept} Nothing was retried: read the lead again "
-            f"and re-apply what is missing")
-
-
-def _compared(value: Any, name: str = "") -> str | None:
-    text = scalar_text(value)
-    text = text.strip() if text is not None else None
-    if not text:
-        return None
-    return text.casefold() if name == "email" else text
-
-
-def _custom_fields(record: Mapping[str, Any]) -> dict:
-    value = record.get(CUSTOM_FIELDS)
-    if isinstance(value, str):  # a server may send the object as JSON text
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return {}
-    return dict(value) if isinstance(value, Mapping) else {}
-
-
-def _field(record: Mapping[str, Any], name: str) -> Any:
-    prefix = f"{CUSTOM_FIELDS}."
-    if name.startswith(prefix):
-        return _custom_fields(record).get(name[len(prefix):])
-    return record.get(name)
-
-
-def _was_set(name: str, change: Mapping[str, Any]) -> bool:
-    """Did ``change`` (update_lead's ``fields``) set this field? ``custom_fields: None``
-    clears, so sets, every custom key."""
-    prefix = f"{CUSTOM_FIELDS}."
-    if not name.startswith(prefix):
-        return name in change
-    if CUSTOM_FIELDS not in change:
-        return False
-    custom = change[CUSTOM_FIELDS]
-    return custom is None or name[len(prefix):] in custom
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def split_invalid_emails(leads: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Leads whose address passes the one email rule (frames.emails), and the others as
-    ``{"position", "email", "reason"}``, so an invalid address never costs a request.
-
-    >>> split_invalid_emails([{"email": "ana@example.com"}, {"email": "bo@x"}])[1]
-    [{'position': 1, 'email': 'bo@x', 'reason': "invalid email 'bo@x': the domain 'x' has no dot"}]
-    """
-    texts = np.array([str(lead.get("email", "")).strip() for lead in leads], dtype=object)
-    codes, reasons = check_emails(texts, np.ones(len(texts), dtype=bool))
-    ok = [lead for lead, code in zip(leads, codes) if code == EMAIL_OK]
-    bad = [{"position": i, "email": leads[i].get("email"), "reason": reasons[i]}
-           for i in np.flatnonzero(codes != EMAIL_OK).tolist()]
-    return ok, bad
-
-
-def check_lead(lead: Mapping[str, Any], position: int, *, require_email: bool = True) -> dict[str, Any]:
-    """Check one lead dict before it is sent; the error names its position and field."""
-    if not isinstance(lead, Mapping):
-        raise InputError(f"lead {position} must be a dict, got {type(lead).__name__}")
-    unknown = [k for k in lead if k not in STANDARD_LEAD_FIELDS]
-    if unknown:
-        raise InputError(f"lead {position}: unknown field(s) {unknown}; SmartLead's fields are "
-                         f"{list(STANDARD_LEAD_FIELDS[:-1])}; put anything else in custom_fields")
-    email = lead.get("email")
-    # Presence and type only: whether the text is an address is the one rule in
-    # frames.emails, applied to the whole list by add_leads (split_invalid_emails).
-    if require_email and (not isinstance(email, str) or not email.strip()):
-        raise InputError(f"lead {position}: email is missing or not text ({email!r})")
-    custom = lead.get("custom_fields")
-    if custom is not None and not isinstance(custom, Mapping):
-        raise InputError(f"lead {position}: custom_fields must be a dict, got {type(custom).__name__}")
-    out = {k: v for k, v in lead.items() if v is not None}
-    if isinstance(out.get("phone_number"), (int, float)) and not isinstance(out["phone_number"], bool):
-        out["phone_number"] = str(to_int(out["phone_number"]))  # SmartLead wants a string
-    return out
+def _existing_file(source: Any) -> Any:
+    """A frame passes; a path must name a file (a stray string is a mistake, said plainly)."""
+    if isinstance(source, pd.DataFrame):
+        return source
+    path = Path(source)
+    if not path.is_file():
+        shown = str(source) if len(str(source)) <= 80 else str(source)[:77] + "..."
+        where = f" (looked in {Path.cwd()})" if not path.is_absolute() else ""
+        raise InputError(f"leads.add got {shown!r}, which is not a file{where}: pass a CSV "
+                         f"path, a DataFrame, or a list of lead dicts")
+    return path

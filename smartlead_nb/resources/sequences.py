@@ -1,4 +1,8 @@
-"""Sequences: the steps (and A/B variants) a campaign sends."""
+"""``client.sequences``: the steps (and A/B variants) a campaign sends.
+
+>>> client.sequences.save(7, steps_frame)        # a DataFrame, or a list of step dicts  # doctest: +SKIP
+>>> client.sequences.frame(7)                                                           # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
@@ -8,34 +12,40 @@ import pandas as pd
 
 from ..errors import InputError
 from ..frames.responses import normalize_sequence, sequences_frame
-from ._base import Resource, check_id, list_rows
+from ..frames.sequences import sequences_from_frame
+from ._base import Service, check_id, list_rows, stamps_read_at
 
 VARIANT_DISTRIBUTION_TYPES = ("MANUAL_EQUAL", "MANUAL_PERCENTAGE", "AI_EQUAL")
 WINNING_METRICS = ("OPEN_RATE", "CLICK_RATE", "REPLY_RATE", "POSITIVE_REPLY_RATE")
 
 
-class SequencesMixin(Resource):
-    def get_sequences(self, campaign_id: int) -> list[dict]:
-        """A campaign's steps, ordered, in the shape :meth:`save_sequences` accepts.
+class SequencesService(Service):
+    """A campaign's steps: ``get``, ``frame``, ``save``
+    (``/campaigns/{campaign_id}/sequences``)."""
+
+    def get(self, campaign_id: int) -> list[dict]:
+        """A campaign's steps, ordered, in the shape :meth:`save` accepts.
 
         Every read-back spelling SmartLead has shown is understood (``seq_variants`` or
         ``sequence_variants``; ``delay_in_days`` or ``delayInDays``) and deleted variants are
-        dropped, so ``save_sequences(cid, get_sequences(cid))`` changes nothing and, because
-        the ids are kept, never duplicates a step.
+        dropped, so ``save(cid, get(cid))`` changes nothing and, because the ids are kept,
+        never duplicates a step.
         """
         cid = check_id(campaign_id, "campaign_id")
-        body = self._call("GET", f"campaigns/{cid}/sequences", subject=f"campaign {cid}",
-                          shape=("data",))
+        body = self._api.call("GET", f"campaigns/{cid}/sequences", subject=f"campaign {cid}",
+                              shape=("data",))
         steps = list_rows(body, "data")
         return sorted((normalize_sequence(s) for s in steps), key=lambda s: s["seq_number"] or 0)
 
-    @Resource.stamps_read_at
-    def sequences_frame(self, campaign_id: int) -> pd.DataFrame:
+    @stamps_read_at
+    def frame(self, campaign_id: int) -> pd.DataFrame:
         """One row per step (or per variant), with ``step_id``/``variant_id`` for saving back."""
-        return sequences_frame(self.get_sequences(campaign_id))
+        return sequences_frame(self.get(campaign_id))
 
-    def save_sequences(self, campaign_id: int, sequences: Iterable[Mapping[str, Any]]) -> dict:
-        """Create or update a campaign's steps.
+    def save(self, campaign_id: int,
+             sequences: Iterable[Mapping[str, Any]] | pd.DataFrame) -> dict:
+        """Create or update a campaign's steps, from step dicts or a steps DataFrame (the
+        columns :func:`~smartlead_nb.sequences_from_frame` reads).
 
         Steps (and variants) with an ``id`` are updated in place; those without are created.
         Send the complete list you want: SmartLead may drop steps left out. Each step needs
@@ -43,13 +53,15 @@ class SequencesMixin(Resource):
         ``subject``/``email_body`` or ``seq_variants``. An empty subject on a follow-up sends
         it as a reply in the same thread. Checked before sending.
 
-        >>> client.save_sequences(7, [
+        >>> client.sequences.save(7, [
         ...     {"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
         ...      "subject": "Idea for {{company_name}}", "email_body": "Hi {{first_name}}"},
         ...     {"seq_number": 2, "seq_delay_details": {"delay_in_days": 3},
         ...      "subject": "", "email_body": "Following up"}])      # doctest: +SKIP
         """
         cid = check_id(campaign_id, "campaign_id")
+        if isinstance(sequences, pd.DataFrame):
+            sequences = sequences_from_frame(sequences)
         raw = list(sequences)
         if not raw:
             raise InputError("no sequence steps given: a campaign needs at least one")
@@ -58,8 +70,8 @@ class SequencesMixin(Resource):
         if dupes:
             raise InputError(f"seq_number {dupes} used by more than one step")
         steps = [check_step(step, i) for i, step in enumerate(raw)]
-        return self._call("POST", f"campaigns/{cid}/sequences", json={"sequences": steps},
-                          subject=f"campaign {cid}", shape=dict)
+        return self._api.call("POST", f"campaigns/{cid}/sequences", json={"sequences": steps},
+                              subject=f"campaign {cid}", shape=dict)
 
 
 def check_step(step: Mapping[str, Any], position: int) -> dict[str, Any]:

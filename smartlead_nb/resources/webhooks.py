@@ -1,14 +1,15 @@
-"""Campaign webhooks [more-sheet 4.1-4.4]: list, create/update, delete, delivery summary and
-retrigger of failed deliveries.
+"""``client.webhooks``: a campaign's webhooks: list, create/update, delete, delivery summary
+and retrigger of failed deliveries
+(https://api.smartlead.ai/api-reference/campaigns/save-webhooks).
 
 SmartLead's only working webhook route is per campaign (``/campaigns/{id}/webhooks``). Saving
-has no idempotency (posting twice creates two hooks), so :meth:`save_webhook` lists first and
-updates the hook with the same URL. Deleting one needs no ``confirm=True``: it sends no email
-and a hook is recreated with one call. To receive events in a notebook, see
+has no idempotency (posting twice creates two hooks), so :meth:`WebhooksService.save` lists
+first and updates the hook with the same URL. Deleting one needs no ``confirm=True``: it sends
+no email and a hook is recreated with one call. To receive events in a notebook, see
 :mod:`smartlead_nb.webhooks`.
 
->>> hook = client.save_webhook(1001, "replies", receiver.url, ["EMAIL_REPLY"])   # doctest: +SKIP
->>> client.webhooks_frame(1001)                                                 # doctest: +SKIP
+>>> hook = client.webhooks.save(1001, "replies", receiver.url, ["EMAIL_REPLY"])   # doctest: +SKIP
+>>> client.webhooks.frame(1001)                                                  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -21,16 +22,15 @@ import pandas as pd
 
 from .._suggest import close_match
 from ..errors import InputError
-from .inbox import inbox_time
-from ._base import Resource, check_id, list_rows
+from ._base import Service, check_id, inbox_time, list_rows, stamps_read_at
 
-# The campaign-webhook event types (more-sheet 4.6): the seven confirmed ones, then those only
+# The campaign-webhook event types: the seven live clients have seen, then those only
 # SmartLead's docs list. The sandbox keeps the same tuple (a test pins them equal).
 WEBHOOK_EVENT_TYPES = ("EMAIL_SENT", "EMAIL_OPEN", "EMAIL_LINK_CLICK", "EMAIL_REPLY",
                        "EMAIL_BOUNCE", "LEAD_UNSUBSCRIBED", "LEAD_CATEGORY_UPDATED",
                        "FIRST_EMAIL_SENT", "CAMPAIGN_STATUS_CHANGED", "UNTRACKED_REPLIES",
                        "MANUAL_STEP_REACHED")
-# Names some of SmartLead's own pages still show, and what they mean (more-sheet 4.6).
+# Names some of SmartLead's own pages still show, and what they mean.
 _WRONG_NAMES = {"LEAD_REPLIED": "EMAIL_REPLY", "EMAIL_REPLIED": "EMAIL_REPLY",
                 "EMAIL_OPENED": "EMAIL_OPEN", "EMAIL_CLICKED": "EMAIL_LINK_CLICK",
                 "EMAIL_BOUNCED": "EMAIL_BOUNCE"}
@@ -93,35 +93,37 @@ def _categories(values: Any) -> list[str] | None:
     return [c.strip() for c in given]
 
 
-class WebhooksMixin(Resource):
-    def list_webhooks(self, campaign_id: int) -> list[dict]:
+class WebhooksService(Service):
+    """A campaign's webhooks: ``list``, ``frame``, ``save``, ``delete``, ``summary``,
+    ``retrigger_failed``."""
+
+    def list(self, campaign_id: int) -> list[dict]:
         """``GET /campaigns/{id}/webhooks``: the campaign's hooks (a bare array).
 
-        >>> client.list_webhooks(1001)[0]["event_types"]      # doctest: +SKIP
+        >>> client.webhooks.list(1001)[0]["event_types"]      # doctest: +SKIP
         ['EMAIL_REPLY']
         """
         cid = check_id(campaign_id, "campaign_id")
-        body = self._call("GET", f"campaigns/{cid}/webhooks", subject=f"campaign {cid}",
+        body = self._api.call("GET", f"campaigns/{cid}/webhooks", subject=f"campaign {cid}",
                           shape=("data",))
         return list_rows(body, "data")
 
-    @Resource.stamps_read_at
-    def webhooks_frame(self, campaign_id: int) -> pd.DataFrame:
+    @stamps_read_at
+    def frame(self, campaign_id: int) -> pd.DataFrame:
         """The campaign's hooks, one row each: ``id``, ``name``, ``webhook_url``,
         ``email_campaign_id``, ``event_types`` and ``categories`` (lists).
 
-        >>> client.webhooks_frame(1001)[["id", "webhook_url"]]     # doctest: +SKIP
+        >>> client.webhooks.frame(1001)[["id", "webhook_url"]]     # doctest: +SKIP
         """
-        rows = self.list_webhooks(campaign_id)
+        rows = self.list(campaign_id)
         frame = pd.DataFrame(rows).reindex(columns=WEBHOOK_COLUMNS)
         for column in ("id", "email_campaign_id"):
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
         return frame
 
-    def save_webhook(self, campaign_id: int, name: str, webhook_url: str,
-                     event_types: Iterable[str] | str, *,
-                     categories: Iterable[str] | None = None,
-                     webhook_id: int | None = None) -> dict:
+    def save(self, campaign_id: int, name: str, webhook_url: str,
+             event_types: Iterable[str] | str, *, categories: Iterable[str] | None = None,
+             webhook_id: int | None = None) -> dict:
         """Create or update a hook (``POST /campaigns/{id}/webhooks``); returns SmartLead's
         answer (``id``, ``event_type_map``, ...).
 
@@ -130,8 +132,8 @@ class WebhooksMixin(Resource):
         ``categories`` filters ``LEAD_CATEGORY_UPDATED`` by category name; ``None`` (the
         default) means every category (SmartLead refuses an empty list).
 
-        >>> client.save_webhook(1001, "nb replies", "https://hooks.example.eu/sl?token=...",
-        ...                     ["EMAIL_REPLY", "LEAD_CATEGORY_UPDATED"])  # doctest: +SKIP
+        >>> client.webhooks.save(1001, "nb replies", "https://hooks.example.eu/sl?token=...",
+        ...                      ["EMAIL_REPLY", "LEAD_CATEGORY_UPDATED"])  # doctest: +SKIP
         {'ok': True, 'id': 704949, ...}
         """
         cid = check_id(campaign_id, "campaign_id")
@@ -147,44 +149,44 @@ class WebhooksMixin(Resource):
         if webhook_id is not None:
             body["id"] = check_id(webhook_id, "webhook_id")
         else:
-            same = [h for h in self.list_webhooks(cid) if h.get("webhook_url") == url]
+            same = [h for h in self.list(cid) if h.get("webhook_url") == url]
             if same:
                 body["id"] = check_id(same[0].get("id"), "the listed webhook's id")
-        return self._call("POST", f"campaigns/{cid}/webhooks", json=body,
+        return self._api.call("POST", f"campaigns/{cid}/webhooks", json=body,
                           subject=f"campaign {cid}", shape=dict)
 
-    def delete_webhook(self, campaign_id: int, webhook_id: int) -> dict:
+    def delete(self, campaign_id: int, webhook_id: int) -> dict:
         """``DELETE /campaigns/{id}/webhooks`` with ``{"id": webhook_id}`` in the body.
 
-        >>> client.delete_webhook(1001, 704949)           # doctest: +SKIP
+        >>> client.webhooks.delete(1001, 704949)           # doctest: +SKIP
         {'ok': True}
         """
         cid = check_id(campaign_id, "campaign_id")
         hook = check_id(webhook_id, "webhook_id")
-        return self._call("DELETE", f"campaigns/{cid}/webhooks", json={"id": hook},
+        return self._api.call("DELETE", f"campaigns/{cid}/webhooks", json={"id": hook},
                           subject=f"webhook {hook} of campaign {cid}", shape=dict)
 
-    def webhook_summary(self, campaign_id: int, from_time: Any, to_time: Any) -> dict:
+    def summary(self, campaign_id: int, from_time: Any, to_time: Any) -> dict:
         """``GET /campaigns/{id}/webhooks/summary``: deliveries between two times
         (``total_calls``, ``successful_calls``, ``failed_calls``, ``success_rate``).
 
         Times are datetimes, Timestamps or ISO text; naive ones are UTC.
 
-        >>> client.webhook_summary(1001, "2025-06-01", "2025-06-08")    # doctest: +SKIP
+        >>> client.webhooks.summary(1001, "2025-06-01", "2025-06-08")    # doctest: +SKIP
         """
         cid = check_id(campaign_id, "campaign_id")
-        return self._call("GET", f"campaigns/{cid}/webhooks/summary",
+        return self._api.call("GET", f"campaigns/{cid}/webhooks/summary",
                           params=_window(from_time, to_time), subject=f"campaign {cid}",
                           shape=dict)
 
-    def retrigger_failed_webhooks(self, campaign_id: int, from_time: Any, to_time: Any) -> dict:
+    def retrigger_failed(self, campaign_id: int, from_time: Any, to_time: Any) -> dict:
         """``POST /campaigns/{id}/webhooks/retrigger-failed-events``: send the failed
         deliveries between two times again (``retriggered_count``, where SmartLead says).
 
-        >>> client.retrigger_failed_webhooks(1001, "2025-06-01", "2025-06-08")  # doctest: +SKIP
+        >>> client.webhooks.retrigger_failed(1001, "2025-06-01", "2025-06-08")  # doctest: +SKIP
         """
         cid = check_id(campaign_id, "campaign_id")
-        return self._call("POST", f"campaigns/{cid}/webhooks/retrigger-failed-events",
+        return self._api.call("POST", f"campaigns/{cid}/webhooks/retrigger-failed-events",
                           json=_window(from_time, to_time), subject=f"campaign {cid}",
                           shape=dict)
 

@@ -42,7 +42,7 @@ def steps_from_frame_like(steps: Any) -> list[dict[str, Any]]:
     """Steps as save-sequences dicts, sorted by ``seq_number``, from dicts or a DataFrame.
 
     A DataFrame goes through :func:`smartlead_nb.frames.sequences.sequences_from_frame` (the
-    same rules, aliases and messages as ``CampaignPlan`` and ``save_sequences`` use): one row
+    same rules, aliases and messages as ``CampaignPlan`` and ``client.sequences.save`` use): one row
     per step, or one row per variant of an A/B step, as
     :func:`smartlead_nb.frames.responses.sequences_frame` returns it. Dicts may use any
     read-back spelling :func:`~smartlead_nb.frames.responses.normalize_sequence` accepts.

@@ -8,7 +8,7 @@ through a tunnel you run yourself.
 
 >>> import smartlead_nb as sl
 >>> with sl.webhooks.listen() as receiver:                                  # doctest: +SKIP
-...     client.save_webhook(cid, "nb events", receiver.url, ["EMAIL_SENT", "EMAIL_REPLY"])
+...     client.webhooks.save(cid, "nb events", receiver.url, ["EMAIL_SENT", "EMAIL_REPLY"])
 ...     sandbox.advance(days=2)
 ...     receiver.wait(5, timeout=10)
 ...     receiver.frame()[["event_type", "event_time", "lead_email"]]

@@ -57,7 +57,7 @@ class AccountPicker(w.VBox):
             self.client = client
         chosen = set(self.value)
         try:
-            accounts = self.client.list_email_accounts()
+            accounts = self.client.email_accounts.list()
         except Exception as exc:  # shown in the form: never a traceback in a log
             self.status.value = error_message(exc)
             return

@@ -63,7 +63,7 @@ class KeyForm(w.VBox):
             return
         try:
             client = self._make_client(key)
-            client.list_email_accounts()  # a clear "wrong key" now rather than at launch
+            client.email_accounts.list()  # a clear "wrong key" now rather than at launch
         except Exception as exc:
             self.status.value = error_message(exc)
             return

@@ -142,7 +142,7 @@ class LaunchPanel(w.VBox):
 
     def _offer_running(self, client) -> None:
         """Offer the confirmed way to add the form's leads to the campaign that has started."""
-        campaign = client.get_campaign(self.preview.campaign_id)
+        campaign = client.campaigns.get(self.preview.campaign_id)
         self.running.offer(campaign, self.forecast)
 
     # -- create ------------------------------------------------------------------------------------
@@ -289,8 +289,8 @@ class LaunchPanel(w.VBox):
                 self._lock_start()
                 self.start_status.value = _say("Not started: " + _not_ready(ready), "error")
                 return
-            client.start_campaign(cid, confirm=True)
-            status = campaign_status(client.get_campaign(cid)) or "in a state SmartLead did not say"
+            client.campaigns.start(cid, confirm=True)
+            status = campaign_status(client.campaigns.get(cid)) or "in a state SmartLead did not say"
         except Exception as exc:
             self.start_status.value = _fail(exc)
             return

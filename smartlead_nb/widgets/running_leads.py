@@ -105,7 +105,7 @@ class AddToRunning(w.VBox):
                     f"Nothing was added: the leads or their options changed since the count was "
                     f"shown. Click “{CHECK}” again to see what would be added now.", "error")
                 return
-            campaign = client.get_campaign(offered["campaign_id"])
+            campaign = client.campaigns.get(offered["campaign_id"])
             forecast = plan.forecast_leads(client, campaign_id=offered["campaign_id"],
                                            max_requests=self.forecast_requests)
             if forecast.added != offered["count"]:

@@ -229,7 +229,7 @@ def test_weeks_start_on_monday_utc_and_mailboxes_may_be_missing():
 
 
 def test_mailbox_strata_without_a_sender_column_say_how_to_add_one():
-    with pytest.raises(InputError, match=r"with_senders\(stats, client.leads_statistics_frame"):
+    with pytest.raises(InputError, match=r"with_senders\(stats, client.statistics.leads.frame"):
         matured_counts(sends(11, [0], [1]), "replied", now=T0 + 9 * DAY, strata=["mailbox"])
     with pytest.raises(InputError, match="strata must be names from 'mailbox', 'week'"):
         matured_counts(sends(11, [0], [1]), "replied", now=T0 + 9 * DAY, strata=["domain"])

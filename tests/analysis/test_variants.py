@@ -431,27 +431,27 @@ def test_not_a_frame():
 
 # --- a real statistics frame from the sandbox, over HTTP ----------------------------------
 def test_on_a_sandbox_campaign_frame(client, sandbox):
-    cid = client.create_campaign("AB")["id"]
-    client.save_sequences(cid, [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
+    cid = client.campaigns.create("AB")["id"]
+    client.sequences.save(cid, [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
                                  "seq_variants": [
                                      {"variant_label": "A", "subject": "Hi", "email_body": "A body"},
                                      {"variant_label": "B", "subject": "Hello", "email_body": "B body"}]}])
-    accounts = [a["id"] for a in client.list_email_accounts()
+    accounts = [a["id"] for a in client.email_accounts.list()
                 if a.get("is_smtp_success") and a.get("is_imap_success")]
-    client.add_email_accounts(cid, accounts[:2])
-    client.add_leads(cid, [{"email": f"ab{i}@example.com", "first_name": f"L{i}"} for i in range(60)])
-    client.update_schedule(cid, timezone="UTC", days="Mon-Fri", start="08:00", end="18:00")
-    client.start_campaign(cid, confirm=True)
+    client.campaigns.email_accounts.add(cid, accounts[:2])
+    client.leads.add(cid, [{"email": f"ab{i}@example.com", "first_name": f"L{i}"} for i in range(60)])
+    client.campaigns.schedule(cid, timezone="UTC", days="Mon-Fri", start="08:00", end="18:00")
+    client.campaigns.start(cid, confirm=True)
     sandbox.advance(days=14)
-    stats = client.campaign_statistics_frame(cid)
+    stats = client.statistics.frame(cid)
     with warnings.catch_warnings():
         warnings.simplefilter("error")          # judged as of the read: no note needed
-        got = compare_variants(stats, client.get_sequences(cid))
+        got = compare_variants(stats, client.sequences.get(cid))
     assert got.attrs["now"] == stats.attrs["read_at"] and got.attrs["now_source"] == "read_at"
     assert got["variant"].tolist() == ["A", "B"]
     assert (got["sent"] + got["pending"]).sum() == len(stats)
     assert got.loc[1, "verdict"]                     # a sentence, whatever the simulation drew
-    senders = with_senders(stats, client.leads_statistics_frame(cid))
+    senders = with_senders(stats, client.statistics.leads.frame(cid))
     assert senders["sender"].notna().all()
     assert len(compare_variants(senders, strata=["mailbox", "week"])) == 2
     for metric in ("positive", "opened", "clicked", "unsubscribed", "bounced"):
@@ -475,8 +475,8 @@ def test_a_campaign_that_has_sent_nothing_gets_a_sentence_not_a_missing_column(c
     compare_variants says there is nothing to analyse yet (it used to name a missing column)."""
     from smartlead_nb.analysis import reply_curve
 
-    cid = client.create_campaign("Nothing sent yet")["id"]
-    stats = client.campaign_statistics_frame(cid)
+    cid = client.campaigns.create("Nothing sent yet")["id"]
+    stats = client.statistics.frame(cid)
     assert stats.empty and {"seq_variant_id", "is_bounced", "lead_category"} <= set(stats.columns)
     for analyse in (compare_variants, reply_curve):
         with pytest.raises(InputError, match="no sends to analyse"):

@@ -93,12 +93,12 @@ def test_fill_preview_create_and_start(app: Page, app_sandbox, tmp_path):
     cid = int(status.get_attribute("data-campaign-id"))
 
     with SmartleadClient(app_sandbox.api_key, base_url=app_sandbox.base_url, rate_limit=None) as client:
-        campaign = client.get_campaign(cid)
+        campaign = client.campaigns.get(cid)
         assert campaign["name"] == "Browser launch" and campaign["status"] == "DRAFTED"
-        steps = client.get_sequences(cid)
+        steps = client.sequences.get(cid)
         assert [s["subject"] for s in steps] == ["Idea for {{company_name}}", ""]
-        assert sorted(a["id"] for a in client.campaign_email_accounts(cid)) == [3001, 3002]
-        assert set(client.campaign_leads_frame(cid)["email"]) == {
+        assert sorted(a["id"] for a in client.campaigns.email_accounts.list(cid)) == [3001, 3002]
+        assert set(client.leads.frame(cid)["email"]) == {
             "ana@example.com", "ben@example.com", "cleo@example.com"}
         schedule = Schedule.from_campaign(campaign)
         assert (schedule.timezone, schedule.start, schedule.end) == ("Europe/Berlin", "08:30", "17:00")
@@ -113,7 +113,7 @@ def test_fill_preview_create_and_start(app: Page, app_sandbox, tmp_path):
         expect(start).to_be_enabled()
         start.click()
         expect(page.locator(".sl-start-status")).to_contain_text(f"Campaign {cid} started")
-        assert client.get_campaign(cid)["status"] == "ACTIVE"
+        assert client.campaigns.get(cid)["status"] == "ACTIVE"
 
 
 def test_errors_are_shown_in_the_page(app: Page, app_sandbox):
@@ -156,8 +156,8 @@ def test_a_non_coder_is_told_before_create_that_no_lead_would_be_added_fixes_it_
     after the name field changes."""
     with SmartleadClient(app_sandbox.api_key, base_url=app_sandbox.base_url,
                          rate_limit=None) as client:
-        elsewhere = client.create_campaign("Someone else's campaign")["id"]
-        client.add_leads(elsewhere, [{"email": "ana@example.com"}, {"email": "ben@example.com"},
+        elsewhere = client.campaigns.create("Someone else's campaign")["id"]
+        client.leads.add(elsewhere, [{"email": "ana@example.com"}, {"email": "ben@example.com"},
                                      {"email": "cleo@example.com"}])
     page = app
     page.locator(".sl-name input").fill("Already contacted")
@@ -202,5 +202,5 @@ def test_a_non_coder_is_told_before_create_that_no_lead_would_be_added_fixes_it_
             and urlsplit(u).hostname != "127.0.0.1"] == []
     with SmartleadClient(app_sandbox.api_key, base_url=app_sandbox.base_url,
                          rate_limit=None) as client:
-        assert len(client.list_campaign_leads(cid)) == 3
-        assert client.get_campaign(cid)["status"] == "DRAFTED"   # typing is not starting
+        assert len(client.leads.list(cid)) == 3
+        assert client.campaigns.get(cid)["status"] == "DRAFTED"   # typing is not starting

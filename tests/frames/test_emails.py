@@ -14,7 +14,7 @@ import pytest
 from smartlead_nb.frames import emails
 from smartlead_nb.frames.emails import email_key, find_duplicates
 from smartlead_nb.frames.leads import leads_from_frame
-from smartlead_nb.upload import upload_leads
+from smartlead_nb import upload_leads
 
 from .helpers import frame
 
@@ -48,7 +48,7 @@ def test_a_frame_keeps_the_first_spelling_and_sends_it_as_written():
 
 
 def test_duplicates_across_chunks_use_the_same_key(client, sandbox):
-    cid = client.create_campaign("Spellings")["id"]
+    cid = client.campaigns.create("Spellings")["id"]
     chunks = [pd.DataFrame({"email": [NFC, "bo@x.io"]}),
               pd.DataFrame({"email": [PUNY, NFD]}, index=[2, 3])]
     result = upload_leads(client, cid, iter(chunks), journal=False, progress=False)

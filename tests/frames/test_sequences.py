@@ -46,13 +46,13 @@ def test_bad_frames_name_row_and_column(change, fragment):
 
 
 def test_round_trip_through_the_sandbox_creates_no_duplicates(client):
-    cid = client.create_campaign("Round trip")["id"]
-    client.save_sequences(cid, sequences_from_frame(AB))
-    frame = client.sequences_frame(cid)
+    cid = client.campaigns.create("Round trip")["id"]
+    client.sequences.save(cid, sequences_from_frame(AB))
+    frame = client.sequences.frame(cid)
     frame.loc[frame["variant_label"] == "B", "subject"] = "Changed B"
     frame.loc[frame["seq_number"] == 2, "email_body"] = "Bumping this"
-    client.save_sequences(cid, sequences_from_frame(frame))
-    after = client.sequences_frame(cid)
+    client.sequences.save(cid, sequences_from_frame(frame))
+    after = client.sequences.frame(cid)
     assert len(after) == 3
     assert after["step_id"].tolist() == frame["step_id"].tolist()
     assert after["variant_id"].tolist()[:2] == frame["variant_id"].tolist()[:2]

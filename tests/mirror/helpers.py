@@ -17,19 +17,19 @@ STEPS = [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
 
 def running_campaign(client, name: str, n_leads: int = 60, domain: str = "example.com") -> int:
     """A STARTed campaign with two steps, two healthy senders and ``n_leads`` leads."""
-    cid = client.create_campaign(name)["id"]
-    client.save_sequences(cid, STEPS)
-    healthy = [a["id"] for a in client.list_email_accounts()
+    cid = client.campaigns.create(name)["id"]
+    client.sequences.save(cid, STEPS)
+    healthy = [a["id"] for a in client.email_accounts.list()
                if a.get("is_smtp_success") and a.get("is_imap_success")]
-    client.add_email_accounts(cid, healthy[:2])
+    client.campaigns.email_accounts.add(cid, healthy[:2])
     add_leads(client, cid, range(n_leads), domain)
-    client.start_campaign(cid, confirm=True)
+    client.campaigns.start(cid, confirm=True)
     return cid
 
 
 def add_leads(client, cid: int, numbers, domain: str = "example.com") -> None:
     # confirm=True: the tests also add leads to campaigns that are already sending
-    client.add_leads(cid, [{"email": f"lead{i}.{cid}@{domain}", "first_name": f"L{i}"}
+    client.leads.add(cid, [{"email": f"lead{i}.{cid}@{domain}", "first_name": f"L{i}"}
                            for i in numbers], confirm=True)
 
 
@@ -54,15 +54,15 @@ def rows(frame: pd.DataFrame, columns: list[str]) -> set[tuple]:
 
 def server_truth(client, cid: int) -> dict[str, set[tuple]]:
     """What the server holds for a campaign, read the slow, obvious way."""
-    export = client.leads_export(cid).rename(columns={"id": "lead_id"})
+    export = client.leads.export(cid).rename(columns={"id": "lead_id"})
     export["email"] = export["email"].str.lower()
     export["last_email_sequence_sent"] = pd.to_numeric(export["last_email_sequence_sent"]
                                                        ).astype("Int64")
-    listed = client.campaign_leads_frame(cid)
-    stats = client.campaign_statistics_frame(cid)
+    listed = client.leads.frame(cid)
+    stats = client.statistics.frame(cid)
     stats["lead_email"] = stats["lead_email"].str.lower()
-    replies = client.replies_frame([cid])
-    categories = {c["id"]: c["name"] for c in client.lead_categories()}
+    replies = client.inbox.replies([cid])
+    categories = {c["id"]: c["name"] for c in client.leads.categories.list()}
     listed["category"] = listed["lead_category_id"].map(categories)
     return {
         "leads": rows(export, ["lead_id", "email", "status", "open_count", "click_count",

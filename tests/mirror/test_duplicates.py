@@ -31,7 +31,7 @@ def new_leads(cid: int) -> pd.DataFrame:
 def test_upload_skip_contacted_reports_the_campaign_and_sends_only_new_people(
         client, sandbox, mirror_of_one_campaign):
     mirror, earlier = mirror_of_one_campaign
-    target = client.create_campaign("Next wave")["id"]
+    target = client.campaigns.create("Next wave")["id"]
     result = sl.upload_leads(client, target, new_leads(earlier), skip_contacted=mirror,
                              journal=False, progress=False)
     rows = result.rows
@@ -43,7 +43,7 @@ def test_upload_skip_contacted_reports_the_campaign_and_sends_only_new_people(
     emails = [lead["email"] for r in posted for lead in r["json"]["lead_list"]]
     assert sorted(emails) == [f"new{i}@example.org" for i in range(4)]
     # Without a mirror the same upload sends all seven (SmartLead's own check decides).
-    again = sl.upload_leads(client, client.create_campaign("Other")["id"], new_leads(earlier),
+    again = sl.upload_leads(client, client.campaigns.create("Other")["id"], new_leads(earlier),
                             journal=False, progress=False)
     assert "already_contacted" not in set(again.rows["outcome"])
 
@@ -106,7 +106,7 @@ OTHERS = ["ana@bucher.de", "bo@munchen.de", "ana2@bücher.de", "dee@example.co"]
 @pytest.fixture
 def mirror_of_idn_leads(client, sandbox, tmp_path):
     cid = running_campaign(client, "Earlier wave", n_leads=3)
-    client.add_leads(cid, [{"email": e, "first_name": "X"} for e in HELD], confirm=True)
+    client.leads.add(cid, [{"email": e, "first_name": "X"} for e in HELD], confirm=True)
     sandbox.advance(days=1)
     mirror = sl.Mirror(tmp_path / "mirror.duckdb")
     mirror.sync(client, progress=False)
@@ -121,7 +121,7 @@ def posted_emails(sandbox, cid) -> list[str]:
 def test_every_spelling_of_a_contacted_person_is_skipped(client, sandbox, mirror_of_idn_leads):
     mirror, earlier = mirror_of_idn_leads
     for spelling in RESPELT:     # one upload each: in one frame they would be duplicates
-        target = client.create_campaign("Next wave")["id"]
+        target = client.campaigns.create("Next wave")["id"]
         result = sl.upload_leads(client, target, pd.DataFrame({"email": [spelling]}),
                                  skip_contacted=mirror, journal=False, progress=False)
         assert result.rows["outcome"].tolist() == ["already_contacted"], (spelling, result.rows)
@@ -141,7 +141,7 @@ def test_every_spelling_of_a_contacted_person_is_skipped(client, sandbox, mirror
 def test_near_misses_are_other_people_and_are_sent_as_written(client, sandbox,
                                                               mirror_of_idn_leads):
     mirror, _ = mirror_of_idn_leads
-    target = client.create_campaign("Next wave")["id"]
+    target = client.campaigns.create("Next wave")["id"]
     result = sl.upload_leads(client, target, pd.DataFrame({"email": OTHERS}),
                              skip_contacted=mirror, journal=False, progress=False)
     assert result.rows["outcome"].tolist() == ["uploaded"] * len(OTHERS)
@@ -152,7 +152,7 @@ def test_near_misses_are_other_people_and_are_sent_as_written(client, sandbox,
 def test_one_upload_of_mixed_spellings_sends_only_new_people_verbatim(client, sandbox,
                                                                       mirror_of_idn_leads):
     mirror, _ = mirror_of_idn_leads
-    target = client.create_campaign("Next wave")["id"]
+    target = client.campaigns.create("Next wave")["id"]
     rows = ["ANA@XN--BCHER-KVA.DE", "new@bücher.de", "bo@münchen.de", "New@Xn--Bcher-Kva.de",
             "ana@bucher.de"]
     result = sl.upload_leads(client, target, pd.DataFrame({"email": rows}),
@@ -166,11 +166,11 @@ def test_one_upload_of_mixed_spellings_sends_only_new_people_verbatim(client, sa
 def test_leads_of_a_campaign_deleted_on_the_server_still_count_as_contacted(
         client, sandbox, mirror_of_one_campaign):
     mirror, earlier = mirror_of_one_campaign
-    client.delete_campaign(earlier, confirm=True)
+    client.campaigns.delete(earlier, confirm=True)
     mirror.sync(client, progress=False)
     assert mirror.sql("select deleted from campaigns where campaign_id = ?",
                       [earlier])["deleted"].tolist() == [True]
-    target = client.create_campaign("Next wave")["id"]
+    target = client.campaigns.create("Next wave")["id"]
     result = sl.upload_leads(client, target, new_leads(earlier), skip_contacted=mirror,
                              journal=False, progress=False)
     skipped = result.rows[result.rows["outcome"] == "already_contacted"]
@@ -185,7 +185,7 @@ def test_leads_of_a_campaign_deleted_on_the_server_still_count_as_contacted(
     # Only when the caller says so are they left out.
     assert mirror.contacted([f"lead0.{earlier}@example.com"],
                             include_deleted_campaigns=False).empty
-    other = client.create_campaign("Third wave")["id"]
+    other = client.campaigns.create("Third wave")["id"]
     again = sl.upload_leads(client, other, new_leads(earlier), skip_contacted=mirror,
                             include_deleted_campaigns=False, journal=False, progress=False)
     assert "already_contacted" not in set(again.rows["outcome"])

@@ -76,9 +76,9 @@ def test_a_deleted_and_a_recategorised_lead_are_mirrored(client, sandbox, mirror
                       "order by lead_id", [cid])
     gone, moved = int(sent["lead_id"][0]), int(sent["lead_id"][1])
     untouched = int(leads[leads["email"].str.startswith("lead500.")]["lead_id"].iloc[0])
-    client.delete_lead(cid, gone)
-    client.set_lead_category(cid, moved, "Interested")
-    client.set_lead_category(cid, untouched, "Interested")
+    client.leads.delete(cid, gone)
+    client.leads.set_category(cid, moved, "Interested")
+    client.leads.set_category(cid, untouched, "Interested")
     mirror.sync(client, progress=False)
     assert_exact(mirror, client, cid)
     assert mirror.sql("select count(*) as n from statistics where lead_id = ?",
@@ -87,14 +87,14 @@ def test_a_deleted_and_a_recategorised_lead_are_mirrored(client, sandbox, mirror
                             "and campaign_id = ?", [moved, untouched, cid])
     assert set(categories["category"]) == {"Interested"}
     # Between two categories the export cannot tell apart, full=True re-reads.
-    client.set_lead_category(cid, moved, "Not Interested")
+    client.leads.set_category(cid, moved, "Not Interested")
     mirror.sync(client, progress=False, full=True)
     assert_exact(mirror, client, cid)
 
 
 def test_a_campaign_deleted_on_the_server_is_marked_deleted(client, sandbox, mirror, campaigns):
     mirror.sync(client, progress=False)
-    client.delete_campaign(campaigns[1], confirm=True)
+    client.campaigns.delete(campaigns[1], confirm=True)
     summary = mirror.sync(client, progress=False)
     assert summary.deleted == [campaigns[1]]
     assert "deleted on the server" in repr(summary)
@@ -110,7 +110,7 @@ def test_a_campaign_deleted_on_the_server_is_marked_deleted(client, sandbox, mir
 
 def test_an_interrupted_sync_keeps_finished_campaigns_and_the_next_one_continues(
         client, sandbox, mirror, campaigns, monkeypatch):
-    real = client.leads_export
+    real = client.leads.export
     calls = []
 
     def export_then_fail(cid):
@@ -119,7 +119,7 @@ def test_an_interrupted_sync_keeps_finished_campaigns_and_the_next_one_continues
             raise KeyboardInterrupt        # Ctrl-C between the campaigns
         return real(cid)
 
-    monkeypatch.setattr(client, "leads_export", export_then_fail)
+    monkeypatch.setattr(client.leads, "export", export_then_fail)
     with pytest.raises(KeyboardInterrupt) as caught:
         mirror.sync(client, progress=False)
     assert "Run mirror.sync(...) again to continue" in "".join(caught.value.__notes__)
@@ -128,7 +128,7 @@ def test_an_interrupted_sync_keeps_finished_campaigns_and_the_next_one_continues
     assert held["campaign_id"].tolist() == [first]
     assert mirror.sql("select count(*) as n from statistics where campaign_id = ?",
                       [second])["n"][0] == 0
-    monkeypatch.setattr(client, "leads_export", real)
+    monkeypatch.setattr(client.leads, "export", real)
     mirror.sync(client, progress=False)
     for cid in campaigns:
         assert_exact(mirror, client, cid)

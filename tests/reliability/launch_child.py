@@ -22,7 +22,7 @@ def main() -> int:
     name, n = sys.argv[1], int(sys.argv[2])
     client = sl.connect(quiet=True)
     sandbox = sandbox_instance()
-    accounts = [a["id"] for a in client.list_email_accounts()
+    accounts = [a["id"] for a in client.email_accounts.list()
                 if a["is_smtp_success"] and a["is_imap_success"]][:1]
     plan = sl.CampaignPlan(
         name=name, email_accounts=accounts, schedule=sl.Schedule("UTC"),

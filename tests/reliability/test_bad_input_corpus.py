@@ -71,7 +71,7 @@ def lead_bodies(sandbox):
 @pytest.mark.parametrize("entry", cases("upload", "frame_json"))
 def test_lead_input(entry, client, sandbox, tmp_path):
     path = CORPUS / entry["file"]
-    cid = client.create_campaign(f"Corpus {entry['file']}")["id"]
+    cid = client.campaigns.create(f"Corpus {entry['file']}")["id"]
     sandbox.clear_requests()
     if entry["path"] == "frame_json":
         spec = json.loads(path.read_text())
@@ -173,13 +173,13 @@ def test_request_path_input(entry, client, sandbox):
     """A hostile spelling of a campaign's path (or method) is refused even with confirm=True:
     nothing reaches the sandbox and the campaign is still there, DRAFTED."""
     spec = json.loads((CORPUS / entry["file"]).read_text(encoding="utf-8"))
-    cid = client.create_campaign(f"Corpus {entry['file']}")["id"]
+    cid = client.campaigns.create(f"Corpus {entry['file']}")["id"]
     sandbox.clear_requests()
     with pytest.raises(Exception) as info:
         client.request(spec["method"], spec["path"].format(cid=cid), confirm=True)
     check_error(info.value, entry)
     assert sandbox.requests == []
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"
 
 
 # The test that runs each path's entries (the journal files are run in test_journal_files.py).

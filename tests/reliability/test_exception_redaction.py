@@ -190,17 +190,17 @@ def test_an_error_raised_inside_requests_names_no_key(sandbox):
         raise RuntimeError(f"tracer could not file {response.url}")
 
     client._transport.session.hooks["response"].append(tracer)
-    exc = failure(lambda: client.list_campaigns())
+    exc = failure(lambda: client.campaigns.list())
     assert isinstance(exc, RuntimeError) and "api_key=REDACTED" in str(exc)
     assert_keyless(exc)
     frames = [(frame.f_code.co_filename, frame.f_code.co_name, frame.f_locals)
               for frame, _ in traceback.walk_tb(exc.__traceback__)]
     names = [name for _, name, _ in frames]
-    assert "list_campaigns" in names and "tracer" in names   # it still says where it failed
+    assert "list" in names and "tracer" in names   # it still says where it failed
     # Frames that hold the key lost their variables; the toolkit's own frames kept theirs.
     assert any("requests" in file and not variables for file, _, variables in frames)
     assert all(variables for file, name, variables in frames
-               if name in ("list_campaigns", "_call", "_send"))
+               if name in ("list", "call", "_send"))
 
 
 def test_vcrpy_no_recorded_interaction_names_no_key():
@@ -208,9 +208,9 @@ def test_vcrpy_no_recorded_interaction_names_no_key():
     quotes the request's URL (with the key) and whose attributes hold the request."""
     client = SmartleadClient(KEY, base_url="http://127.0.0.1:18765/api/v1", rate_limit=None)
     with make_vcr("none").use_cassette(str(CASSETTE), allow_playback_repeats=False):
-        for call in (lambda: client.get_campaign(424242),
-                     lambda: list(client.iter_campaign_leads(424242)),   # a generator method
-                     lambda: client.campaigns_frame(),
+        for call in (lambda: client.campaigns.get(424242),
+                     lambda: list(client.leads.iter(424242)),   # a generator method
+                     lambda: client.campaigns.frame(),
                      lambda: client.request("GET", "campaigns/424242")):
             exc = failure(call)
             assert type(exc).__name__ == "CannotOverwriteExistingCassetteException"
@@ -242,7 +242,7 @@ def test_ctrl_c_in_the_middle_of_a_request_leaves_no_key(keyed):
     previous = signal.signal(signal.SIGALRM, interrupt)
     try:
         signal.setitimer(signal.ITIMER_REAL, 0.3)
-        exc = failure(lambda: client.list_campaigns())
+        exc = failure(lambda: client.campaigns.list())
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -264,13 +264,13 @@ def test_http_errors_name_no_key(keyed, sandbox):
     client = SmartleadClient(KEY, base_url=sandbox.base_url, rate_limit=None, retry=FAST_RETRIES)
     sandbox.faults = Faults(p_drop=1.0)
     try:
-        dropped = failure(lambda: client.list_campaigns())
+        dropped = failure(lambda: client.campaigns.list())
     finally:
         sandbox.faults = None
     assert isinstance(dropped, sl.TransportError)
     assert_keyless(dropped)
     wrong_key = failure(lambda: SmartleadClient(
-        KEY, base_url=other.base_url, rate_limit=None).get_campaign(1))
+        KEY, base_url=other.base_url, rate_limit=None).campaigns.get(1))
     assert isinstance(wrong_key, sl.AuthenticationError)
     assert_keyless(wrong_key)
 

@@ -31,7 +31,7 @@ def test_two_processes_on_one_journal_send_each_batch_once(tmp_path):
     pd.DataFrame({"email": [f"lead{i}@one-journal.example" for i in range(leads)]}).to_csv(csv, index=False)
     journal = tmp_path / "shared-journal.jsonl"
     with Sandbox(db_path=db, api_key=key, start_time=START, rate_limits=None) as sb:
-        cid = sl.SmartleadClient(key, base_url=sb.base_url, rate_limit=None).create_campaign("One journal")["id"]
+        cid = sl.SmartleadClient(key, base_url=sb.base_url, rate_limit=None).campaigns.create("One journal")["id"]
         # ~50 ms a batch, so the two uploads would overlap for about a second
         sb.faults = Faults(leads_latency=0.05)
         sb.clear_requests()
@@ -61,7 +61,7 @@ def test_journal_input(entry, client, sandbox, tmp_path):
     over; nothing is sent."""
     path = tmp_path / entry["file"]
     shutil.copy(CORPUS / entry["file"], path)
-    cid = client.create_campaign(f"Corpus {entry['file']}")["id"]
+    cid = client.campaigns.create(f"Corpus {entry['file']}")["id"]
     sandbox.clear_requests()
     with pytest.raises(sl.InputError) as info:
         sl.upload_leads(client, cid, pd.DataFrame({"email": ["ana@example.com"]}), journal=path,

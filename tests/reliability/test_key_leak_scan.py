@@ -115,17 +115,17 @@ def test_canary_key_appears_nowhere(tmp_path, debug_logs, monkeypatch):
                     client._transport.session.adapters):
             places.add(f"repr {type(obj).__name__}", repr(obj))
         # -- successes, through every layer
-        cid = client.create_campaign("Canary")["id"]
-        client.save_sequences(cid, [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
+        cid = client.campaigns.create("Canary")["id"]
+        client.sequences.save(cid, [{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
                                      "subject": "Hi {{first_name}}", "email_body": "Hello"}])
-        client.add_email_accounts(cid, [3001])
+        client.campaigns.email_accounts.add(cid, [3001])
         leads = pd.DataFrame({"Email": [f"p{i}@canary.example" for i in range(30)] + ["bad@"],
                               "First Name": ["P"] * 31})
         up = sl.upload_leads(client, cid, leads, journal=True, progress=True)
         places.add("UploadResult repr", repr(up))
         places.add("upload report", up.rows.to_csv())
-        places.add("campaigns frame", client.campaigns_frame().to_csv())
-        places.add("leads frame", client.campaign_leads_frame(cid).to_csv())
+        places.add("campaigns frame", client.campaigns.frame().to_csv())
+        places.add("leads frame", client.leads.frame(cid).to_csv())
         plan = sl.CampaignPlan("Canary plan", sequences=pd.DataFrame(
             {"seq_number": [1], "subject": ["Hi"], "email_body": ["Hello {{first_name}}"]}),
             leads=leads, email_accounts=[3001], schedule=sl.Schedule("UTC"))
@@ -134,17 +134,17 @@ def test_canary_key_appears_nowhere(tmp_path, debug_logs, monkeypatch):
         places.add("plan dry run", plan.dry_run().to_json())
         places.add("plan repr", repr(plan))
         # -- every kind of failure
-        empty = client.create_campaign("Empty")["id"]  # no steps, no leads: START is refused
+        empty = client.campaigns.create("Empty")["id"]  # no steps, no leads: START is refused
         failures = {
-            "404": lambda: client.get_campaign(987654),
+            "404": lambda: client.campaigns.get(987654),
             "400": lambda: client.request("POST", "campaigns/create", json={"name": 5, "bogus": 1}),
-            "start refused": lambda: client.start_campaign(empty, confirm=True),
+            "start refused": lambda: client.campaigns.start(empty, confirm=True),
             "401 (sandbox with another key)": lambda: SmartleadClient(
-                CANARY, base_url=other.base_url, rate_limit=None, retry=FAST_RETRIES).list_campaigns(),
+                CANARY, base_url=other.base_url, rate_limit=None, retry=FAST_RETRIES).campaigns.list(),
             "connection refused": lambda: SmartleadClient(
                 CANARY, base_url="http://127.0.0.1:9/api/v1", rate_limit=None,
-                retry=FAST_RETRIES).list_campaigns(),
-            "input error": lambda: client.delete_campaign(cid),
+                retry=FAST_RETRIES).campaigns.list(),
+            "input error": lambda: client.campaigns.delete(cid),
         }
         with Sandbox(db_path=tmp_path / "other.sqlite3", api_key="another-key", rate_limits=None,
                      start_time=START) as other:
@@ -156,7 +156,7 @@ def test_canary_key_appears_nowhere(tmp_path, debug_logs, monkeypatch):
         for kind, faults in {"429": Faults(p429=1.0), "500": Faults(p500=1.0),
                              "503": Faults(p503=1.0), "drop": Faults(p_drop=1.0)}.items():
             sb.faults = faults
-            for call in (lambda: client.list_campaigns(), lambda: client.create_campaign("x")):
+            for call in (lambda: client.campaigns.list(), lambda: client.campaigns.create("x")):
                 with pytest.raises(sl.SmartleadError) as info:
                     call()
                 places.error(f"fault {kind}", info.value)
@@ -166,12 +166,12 @@ def test_canary_key_appears_nowhere(tmp_path, debug_logs, monkeypatch):
         slow = SmartleadClient(CANARY, base_url=sb.base_url, rate_limit=None, timeout=0.1,
                                retry=RetryPolicy(total=0, post_429=0))
         with pytest.raises(sl.TransportError) as info:
-            slow.list_campaigns()
+            slow.campaigns.list()
         places.error("timeout", info.value)
         kinds_of_error.append("timeout")
         time.sleep(0.6)  # let the sandbox finish the abandoned request before moving on
         sb.faults = None
-        post = client.post_lead_batch
+        post = client.leads.send_batch
 
         def failing_post(*args):  # the lead request itself meets a 500
             sb.faults = Faults(p500=1.0)
@@ -179,11 +179,11 @@ def test_canary_key_appears_nowhere(tmp_path, debug_logs, monkeypatch):
                 return post(*args)
             finally:
                 sb.faults = None
-        client.post_lead_batch = failing_post
+        client.leads.send_batch = failing_post
         with pytest.raises(sl.UploadInterrupted) as info:
             sl.upload_leads(client, cid, leads.assign(Email=leads["Email"].str.replace("p", "q")),
                             journal=True, progress=False)
-        client.post_lead_batch = post
+        client.leads.send_batch = post
         places.error("UploadInterrupted", info.value)
         places.add("UploadInterrupted result", repr(info.value.result))
 

@@ -102,7 +102,7 @@ def test_uploader_killed_at_several_points_resumes_exactly(tmp_path):
     with Sandbox(db_path=db, api_key=KEY, rate_limits=None, start_time=START,
                  faults=Faults(leads_latency=0.12)) as sb:
         client = SmartleadClient(KEY, base_url=sb.base_url, rate_limit=None, retry=FAST_RETRIES)
-        cid = client.create_campaign("Killed")["id"]
+        cid = client.campaigns.create("Killed")["id"]
         arrived: list[int] = []  # batch numbers, as their requests reach the sandbox
         handle = sb._app.handle
 
@@ -192,7 +192,7 @@ def test_sandbox_process_killed_and_restarted_mid_upload(tmp_path):
     try:
         slow_leads()
         client = SmartleadClient(KEY, base_url=base_url, rate_limit=None, retry=FAST_RETRIES)
-        cid = client.create_campaign("Restarted")["id"]
+        cid = client.campaigns.create("Restarted")["id"]
         for at_least in (3, 8):
             child = spawn(base_url, cid, csv, journal, report, cache)
             wait_for(lambda: len(confirmed_batches(journal)) >= at_least
@@ -215,7 +215,7 @@ def test_sandbox_process_killed_and_restarted_mid_upload(tmp_path):
             if child.returncode == 0:
                 break
             assert child.returncode == 3 and runs < 5, out
-        assert [c["name"] for c in client.list_campaigns()].count("Restarted") == 1
+        assert [c["name"] for c in client.campaigns.list()].count("Restarted") == 1
     finally:
         server.send_signal(signal.SIGKILL)
         server.wait(timeout=10)

@@ -57,26 +57,26 @@ CHANGES = {
 
 def move_to(client, sandbox, cid, status):
     """Put a launched campaign in ``status`` the way SmartLead gets there."""
-    client.start_campaign(cid, confirm=True)
+    client.campaigns.start(cid, confirm=True)
     if status == "PAUSED":
-        client.pause_campaign(cid)
+        client.campaigns.pause(cid)
     elif status == "STOPPED":
-        client.stop_campaign(cid, confirm=True)
+        client.campaigns.stop(cid, confirm=True)
     elif status == "COMPLETED":
         for _ in range(30):
             sandbox.advance(days=1)
-            if client.get_campaign(cid)["status"] == "COMPLETED":
+            if client.campaigns.get(cid)["status"] == "COMPLETED":
                 break
-    assert client.get_campaign(cid)["status"] == status
+    assert client.campaigns.get(cid)["status"] == status
 
 
 def holdings(client, cid):
     """What the campaign holds, as SmartLead reads it back."""
-    campaign = client.get_campaign(cid)
+    campaign = client.campaigns.get(cid)
     return {"status": campaign["status"],
-            "leads": sorted(client.campaign_leads_frame(cid)["email"]),
-            "steps": [(s["seq_number"], s["subject"]) for s in client.get_sequences(cid)],
-            "senders": sorted(a["id"] for a in client.campaign_email_accounts(cid)),
+            "leads": sorted(client.leads.frame(cid)["email"]),
+            "steps": [(s["seq_number"], s["subject"]) for s in client.sequences.get(cid)],
+            "senders": sorted(a["id"] for a in client.campaigns.email_accounts.list(cid)),
             "schedule": campaign["scheduler_cron_value"],
             "tracking": campaign["track_settings"]}
 
@@ -111,13 +111,13 @@ def test_the_issue_example_start_then_create_again_with_more_rows_and_new_wordin
     state, journal = tmp_path / "state.json", tmp_path / "journal.jsonl"
     first = make_plan().launch(client, state=state, journal=journal, progress=False)
     assert first.status == "DRAFTED"
-    client.start_campaign(first.campaign_id, confirm=True)
+    client.campaigns.start(first.campaign_id, confirm=True)
     sandbox.clear_requests()
     again = make_plan(**CHANGES["rows and wording"])
     with pytest.raises(CampaignNotDrafted):
         again.launch(client, state=state, journal=journal, progress=False)
     assert sent(sandbox, "POST") == []
-    assert len(client.list_campaign_leads(first.campaign_id)) == 5
+    assert len(client.leads.list(first.campaign_id)) == 5
     preview = again.launch_preview(client, state=state)
     assert (preview.status, preview.draft) == ("ACTIVE", False)
     assert preview.differs == ["sequences", "leads"] and preview.refusal()
@@ -127,18 +127,18 @@ def test_an_unchanged_plan_on_a_started_campaign_changes_nothing_and_says_what_s
         client, sandbox, tmp_path):
     state = tmp_path / "state.json"
     cid = make_plan().launch(client, state=state, journal=False, progress=False).campaign_id
-    client.start_campaign(cid, confirm=True)
+    client.campaigns.start(cid, confirm=True)
     sandbox.clear_requests()
     again = make_plan().launch(client, state=state, journal=False, progress=False)
     assert (again.campaign_id, again.status, again.sent_now) == (cid, "ACTIVE", [])
     assert "SmartLead says ACTIVE" in repr(again) and "sent now: nothing" in repr(again)
-    client.pause_campaign(cid)
+    client.campaigns.pause(cid)
     sandbox.clear_requests()
     with pytest.raises(CampaignNotDrafted, match="does not restart it"):
         make_plan().launch(client, start=True, confirm=True, state=state, journal=False,
                            progress=False)
-    assert sent(sandbox, "POST") == [] and client.get_campaign(cid)["status"] == "PAUSED"
-    client.start_campaign(cid, confirm=True)
+    assert sent(sandbox, "POST") == [] and client.campaigns.get(cid)["status"] == "PAUSED"
+    client.campaigns.start(cid, confirm=True)
     sandbox.clear_requests()
     started = make_plan().launch(client, start=True, confirm=True, state=state, journal=False,
                                  progress=False)                 # a start whose answer was lost
@@ -170,7 +170,7 @@ def test_a_draft_saves_again_every_part_the_plan_changed(client, sandbox, tmp_pa
     sandbox.clear_requests()
     grown = make_plan(**CHANGES["more rows"]).launch(client, state=state, journal=journal,
                                                      progress=False)
-    assert len(client.list_campaign_leads(cid)) == 8
+    assert len(client.leads.list(cid)) == 8
     assert grown.leads_report["outcome"].value_counts().to_dict() == {
         "already_in_campaign": 5, "uploaded": 3}
     shrunk = make_plan(leads=people(6)).launch(client, state=state, journal=journal,
@@ -182,32 +182,32 @@ def test_a_campaign_started_between_an_interrupted_run_and_its_resume_is_left_al
         client, sandbox, tmp_path):
     state, journal = tmp_path / "state.json", tmp_path / "journal.jsonl"
     plan = make_plan()
-    real = client.update_schedule
+    real = client.campaigns.schedule
 
     def fails_once(*args, **kwargs):
-        client.update_schedule = real
+        client.campaigns.schedule = real
         raise sl.ServerError("boom", status=500)
-    client.update_schedule = fails_once
+    client.campaigns.schedule = fails_once
     with pytest.raises(sl.ServerError):
         plan.launch(client, state=state, journal=journal, progress=False)
     cid = json.loads(state.read_text())["campaign_id"]
-    client.start_campaign(cid, confirm=True)                 # someone started it in SmartLead
+    client.campaigns.start(cid, confirm=True)                 # someone started it in SmartLead
     sandbox.clear_requests()
     with pytest.raises(CampaignNotDrafted, match="the schedule, the settings"):
         plan.launch(client, state=state, journal=journal, progress=False)
     assert sent(sandbox, "POST") == []
-    assert client.get_campaign(cid)["scheduler_cron_value"] is None   # never saved
+    assert client.campaigns.get(cid)["scheduler_cron_value"] is None   # never saved
 
 
 def test_a_campaign_deleted_between_runs_is_created_again_and_said_so(client, sandbox, tmp_path):
     state = tmp_path / "state.json"
     first = make_plan().launch(client, state=state, journal=False, progress=False).campaign_id
-    client.delete_campaign(first, confirm=True)
+    client.campaigns.delete(first, confirm=True)
     assert "no longer has" in make_plan().launch_preview(client, state=state).note
     with pytest.warns(UserWarning, match=f"names campaign {first}, which SmartLead no longer has"):
         again = make_plan().launch(client, state=state, journal=False, progress=False)
     assert again.campaign_id != first and again.status == "DRAFTED"
-    assert "create" in again.sent_now and len(client.list_campaign_leads(again.campaign_id)) == 5
+    assert "create" in again.sent_now and len(client.leads.list(again.campaign_id)) == 5
 
 
 def test_an_old_state_file_without_digests_is_saved_again_while_drafted_and_refused_after(
@@ -225,7 +225,7 @@ def test_an_old_state_file_without_digests_is_saved_again_while_drafted_and_refu
     data = json.loads(state.read_text())
     del data["saved"]
     state.write_text(json.dumps(data))
-    client.start_campaign(cid, confirm=True)
+    client.campaigns.start(cid, confirm=True)
     sandbox.clear_requests()
     with pytest.raises(CampaignNotDrafted):                  # cannot tell: never assume "done"
         make_plan().launch(client, state=state, journal=False, progress=False)
@@ -250,17 +250,17 @@ def add_calls(client, cid, tmp_path, source, email="new@spelling.example"):
     csv = tmp_path / f"{email}.csv"
     pd.DataFrame(one).to_csv(csv, index=False)
     return {
-        "add_leads list": lambda **kw: client.add_leads(cid, one, **kw),
-        "add_leads dict": lambda **kw: client.add_leads(cid, one[0], **kw),
-        "add_leads frame": lambda **kw: client.add_leads(cid, pd.DataFrame(one), **kw),
-        "add_leads csv": lambda **kw: client.add_leads(cid, str(csv), **kw),
+        "add_leads list": lambda **kw: client.leads.add(cid, one, **kw),
+        "add_leads dict": lambda **kw: client.leads.add(cid, one[0], **kw),
+        "add_leads frame": lambda **kw: client.leads.add(cid, pd.DataFrame(one), **kw),
+        "add_leads csv": lambda **kw: client.leads.add(cid, str(csv), **kw),
         "upload_leads": lambda **kw: sl.upload_leads(client, cid, pd.DataFrame(one),
                                                      progress=False, journal=False, **kw),
         "request": lambda **kw: client.request("POST", f"campaigns/{cid}/leads",
                                                json={"lead_list": one}, **kw),
         "request, spelt oddly": lambda **kw: client.request(
             "post", f"/Campaigns//{cid}/./leads/", json={"lead_list": one}, **kw),
-        "move_leads": lambda **kw: client.move_leads(source, cid, ["p0@launch.example"], **kw),
+        "move_leads": lambda **kw: client.leads.move(source, cid, ["p0@launch.example"], **kw),
     }
 
 
@@ -272,7 +272,7 @@ def test_adding_leads_to_a_campaign_that_is_not_drafted_needs_confirm(client, sa
     cid = make_plan("Running", leads=people(3, domain="run.example")).launch(
         client, state=False, journal=False, progress=False).campaign_id
     move_to(client, sandbox, cid, status)
-    before = len(client.list_campaign_leads(cid))
+    before = len(client.leads.list(cid))
     for spelling, call in add_calls(client, cid, tmp_path, source).items():
         sandbox.clear_requests()
         with pytest.raises(CampaignNotDrafted, match=f"Campaign {cid} is {status}, not "
@@ -280,9 +280,9 @@ def test_adding_leads_to_a_campaign_that_is_not_drafted_needs_confirm(client, sa
             call()
         assert sent(sandbox, "POST") == [], spelling
         assert (info.value.campaign_id, info.value.status) == (cid, status), spelling
-    assert len(client.list_campaign_leads(cid)) == before
-    client.add_leads(cid, [{"email": "new@spelling.example"}], confirm=True)
-    assert len(client.list_campaign_leads(cid)) == before + 1
+    assert len(client.leads.list(cid)) == before
+    client.leads.add(cid, [{"email": "new@spelling.example"}], confirm=True)
+    assert len(client.leads.list(cid)) == before + 1
 
 
 def test_adding_leads_to_a_draft_needs_no_confirmation(client, sandbox, tmp_path):
@@ -291,9 +291,9 @@ def test_adding_leads_to_a_draft_needs_no_confirmation(client, sandbox, tmp_path
     for n, spelling in enumerate(add_calls(client, 0, tmp_path, source)):
         if spelling == "request, spelt oddly":
             continue   # refused above before sending; the server itself routes only the plain path
-        cid = client.create_campaign(f"Draft {spelling}")["id"]
+        cid = client.campaigns.create(f"Draft {spelling}")["id"]
         add_calls(client, cid, tmp_path, source, f"new{n}@draft.example")[spelling]()
-        assert len(client.list_campaign_leads(cid)) == 1, spelling
+        assert len(client.leads.list(cid)) == 1, spelling
 
 
 @pytest.mark.parametrize("answer, needs_confirm", [
@@ -309,7 +309,7 @@ def test_a_status_is_taken_for_a_draft_only_when_smartlead_says_drafted(answer, 
 def test_plan_add_leads_is_the_confirmed_way_into_a_running_campaign(client, sandbox, tmp_path):
     state, journal = tmp_path / "state.json", tmp_path / "journal.jsonl"
     cid = make_plan().launch(client, state=state, journal=journal, progress=False).campaign_id
-    client.start_campaign(cid, confirm=True)
+    client.campaigns.start(cid, confirm=True)
     grown = make_plan(leads=people(8))
     forecast = grown.forecast_leads(client, campaign_id=cid)
     assert (forecast.added, forecast.counts()) == (3, {"already_in_campaign": 5, "uploaded": 3})
@@ -319,7 +319,7 @@ def test_plan_add_leads_is_the_confirmed_way_into_a_running_campaign(client, san
     assert sent(sandbox, "POST") == []
     result = grown.add_leads(client, state=state, journal=journal, progress=False, confirm=True)
     assert int(result.summary()["uploaded"]) == forecast.added == 3
-    assert len(client.list_campaign_leads(cid)) == 8
+    assert len(client.leads.list(cid)) == 8
     sandbox.clear_requests()           # the campaign now holds these leads: launch agrees
     assert grown.launch(client, state=state, journal=journal, progress=False).sent_now == []
     assert sent(sandbox, "POST") == []

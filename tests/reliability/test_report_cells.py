@@ -15,7 +15,7 @@ import pytest
 
 from smartlead_nb.frames.report_cells import (report_cell, report_frame, unquote_cell,
                                               unquote_frame)
-from smartlead_nb.upload import upload_leads
+from smartlead_nb import upload_leads
 
 from ..helpers import sent
 
@@ -101,7 +101,7 @@ def formula_cells(path) -> list[str]:
 def test_the_upload_report_file_is_safe_and_smartlead_gets_the_values_as_given(
         client, sandbox, tmp_path):
     leads = pd.DataFrame({"email": EMAILS, "first_name": NAMES}, index=LABELS)
-    cid = client.create_campaign("Bought list")["id"]
+    cid = client.campaigns.create("Bought list")["id"]
     report = tmp_path / "report.csv"
     result = upload_leads(client, cid, leads, journal=False, progress=False,
                           report_path=report)
@@ -115,7 +115,7 @@ def test_the_upload_report_file_is_safe_and_smartlead_gets_the_values_as_given(
     rows = result.rows
     assert rows.index.tolist() == LABELS
     assert rows["email"].tolist() == EMAILS
-    in_memory = upload_leads(client, client.create_campaign("Same list")["id"], leads,
+    in_memory = upload_leads(client, client.campaigns.create("Same list")["id"], leads,
                              ignore_duplicate_leads_in_other_campaign=True, journal=False,
                              progress=False).rows
     pd.testing.assert_frame_equal(rows[["email", "outcome", "reason"]],
@@ -126,5 +126,5 @@ def test_the_upload_report_file_is_safe_and_smartlead_gets_the_values_as_given(
               for lead in r["json"]["lead_list"]]
     assert [(lead["email"], lead["first_name"]) for lead in posted] == [
         (e.strip(), n) for e, n in zip(EMAILS[:5], NAMES[:5])]
-    stored = client.leads_export(cid).set_index("email")["first_name"]
+    stored = client.leads.export(cid).set_index("email")["first_name"]
     assert [stored[e.strip().lower()] for e in EMAILS[:5]] == NAMES[:5]

@@ -202,17 +202,17 @@ def test_every_spelling_of_starting_a_campaign_needs_confirm(client, sandbox, re
                                                           json={"status": " active "}))
               for p in STATUS_SPELLINGS[:6]]
     assert refusals(client, sandbox, calls) == []
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"
 
 
 def test_every_spelling_of_deleting_a_campaign_needs_confirm(client, sandbox):
-    cid, base = client.create_campaign("Keep me")["id"], sandbox.base_url
+    cid, base = client.campaigns.create("Keep me")["id"], sandbox.base_url
     calls = [(f"DELETE {p}", lambda p=p: client.request("DELETE", spell(p, cid, base)))
              for p in DELETE_SPELLINGS]
     calls += [(f"{m!r} campaign", lambda m=m: client.request(m, f"campaigns/{cid}"))
               for m in DELETE_METHODS]
     assert refusals(client, sandbox, calls) == []
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"
 
 
 def test_paths_that_leave_the_api_root_or_read_two_ways_are_refused_even_confirmed(
@@ -228,8 +228,8 @@ def test_paths_that_leave_the_api_root_or_read_two_ways_are_refused_even_confirm
                   (f"raw_request DELETE {p}", lambda path=path: client.raw_request(
                       "DELETE", path.replace("/status", "")))]
     assert refusals(client, sandbox, calls) == []
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
-    assert len(client.list_campaigns()) == 1
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"
+    assert len(client.campaigns.list()) == 1
 
 
 @pytest.mark.parametrize("template, problem", [
@@ -254,11 +254,11 @@ def test_a_refusal_says_what_is_wrong_and_never_quotes_a_key(client, sandbox, te
 
 
 def test_an_unknown_or_garbled_method_is_refused_before_sending(client, sandbox):
-    cid = client.create_campaign("Methods")["id"]
+    cid = client.campaigns.create("Methods")["id"]
     calls = [(repr(m), lambda m=m: client.raw_request(m, f"campaigns/{cid}"))
              for m in ("DEL ETE", "DELETE\x00", "D\u0415LETE", "", "PURGE", None, "GET /x HTTP/1.1")]
     assert refusals(client, sandbox, calls) == []
-    assert client.get_campaign(cid)["name"] == "Methods"
+    assert client.campaigns.get(cid)["name"] == "Methods"
 
 
 # -- what is judged is what is sent ----------------------------------------------------------------
@@ -306,8 +306,8 @@ def test_a_name_of_three_dots_is_a_name_not_a_way_up(client, sandbox):
     rule about it would be a rule about a route that does not exist."""
     from smartlead_nb import NotFoundError
 
-    cid = client.create_campaign("Dots")["id"]
+    cid = client.campaigns.create("Dots")["id"]
     with pytest.raises(NotFoundError):
         client.request("DELETE", f"campaigns/{cid}/...")
     assert [r["path"] for r in sandbox.requests][-1] == f"/campaigns/{cid}/..."
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"

@@ -89,13 +89,13 @@ def test_a_journal_from_before_a_reset_vouches_for_nothing(sandbox, tmp_path):
                                   retry=FAST_RETRIES, identity=f"sandbox:{sandbox.instance_id}")
     journals = [tmp_path / "kept.jsonl", True]       # an explicit path, and the default one
     before = client_now()
-    old = [before.create_campaign(f"Campaign {k}")["id"] for k in range(2)]
+    old = [before.campaigns.create(f"Campaign {k}")["id"] for k in range(2)]
     for k, (cid, journal) in enumerate(zip(old, journals)):
         sl.upload_leads(before, cid, frame(50, k), journal=journal, batch_size=20, progress=False)
     sandbox.reset()
     sandbox.clear_requests()
     after = client_now()
-    new = [after.create_campaign(f"Campaign {k}")["id"] for k in range(2)]
+    new = [after.campaigns.create(f"Campaign {k}")["id"] for k in range(2)]
     assert not set(new) & set(old)                   # the reset sandbox reuses no id
     assert default_journal_path(after, new[1]) != default_journal_path(before, old[1])
     for k, (cid, journal) in enumerate(zip(new, journals)):
@@ -104,7 +104,7 @@ def test_a_journal_from_before_a_reset_vouches_for_nothing(sandbox, tmp_path):
         assert (result.rows["outcome"] == "uploaded").all()
         # every batch really reached the new sandbox: none was skipped as "confirmed"
         assert len(sent(sandbox, "POST", f"/campaigns/{cid}/leads")) == 3
-        assert len(after.list_campaign_leads(cid)) == 50
+        assert len(after.leads.list(cid)) == 50
 
 
 def run_child(env, name, n):

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 import smartlead_nb as sl
-from smartlead_nb.upload import upload_leads
+from smartlead_nb import upload_leads
 
 from ..helpers import sent
 
@@ -26,44 +26,44 @@ NOT_CONFIRMED = [False, None, "yes", 1, "True"]   # only the literal True confir
 def test_sending_stopping_and_deleting_need_confirm_true(ready_campaign, client, sandbox, confirm):
     cid = ready_campaign
     sandbox.clear_requests()
-    for action, match in ((lambda: client.start_campaign(cid, confirm=confirm), "confirm=True"),
-                          (lambda: client.set_campaign_status(cid, "START", confirm=confirm), "confirm=True"),
-                          (lambda: client.set_campaign_status(cid, "start", confirm=confirm), "confirm=True"),
-                          (lambda: client.stop_campaign(cid, confirm=confirm), "confirm=True"),
-                          (lambda: client.delete_campaign(cid, confirm=confirm), "cannot be undone")):
+    for action, match in ((lambda: client.campaigns.start(cid, confirm=confirm), "confirm=True"),
+                          (lambda: client.campaigns.set_status(cid, "START", confirm=confirm), "confirm=True"),
+                          (lambda: client.campaigns.set_status(cid, "start", confirm=confirm), "confirm=True"),
+                          (lambda: client.campaigns.stop(cid, confirm=confirm), "confirm=True"),
+                          (lambda: client.campaigns.delete(cid, confirm=confirm), "cannot be undone")):
         with pytest.raises(sl.InputError, match=match):
             action()
     assert sandbox.requests == []  # not even a read reached the sandbox
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"
 
 
 def test_with_confirm_true_they_happen(ready_campaign, client, sandbox):
     cid = ready_campaign
-    client.start_campaign(cid, confirm=True)
-    assert client.get_campaign(cid)["status"] == "ACTIVE"
-    client.delete_campaign(cid, confirm=True)
+    client.campaigns.start(cid, confirm=True)
+    assert client.campaigns.get(cid)["status"] == "ACTIVE"
+    client.campaigns.delete(cid, confirm=True)
     with pytest.raises(sl.NotFoundError):
-        client.get_campaign(cid)
+        client.campaigns.get(cid)
 
 
 @pytest.mark.parametrize("flag", ["ignore_global_block_list", "ignore_unsubscribe_list"])
 def test_list_overrides_need_confirm_overrides(client, sandbox, tmp_path, flag):
-    cid = client.create_campaign("Overrides")["id"]
+    cid = client.campaigns.create("Overrides")["id"]
     sandbox.add_to_block_list("blocked@example.com")
     leads = [{"email": "blocked@example.com"}, {"email": "fine@example.com"}]
     sandbox.clear_requests()
     with pytest.raises(sl.InputError, match="confirm_overrides=True"):
-        client.add_leads(cid, leads, **{flag: True})
+        client.leads.add(cid, leads, **{flag: True})
     with pytest.raises(sl.InputError, match="confirm_overrides=True"):
-        client.add_leads(cid, leads, **{flag: True}, confirm_overrides="yes")
+        client.leads.add(cid, leads, **{flag: True}, confirm_overrides="yes")
     with pytest.raises(sl.InputError, match="confirm_overrides=True"):
         upload_leads(client, cid, pd.DataFrame(leads), progress=False, journal=False, **{flag: True})
     assert sandbox.requests == []
     # the flags that protect nobody need no confirmation
-    client.add_leads(cid, leads, ignore_duplicate_leads_in_other_campaign=True)
-    held = {r["lead"]["email"] for r in client.list_campaign_leads(cid)}
+    client.leads.add(cid, leads, ignore_duplicate_leads_in_other_campaign=True)
+    held = {r["lead"]["email"] for r in client.leads.list(cid)}
     assert held == {"fine@example.com"}  # the block list still applied
-    client.add_leads(cid, leads, ignore_global_block_list=True, confirm_overrides=True)
+    client.leads.add(cid, leads, ignore_global_block_list=True, confirm_overrides=True)
     body = sent(sandbox, "POST", "/leads")[-1]["json"]
     assert body["settings"]["ignore_global_block_list"] is True
 
@@ -77,7 +77,7 @@ def test_plan_never_starts_without_confirm(client, sandbox, tmp_path):
         plan.launch(client, start=True, state=tmp_path / "s.json", journal=False, progress=False)
     assert sandbox.requests == []
     result = plan.launch(client, state=tmp_path / "s.json", journal=False, progress=False)
-    assert client.get_campaign(result.campaign_id)["status"] == "DRAFTED"
+    assert client.campaigns.get(result.campaign_id)["status"] == "DRAFTED"
     assert not [r for r in sent(sandbox, "POST") if r["path"].endswith("/status")]
 
 
@@ -106,11 +106,11 @@ def test_launch_panel_start_needs_the_exact_typed_name(client, sandbox, tmp_path
         assert "Not started" in panel.start_status.value
         assert not panel.started
     assert [r for r in sandbox.requests if r["method"] == "POST"] == []
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"
     panel.confirm.value = "Q1 outreach"
     assert not panel.start_button.disabled
     panel.start_button.click()
-    assert panel.started and client.get_campaign(cid)["status"] == "ACTIVE"
+    assert panel.started and client.campaigns.get(cid)["status"] == "ACTIVE"
     assert [r["path"] for r in sent(sandbox, "POST")] == [f"/campaigns/{cid}/status"]
 
 
@@ -129,22 +129,22 @@ def test_sandbox_refuses_a_wrong_key_and_does_nothing(sandbox, key):
     assert after == before
     if (key or "x").strip() != sandbox.api_key:  # the client trims pasted whitespace, by design
         with pytest.raises(sl.AuthenticationError):
-            sl.SmartleadClient(key or "x", base_url=url, rate_limit=None).list_campaigns()
+            sl.SmartleadClient(key or "x", base_url=url, rate_limit=None).campaigns.list()
 
 
 def test_agency_clients_never_see_each_others_campaigns(client, sandbox):
-    mine = {client.create_campaign(f"A{i}", client_id=101)["id"] for i in range(3)}
-    theirs = {client.create_campaign(f"B{i}", client_id=202)["id"] for i in range(2)}
-    unassigned = client.create_campaign("No client")["id"]
-    assert {c["id"] for c in client.list_campaigns(client_id=101)} == mine
-    assert {c["id"] for c in client.list_campaigns(client_id=202)} == theirs
-    assert client.list_campaigns(client_id=303) == []
-    assert all(c["client_id"] == 101 for c in client.list_campaigns(client_id=101))
-    assert {c["id"] for c in client.list_campaigns()} == mine | theirs | {unassigned}
+    mine = {client.campaigns.create(f"A{i}", client_id=101)["id"] for i in range(3)}
+    theirs = {client.campaigns.create(f"B{i}", client_id=202)["id"] for i in range(2)}
+    unassigned = client.campaigns.create("No client")["id"]
+    assert {c["id"] for c in client.campaigns.list(client_id=101)} == mine
+    assert {c["id"] for c in client.campaigns.list(client_id=202)} == theirs
+    assert client.campaigns.list(client_id=303) == []
+    assert all(c["client_id"] == 101 for c in client.campaigns.list(client_id=101))
+    assert {c["id"] for c in client.campaigns.list()} == mine | theirs | {unassigned}
     # a plan for one client re-running never adopts another client's campaign of the same name
     plan = sl.CampaignPlan("A0", client_id=202, sequences=[{"seq_number": 1, "seq_delay_details": {"delay_in_days": 0},
                                                             "subject": "Hi", "email_body": "Hello"}],
                            leads=pd.DataFrame({"email": ["x@example.com"]}), email_accounts=[3001])
     result = plan.launch(client, state=False, journal=False, progress=False)
     assert result.campaign_id not in mine
-    assert client.get_campaign(result.campaign_id)["client_id"] == 202
+    assert client.campaigns.get(result.campaign_id)["client_id"] == 202

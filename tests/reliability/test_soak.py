@@ -17,7 +17,7 @@ import pytest
 import smartlead_nb as sl
 from smartlead_nb import SmartleadClient
 from smartlead_nb.sandbox import Faults, Sandbox
-from smartlead_nb.upload import UploadInterrupted, upload_leads
+from smartlead_nb import UploadInterrupted, upload_leads
 
 from ..helpers import FAST_RETRIES, START
 from ..helpers.reliability import db_campaign_emails, db_campaigns, messy_leads
@@ -53,7 +53,7 @@ def test_20000_leads_under_faults_end_exactly_right(faulty, tmp_path):
     sb, client, db = faulty
     frame, expected = messy_leads(19_000, n_invalid=400, n_dupes=600)
     assert len(frame) == 20_000
-    cid = client.create_campaign("Soak")["id"]
+    cid = client.campaigns.create("Soak")["id"]
     journal = tmp_path / "soak-journal.jsonl"
     sb.clear_requests()
     sb.faults = FAULTS
@@ -72,7 +72,7 @@ def test_20000_leads_under_faults_end_exactly_right(faulty, tmp_path):
     assert len(held) == len(set(e.lower() for e in held)), "a lead is in the campaign twice"
     assert {e.lower() for e in held} == expected
     # ... and the API agrees with the database
-    assert {r["lead"]["email"].lower() for r in client.list_campaign_leads(cid)} == expected
+    assert {r["lead"]["email"].lower() for r in client.leads.list(cid)} == expected
     # the final report accounts for every input row, once
     rows = result.rows
     assert result.complete and len(rows) == len(frame)
@@ -135,13 +135,13 @@ def test_whole_plan_launch_survives_the_same_faults(faulty, tmp_path):
 
     assert [name for _, name in db_campaigns(db)].count("Soak plan") == 1
     cid = result.campaign_id
-    campaign = client.get_campaign(cid)
+    campaign = client.campaigns.get(cid)
     assert campaign["status"] == "DRAFTED"
     assert sl.Schedule.from_campaign(campaign).timezone == "America/New_York"
     assert sl.CampaignSettings.from_campaign(campaign).stop_on == "REPLY_TO_AN_EMAIL"
-    seqs = client.get_sequences(cid)
+    seqs = client.sequences.get(cid)
     assert sorted(s["seq_number"] for s in seqs) == [1, 2, 3]  # not duplicated by re-runs
-    assert sorted(a["id"] for a in client.campaign_email_accounts(cid)) == [3001, 3002]
+    assert sorted(a["id"] for a in client.campaigns.email_accounts.list(cid)) == [3001, 3002]
     held = db_campaign_emails(db, cid)
     assert len(held) == len(set(held)) and {e.lower() for e in held} == expected
     # The per-row report can also be rebuilt from the journal by hand: the same upload call
@@ -168,14 +168,14 @@ def test_launch_rerun_still_returns_the_leads_report(sandbox, client, tmp_path):
                            schedule=sl.Schedule("UTC"), settings=sl.CampaignSettings(track_opens=False))
     state, journal = tmp_path / "state.json", tmp_path / "journal.jsonl"
     calls = {"n": 0}
-    original = client.update_schedule
+    original = client.campaigns.schedule
 
     def failing_schedule(*args, **kwargs):  # the schedule step fails once, after the leads
         calls["n"] += 1
         if calls["n"] == 1:
             raise sl.ServerError("boom", status=500)
         return original(*args, **kwargs)
-    client.update_schedule = failing_schedule
+    client.campaigns.schedule = failing_schedule
     with pytest.raises(sl.ServerError):
         plan.launch(client, state=state, journal=journal, progress=False)
     result = plan.launch(client, state=state, journal=journal, progress=False)

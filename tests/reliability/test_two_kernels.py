@@ -54,7 +54,7 @@ def test_two_processes_one_key_meet_no_429(tmp_path, scale, margin, leads):
     db = tmp_path / "shared.sqlite3"
     with Sandbox(db_path=db, api_key=key, start_time=START, rate_limits=None) as sb:
         setup = SmartleadClient(key, base_url=sb.base_url, rate_limit=None)
-        cid = setup.create_campaign("Two kernels")["id"]
+        cid = setup.campaigns.create("Two kernels")["id"]
         sb.clear_requests()
         # limits from here on (a fresh server-side count: the set-up request is not in it)
         sb.rate_limits = RateLimits(10, 60, 1000, time_scale=scale)

@@ -15,7 +15,7 @@ import sys
 import time
 
 from smartlead_nb import RateLimit, RetryPolicy, SmartleadClient
-from smartlead_nb.upload import UploadInterrupted, upload_leads
+from smartlead_nb import UploadInterrupted, upload_leads
 
 
 def main() -> int:

@@ -13,18 +13,16 @@ import pandas as pd
 import pytest
 
 from smartlead_nb import SmartleadClient
-from smartlead_nb.resources._base import server_time
+from smartlead_nb.resources._base import server_time, service_verbs
 
-# Methods returning a DataFrame that are not reads: the report of what an action did.
-ACTION_REPORTS = {"push_leads_to_subsequence", "move_leads"}
+# Verbs returning a DataFrame that are not reads: the report of what an action did.
+ACTION_REPORTS = {"campaigns.subsequences.push_leads", "leads.move"}
 
 
 def _frame_methods():
-    for name, member in inspect.getmembers(SmartleadClient, inspect.isfunction):
-        if name.startswith("_"):
-            continue
+    for name, member in service_verbs(SmartleadClient).items():
         returns = str(inspect.signature(member).return_annotation)
-        if name.endswith("_frame") or "DataFrame" in returns:
+        if name.endswith("frame") or "DataFrame" in returns:
             yield name, member
 
 
@@ -37,23 +35,23 @@ def test_every_method_that_reads_a_frame_stamps_it():
     # and an action's report is not passed off as a read of the account
     assert not [n for n in ACTION_REPORTS if getattr(methods[n], "stamps_read_at", False)]
     # a name ending in _frame that returns no DataFrame would escape the annotation rule
-    assert {n for n in methods if n.endswith("_frame")} <= reads
+    assert {n for n in methods if n.endswith("frame")} <= reads
 
 
 def test_read_at_is_the_sandbox_clock_not_this_machine(client, sandbox, ready_campaign):
-    client.update_schedule(ready_campaign, timezone="UTC", days="Mon-Fri", start="08:00",
-                           end="18:00")
-    client.start_campaign(ready_campaign, confirm=True)
+    client.campaigns.schedule(ready_campaign, timezone="UTC", days="Mon-Fri", start="08:00",
+                              end="18:00")
+    client.campaigns.start(ready_campaign, confirm=True)
     sandbox.advance(days=9, hours=3)
     clock = pd.Timestamp(client.sandbox.state()["now"])
     frames = {
-        "campaign_statistics_frame": client.campaign_statistics_frame(ready_campaign),
-        "campaigns_frame": client.campaigns_frame(),
-        "sequences_frame": client.sequences_frame(ready_campaign),
-        "campaign_leads_frame": client.campaign_leads_frame(ready_campaign),
-        "mailbox_statistics_frame": client.mailbox_statistics_frame(ready_campaign),
-        "lead_categories_frame": client.lead_categories_frame(),
-        "leads_export": client.leads_export(ready_campaign),
+        "campaign_statistics_frame": client.statistics.frame(ready_campaign),
+        "campaigns_frame": client.campaigns.frame(),
+        "sequences_frame": client.sequences.frame(ready_campaign),
+        "campaign_leads_frame": client.leads.frame(ready_campaign),
+        "mailbox_statistics_frame": client.statistics.mailboxes.frame(ready_campaign),
+        "lead_categories_frame": client.leads.categories.frame(),
+        "leads_export": client.leads.export(ready_campaign),
     }
     for name, frame in frames.items():
         read_at = frame.attrs.get("read_at")
@@ -63,7 +61,7 @@ def test_read_at_is_the_sandbox_clock_not_this_machine(client, sandbox, ready_ca
         assert read_at == clock.floor("s"), (name, read_at, clock)
     # a later look at a moved clock gets the new time
     sandbox.advance(days=1)
-    later = client.campaign_statistics_frame(ready_campaign).attrs["read_at"]
+    later = client.statistics.frame(ready_campaign).attrs["read_at"]
     assert later == (clock + pd.Timedelta(days=1)).floor("s")
     # nothing sent after read_at is in the frame: the stamp vouches for the rows
     stats = frames["campaign_statistics_frame"]
@@ -88,7 +86,7 @@ def test_read_at_is_when_the_read_started_not_when_it_ended(scripted):
                               _page([ROW, ROW], "Mon, 06 Jan 2025 09:05:00 GMT"),
                               _page([ROW], "Mon, 06 Jan 2025 09:10:00 GMT"))
     with client:
-        frame = client.campaign_statistics_frame(7, page_size=2)
+        frame = client.statistics.frame(7, page_size=2)
     assert len(server.received) == 3 and len(frame) == 3
     assert frame.attrs["read_at"] == pd.Timestamp("2025-01-06 09:00", tz="UTC")
 
@@ -98,7 +96,7 @@ def test_without_a_readable_date_the_read_starts_on_this_machines_clock(scripted
     _, client = scripted(_campaign_reply(date), _page([ROW], date))
     before = datetime.now(timezone.utc)
     with client:
-        frame = client.campaign_statistics_frame(7)
+        frame = client.statistics.frame(7)
     after = datetime.now(timezone.utc)
     assert before <= frame.attrs["read_at"] <= after
 
@@ -117,10 +115,10 @@ def test_a_failed_read_leaves_no_stamp_waiting(scripted):
                          _page([ROW], "Tue, 07 Jan 2025 09:00:05 GMT"))
     with client:
         with pytest.raises(Exception):
-            client.campaign_statistics_frame(7)
-        frame = client.campaign_statistics_frame(7)
+            client.statistics.frame(7)
+        frame = client.statistics.frame(7)
     assert frame.attrs["read_at"] == pd.Timestamp("2025-01-07 09:00", tz="UTC")
-    assert client._reads_waiting() == []
+    assert client._api.reads_waiting() == []
 
 
 # --- what pandas does with attrs (the stamp's docstring promises these) -------------------

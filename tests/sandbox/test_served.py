@@ -1,36 +1,19 @@
 """Everything the client wraps is served, and nothing the facts sheets call documented for the
 block list, agency clients and mailboxes answers 404 (issue 14)."""
-import inspect
 import re
 
 import pytest
 
-from smartlead_nb.resources import (accounts, analytics, analytics_detail, blocklist, campaigns,
-                                    clients, inbox, leads, mailboxes, sequences, warmup)
+from smartlead_nb.endpoints import ENDPOINTS
 from smartlead_nb.sandbox.routing import ApiError
 from smartlead_nb.sandbox.server import build_router
 
-_CALL = re.compile(r'_call\(\s*"(GET|POST|DELETE|PUT|PATCH)",\s*f?"([^"]+)"')
-_PAGED = re.compile(r'_paginate\(\s*f?"([^"]+)"')
-_ANALYTICS = re.compile(r'\(\s*"(analytics/[^"]+)"')
-_CONSTANT = re.compile(r'^[A-Z_]+_PATH = "([^"]+)"', re.M)
-PLACEHOLDER = {"view": "inbox-replies"}     # a placeholder that is not an id
-
 
 def wrapped_endpoints() -> set[tuple[str, str]]:
-    """(method, path) of every call the resource modules make, ids filled in."""
-    found = set()
-    for module in (accounts, analytics, analytics_detail, blocklist, campaigns, clients, inbox,
-                   leads, mailboxes, sequences, warmup):
-        source = inspect.getsource(module)
-        found |= set(_CALL.findall(source))
-        found |= {("GET", p) for p in _PAGED.findall(source) + _ANALYTICS.findall(source)}
-    constants = set(_CONSTANT.findall(inspect.getsource(blocklist)))
-    found |= {("GET", blocklist.GET_PATH), ("POST", blocklist.ADD_PATH),
-              ("DELETE", blocklist.DELETE_PATH)}
-    assert constants == {blocklist.GET_PATH, blocklist.ADD_PATH, blocklist.DELETE_PATH}
-    fill = lambda m: PLACEHOLDER.get(m.group(1), "1001")       # noqa: E731
-    return {(method, re.sub(r"\{(\w+)\}", fill, path)) for method, path in found}
+    """(method, sandbox path) of every operation the client wraps (smartlead_nb/endpoints.py),
+    ids filled in."""
+    return {(row.method, re.sub(r"\{\w+\}", "1001", row.sandbox_path).lstrip("/"))
+            for row in ENDPOINTS}
 
 
 # The facts sheet's documented routes for this issue's admin surface [more-facts 3, 5.1, 5.2].

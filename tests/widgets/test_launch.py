@@ -42,13 +42,13 @@ def test_create_is_one_click_and_hands_the_result_back(builder, leads, sandbox, 
     assert posts(sandbox) == ["/campaigns/create", f"/campaigns/{cid}/sequences",
                               f"/campaigns/{cid}/email-accounts", f"/campaigns/{cid}/leads",
                               f"/campaigns/{cid}/schedule", f"/campaigns/{cid}/settings"]
-    campaign = client.get_campaign(cid)
+    campaign = client.campaigns.get(cid)
     assert campaign["status"] == "DRAFTED" and campaign["name"] == "Q1 outreach"
     assert Schedule.from_campaign(campaign).timezone == "Europe/Berlin"
     assert CampaignSettings.from_campaign(campaign).stop_on == "CLICK_ON_A_LINK"
-    assert sorted(a["id"] for a in client.campaign_email_accounts(cid)) == list(HEALTHY)
-    assert len(client.get_sequences(cid)) == 2
-    assert set(client.campaign_leads_frame(cid)["email"]) == {
+    assert sorted(a["id"] for a in client.campaigns.email_accounts.list(cid)) == list(HEALTHY)
+    assert len(client.sequences.get(cid)) == 2
+    assert set(client.leads.frame(cid)["email"]) == {
         "ana@example.com", "ben@example.com", "cy@example.com"}
     # a second click resumes the same launch: no second campaign
     builder.launch_panel.create_button.click()
@@ -68,13 +68,13 @@ def test_start_needs_the_exact_campaign_name(builder, leads, sandbox, client):
     assert panel.start_button.disabled
     panel.start_button.click()                               # even if clicked anyway
     assert "type the campaign name exactly" in panel.start_status.value
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"
     assert not sent(sandbox, "POST", f"/campaigns/{cid}/status")
     panel.confirm.value = "Q1 outreach"
     assert not panel.start_button.disabled
     panel.start_button.click()
     assert f"Campaign {cid} started" in panel.start_status.value
-    assert client.get_campaign(cid)["status"] == "ACTIVE"
+    assert client.campaigns.get(cid)["status"] == "ACTIVE"
     assert panel.started and panel.start_button.disabled and panel.confirm.value == ""
 
 
@@ -124,8 +124,8 @@ def test_name_with_no_leads_or_steps_lists_every_problem(builder, sandbox):
 
 def test_error_during_launch_is_shown_in_plain_words(builder, leads, sandbox, client, monkeypatch):
     fill(builder, leads)
-    real = client.add_email_accounts
-    monkeypatch.setattr(client, "add_email_accounts", lambda cid, ids: real(cid, [987654]))
+    real = client.campaigns.email_accounts.add
+    monkeypatch.setattr(client.campaigns.email_accounts, "add", lambda cid, ids: real(cid, [987654]))
     builder.launch_panel.create_button.click()
     status = builder.launch_panel.status.value
     assert "sl-msg-error" in status and "SmartLead said:" in status
@@ -144,7 +144,7 @@ def test_clearing_the_name_field_never_confirms_an_empty_box(builder, leads, san
     assert panel.start_button.disabled
     panel.start_button.click()
     assert "type the campaign name exactly" in panel.start_status.value
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"
     assert not sent(sandbox, "POST", f"/campaigns/{cid}/status")
 
 
@@ -158,20 +158,20 @@ def test_renaming_after_create_confirms_with_the_created_name_only(builder, lead
     panel.confirm.value = "Another name"                     # the new name does not confirm
     assert panel.start_button.disabled
     panel.start_button.click()
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"
     assert not sent(sandbox, "POST", f"/campaigns/{cid}/status")
     panel.confirm.value = "Q1 outreach"                      # the name it was created with does
     assert not panel.start_button.disabled
     panel.start_button.click()
     assert f"Campaign {cid} started" in panel.start_status.value
-    assert client.get_campaign(cid)["status"] == "ACTIVE"
+    assert client.campaigns.get(cid)["status"] == "ACTIVE"
 
 
 def test_a_create_that_would_add_no_lead_is_refused_by_the_check(builder, leads, sandbox, client):
     """Issue 19: the check predicts that SmartLead would add none (all three are in another
     campaign), so Create sends nothing and names the form's box that lets them in."""
-    other = client.create_campaign("Elsewhere")["id"]
-    client.add_leads(other, [{"email": e} for e in ("ana@example.com", "ben@example.com",
+    other = client.campaigns.create("Elsewhere")["id"]
+    client.leads.add(other, [{"email": e} for e in ("ana@example.com", "ben@example.com",
                                                      "cy@example.com")])
     fill(builder, leads)
     panel = builder.launch_panel
@@ -186,12 +186,12 @@ def test_a_create_that_would_add_no_lead_is_refused_by_the_check(builder, leads,
     panel.check_button.click()
     assert "3 leads will be added" in panel.summary.value
     panel.create_button.click()
-    assert len(client.list_campaign_leads(builder.result.campaign_id)) == 3
+    assert len(client.leads.list(builder.result.campaign_id)) == 3
 
 
 def test_the_form_passes_the_other_campaign_flag(builder, leads, sandbox, client):
-    other = client.create_campaign("Elsewhere")["id"]
-    client.add_leads(other, [{"email": "ana@example.com"}])
+    other = client.campaigns.create("Elsewhere")["id"]
+    client.leads.add(other, [{"email": "ana@example.com"}])
     fill(builder, leads)
     builder.other_campaigns.value = True
     assert builder.plan.ignore_duplicate_leads_in_other_campaign is True
@@ -200,7 +200,7 @@ def test_the_form_passes_the_other_campaign_flag(builder, leads, sandbox, client
     assert builder.result.problems == []
     body = sent(sandbox, "POST", f"/campaigns/{cid}/leads")[0]["json"]
     assert body["settings"]["ignore_duplicate_leads_in_other_campaign"] is True
-    assert "ana@example.com" in set(client.campaign_leads_frame(cid)["email"])
+    assert "ana@example.com" in set(client.leads.frame(cid)["email"])
 
 
 def test_the_form_sends_overrides_only_when_confirmed(builder, leads, sandbox, client):

@@ -51,7 +51,7 @@ def started(builder, client):
     panel.create_button.click()
     panel.confirm.value = builder.result.name
     panel.start_button.click()
-    assert client.get_campaign(builder.result.campaign_id)["status"] == "ACTIVE"
+    assert client.campaigns.get(builder.result.campaign_id)["status"] == "ACTIVE"
     return builder.result.campaign_id
 
 
@@ -74,8 +74,8 @@ def test_create_after_start_with_more_rows_and_new_wording_changes_nothing(build
     assert "the sequence (subjects, bodies, delays), the leads" in status
     assert "nothing: SmartLead says campaign" in panel.summary.value
     assert "Create sends nothing" in panel.dry_run.value
-    assert [s["subject"] for s in client.get_sequences(cid)][0] == "Idea for {{company_name}}"
-    assert len(client.list_campaign_leads(cid)) == 3
+    assert [s["subject"] for s in client.sequences.get(cid)][0] == "Idea for {{company_name}}"
+    assert len(client.leads.list(cid)) == 3
     assert panel.start_button.disabled and panel.confirm.disabled
     no_python(panel)
 
@@ -92,7 +92,7 @@ def test_create_again_after_start_with_nothing_changed_says_smartlead_s_status(b
         in panel.status.value
     assert "Nothing to add" in panel.running.text.value and panel.running.add_button.disabled
     assert panel.start_button.disabled and "is ACTIVE, not DRAFTED" in panel.start_status.value
-    client.pause_campaign(cid)                                     # paused in SmartLead since
+    client.campaigns.pause(cid)                                     # paused in SmartLead since
     panel.create_button.click()
     assert "is PAUSED (it is paused)" in panel.status.value and posts(sandbox) == [
         f"/campaigns/{cid}/status"]                                # the pause only
@@ -133,7 +133,7 @@ def test_adding_leads_to_the_running_campaign_shows_how_many_and_waits_for_the_b
     added = {r["email"] for r in sent(sandbox, "POST")[0]["json"]["lead_list"]}
     assert {"dee@example.com", "eve@example.com", "fay@example.com"} <= added
     assert "SmartLead added 3 leads" in running.status.value
-    assert len(client.list_campaign_leads(cid)) == 6
+    assert len(client.leads.list(cid)) == 6
     assert running.add_button.disabled and not running.understood.value
     no_python(panel)
 
@@ -146,7 +146,7 @@ def test_the_count_is_asked_again_before_adding(builder, leads, sandbox, client)
                                 ignore_index=True))
     builder.launch_panel.check_button.click()
     running.understood.value = True
-    client.add_leads(cid, [{"email": "dee@example.com"}], confirm=True)   # added elsewhere since
+    client.leads.add(cid, [{"email": "dee@example.com"}], confirm=True)   # added elsewhere since
     sandbox.clear_requests()
     running.add_button.click()
     assert "now 1 would be added, not 2" in running.status.value and posts(sandbox) == []
@@ -166,14 +166,14 @@ def test_a_campaign_started_elsewhere_after_the_check_is_left_alone(builder, lea
     def check_then_someone_starts_it():
         ok = real_check()
         monkeypatch.setattr(panel, "check", real_check)
-        client.start_campaign(cid, confirm=True)       # in SmartLead, by someone else
+        client.campaigns.start(cid, confirm=True)       # in SmartLead, by someone else
         return ok
     monkeypatch.setattr(panel, "check", check_then_someone_starts_it)
     sandbox.clear_requests()
     panel.create_button.click()
     assert posts(sandbox) == [f"/campaigns/{cid}/status"]          # theirs; nothing of ours
     assert "is ACTIVE in SmartLead, not DRAFTED: launch changed nothing" in panel.status.value
-    assert client.get_sequences(cid)[0]["subject"] == "Idea for {{company_name}}"
+    assert client.sequences.get(cid)[0]["subject"] == "Idea for {{company_name}}"
 
 
 def test_create_on_a_draft_says_what_smartlead_says_and_saves_only_what_changed(builder, leads,
@@ -195,7 +195,7 @@ def test_create_on_a_draft_says_what_smartlead_says_and_saves_only_what_changed(
     panel.create_button.click()
     assert posts(sandbox) == [f"/campaigns/{cid}/schedule"]
     assert "saved now: the schedule" in panel.status.value
-    assert client.get_campaign(cid)["scheduler_cron_value"]["tz"] == "Asia/Tokyo"
+    assert client.campaigns.get(cid)["scheduler_cron_value"]["tz"] == "Asia/Tokyo"
 
 
 # -- Check predicts Create -------------------------------------------------------------------
@@ -210,11 +210,11 @@ def predicted(panel):
 
 SCENARIOS = {
     # name: (set-up on the server, the form's box "Add leads that are already in another campaign")
-    "all in another campaign": (lambda c, sb: c.add_leads(c.create_campaign("Other")["id"], [
+    "all in another campaign": (lambda c, sb: c.leads.add(c.campaigns.create("Other")["id"], [
         {"email": e} for e in ("ana@example.com", "ben@example.com", "cy@example.com")]), False),
-    "two in another campaign": (lambda c, sb: c.add_leads(c.create_campaign("Other")["id"], [
+    "two in another campaign": (lambda c, sb: c.leads.add(c.campaigns.create("Other")["id"], [
         {"email": "ANA@Example.com"}, {"email": "cy@example.com"}]), False),
-    "in another campaign, box ticked": (lambda c, sb: c.add_leads(c.create_campaign("Other")["id"],
+    "in another campaign, box ticked": (lambda c, sb: c.leads.add(c.campaigns.create("Other")["id"],
                                                                   [{"email": "ben@example.com"}]), True),
     "one on the block list": (lambda c, sb: sb.add_to_block_list("ben@example.com"), False),
     "a blocked domain": (lambda c, sb: sb.add_to_block_list("example.com"), False),
@@ -229,10 +229,10 @@ EXPECTED = {"all in another campaign": 0, "two in another campaign": 1,
 
 
 def unsubscribe(client, email):
-    cid = client.create_campaign("Old list")["id"]
-    client.add_leads(cid, [{"email": email}])
-    lead = client.list_campaign_leads(cid)[0]["lead"]["id"]
-    client.unsubscribe_lead_everywhere(lead, confirm=True)
+    cid = client.campaigns.create("Old list")["id"]
+    client.leads.add(cid, [{"email": email}])
+    lead = client.leads.list(cid)[0]["lead"]["id"]
+    client.leads.unsubscribe_everywhere(lead, confirm=True)
 
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
@@ -253,7 +253,7 @@ def test_check_predicts_exactly_what_create_adds(client, sandbox, tmp_path, lead
         assert "no lead would be added" in panel.problems.value
     else:
         cid = builder.result.campaign_id
-        assert len(client.list_campaign_leads(cid)) == expected, panel.summary.value
+        assert len(client.leads.list(cid)) == expected, panel.summary.value
         assert int((builder.result.leads_report["outcome"] == "uploaded").sum()) == expected
     no_python(panel)
 
@@ -262,8 +262,8 @@ def test_check_says_when_it_did_not_look_and_start_waits_for_leads(client, sandb
                                                                    leads):
     """With no budget for the look-up the check says it did not look; Create then adds none
     (all three are in another campaign), and Start stays off: SmartLead says no leads."""
-    other = client.create_campaign("Other")["id"]
-    client.add_leads(other, [{"email": e} for e in ("ana@example.com", "ben@example.com",
+    other = client.campaigns.create("Other")["id"]
+    client.leads.add(other, [{"email": e} for e in ("ana@example.com", "ben@example.com",
                                                      "cy@example.com")])
     builder = CampaignBuilder(client, state=tmp_path / "s.json", journal=False, namespace={},
                               forecast_requests=0)
@@ -283,7 +283,7 @@ def test_check_says_when_it_did_not_look_and_start_waits_for_leads(client, sandb
     panel.start()                                                   # even called directly
     assert "Not started" in panel.start_status.value and "has no leads" in panel.start_status.value
     assert not sent(sandbox, "POST", f"/campaigns/{cid}/status")
-    assert client.get_campaign(cid)["status"] == "DRAFTED"
+    assert client.campaigns.get(cid)["status"] == "DRAFTED"
     no_python(panel)
 
 
@@ -296,18 +296,18 @@ def test_start_asks_smartlead_again_before_sending(builder, leads, sandbox, clie
     panel.confirm.value = "Q1 outreach"
     assert not panel.start_button.disabled
     if takes_away == "the leads":                  # removed in SmartLead after Create
-        for row in client.list_campaign_leads(cid):
-            client.delete_lead(cid, row["lead"]["id"])
+        for row in client.leads.list(cid):
+            client.leads.delete(cid, row["lead"]["id"])
         missing = "no leads"
     else:
-        client.remove_email_accounts(cid, [3001, 3002], confirm=True)
+        client.campaigns.email_accounts.remove(cid, [3001, 3002], confirm=True)
         missing = "no sender accounts"
     sandbox.clear_requests()
     panel.start_button.click()
     assert f"Not started: {panel.start_button.description} stays off" in panel.start_status.value
     assert missing in panel.start_status.value
     assert not sent(sandbox, "POST", f"/campaigns/{cid}/status")
-    assert panel.start_button.disabled and client.get_campaign(cid)["status"] == "DRAFTED"
+    assert panel.start_button.disabled and client.campaigns.get(cid)["status"] == "DRAFTED"
 
 
 @pytest.mark.parametrize("edit", ["wording", "rows", "schedule", "senders"])
@@ -329,13 +329,13 @@ def test_start_refuses_while_the_form_holds_changes_create_has_not_saved(builder
     sandbox.clear_requests()
     panel.start_button.click()
     assert "Not started: the form has changed since" in panel.start_status.value
-    assert not sent(sandbox, "POST") and client.get_campaign(cid)["status"] == "DRAFTED"
+    assert not sent(sandbox, "POST") and client.campaigns.get(cid)["status"] == "DRAFTED"
     panel.create_button.click()                                  # saves the change
     panel.confirm.value = "Q1 outreach"
     panel.start_button.click()
-    assert client.get_campaign(cid)["status"] == "ACTIVE"
+    assert client.campaigns.get(cid)["status"] == "ACTIVE"
     if edit == "wording":
-        assert client.get_sequences(cid)[0]["subject"] == "Corrected after Create"
+        assert client.sequences.get(cid)[0]["subject"] == "Corrected after Create"
 
 
 def test_start_says_what_smartlead_says_after_it(builder, leads, client):
@@ -349,8 +349,8 @@ def test_start_says_what_smartlead_says_after_it(builder, leads, client):
                                  "all in another campaign"])
 def test_every_fix_is_named_as_the_forms_own_control(builder, leads, sandbox, client, how):
     if how == "all in another campaign":
-        other = client.create_campaign("Other")["id"]
-        client.add_leads(other, [{"email": e} for e in ("ana@example.com", "ben@example.com",
+        other = client.campaigns.create("Other")["id"]
+        client.leads.add(other, [{"email": e} for e in ("ana@example.com", "ben@example.com",
                                                          "cy@example.com")])
     fill(builder, leads)
     if how == "block override unconfirmed":

@@ -1,4 +1,5 @@
-"""The domain / global block list: addresses and domains SmartLead never emails.
+"""``client.block_list``: the domain / global block list, addresses and domains SmartLead
+never emails (https://api.smartlead.ai/api-reference/utilities/domain-block-list).
 
 Lead imports skip what is on it (unless ``ignore_global_block_list`` is confirmed), so adding
 is always safe; deleting an entry re-enables outreach to it and needs ``confirm=True``.
@@ -10,15 +11,16 @@ is always safe; deleting an entry re-enables outreach to it and needs ``confirm=
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any, Iterable, Iterator
 
 import pandas as pd
 
+from .._flat_names import moved
 from ..errors import InputError
 from ..frames.emails import email_problems
 from ..frames.responses import columns_first, coerce_counts, tidy_frame
-from ._base import Resource, check_id
-from .confirm import needs_confirmation, refusal
+from ._base import Service, check_id, refuse_unconfirmed, stamps_read_at
 
 GET_PATH = "leads/get-domain-block-list"
 ADD_PATH = "leads/add-domain-block-list"
@@ -65,8 +67,16 @@ def block_entries(entries: str | Iterable[str]) -> list[str]:
     return out
 
 
-class BlockListMixin(Resource):
-    def iter_block_list(self, *, search: str | None = None, client_id: int | None = None,
+class BlockListService(Service):
+    """The block list: ``iter``, ``list``, ``frame``, ``add``, ``delete``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> list[dict]:
+        """The previous release's spelling of :meth:`list` (the client's ``block_list`` called
+        like a function): forwards to it, with a warning."""
+        warnings.warn(moved("block_list"), FutureWarning, stacklevel=2)
+        return self.list(*args, **kwargs)
+
+    def iter(self, *, search: str | None = None, client_id: int | None = None,
                         page_size: int = MAX_PAGE) -> Iterator[dict]:
         """Every entry of the block list, page by page (``GET /leads/get-domain-block-list``).
 
@@ -79,53 +89,50 @@ class BlockListMixin(Resource):
             params["filter_email_or_domain"] = search
         if client_id is not None:
             params["filter_client_id"] = check_id(client_id, "client_id")
-        for row in self._paginate(GET_PATH, params=params, page_size=page_size,
-                                  max_page_size=MAX_PAGE, keys=()):
+        for row in self._api.paginate(GET_PATH, params=params, page_size=page_size,
+                                      max_page_size=MAX_PAGE, keys=()):
             yield coerce_counts(row)
 
-    def block_list(self, **filters: Any) -> list[dict]:
-        """:meth:`iter_block_list` as a list.
+    def list(self, **filters: Any) -> list[dict]:
+        """:meth:`iter` as a list.
 
-        >>> client.block_list(search="example.org")                 # doctest: +SKIP
+        >>> client.block_list.list(search="example.org")            # doctest: +SKIP
         [{'id': 7000003, 'email_or_domain': 'example.org', 'source': 'manual', ...}]
         """
-        return list(self.iter_block_list(**filters))
+        return list(self.iter(**filters))
 
-    @Resource.stamps_read_at
-    def block_list_frame(self, **filters: Any) -> pd.DataFrame:
+    @stamps_read_at
+    def frame(self, **filters: Any) -> pd.DataFrame:
         """One row per entry: ``id``, ``email_or_domain``, ``source``, ``client_id``,
         ``created_at`` (UTC).
 
-        >>> client.block_list_frame().query("source == 'manual'")    # doctest: +SKIP
+        >>> client.block_list.frame().query("source == 'manual'")    # doctest: +SKIP
         """
-        return columns_first(tidy_frame(self.block_list(**filters)), COLUMNS)
+        return columns_first(tidy_frame(self.list(**filters)), COLUMNS)
 
-    def add_to_block_list(self, entries: str | Iterable[str], *,
-                          client_id: int | None = None) -> dict:
+    def add(self, entries: str | Iterable[str], *, client_id: int | None = None) -> dict:
         """Put email addresses and/or domains on the block list (the whole account's, or one
         agency client's). Lead imports skip them from then on.
 
         Every entry is checked before anything is sent.
 
-        >>> client.add_to_block_list(["ana@example.com", "competitor.example"])  # doctest: +SKIP
+        >>> client.block_list.add(["ana@example.com", "competitor.example"])  # doctest: +SKIP
         {'ok': True, 'message': '2 entries added to block list'}
         """
         body: dict[str, Any] = {"domain_block_list": block_entries(entries)}
         if client_id is not None:
             body["client_id"] = check_id(client_id, "client_id")
-        return self._call("POST", ADD_PATH, json=body, shape=dict)
+        return self._api.call("POST", ADD_PATH, json=body, shape=dict)
 
-    def delete_block_entry(self, entry_id: int, *, confirm: bool = False) -> dict:
-        """Remove one entry (by the ``id`` :meth:`block_list` shows). It re-enables outreach
+    def delete(self, entry_id: int, *, confirm: bool = False) -> dict:
+        """Remove one entry (by the ``id`` :meth:`list` shows). It re-enables outreach
         to that address or domain, so it needs ``confirm=True``.
 
-        >>> client.delete_block_entry(7000003, confirm=True)          # doctest: +SKIP
+        >>> client.block_list.delete(7000003, confirm=True)           # doctest: +SKIP
         {'ok': True}
         """
         eid = check_id(entry_id, "block-list entry id")
-        reason = needs_confirmation("DELETE", DELETE_PATH)
-        if reason and confirm is not True:
-            raise InputError(refusal(f"{reason} (entry {eid})"))
-        return self._call("DELETE", DELETE_PATH, params={"id": eid},
+        refuse_unconfirmed("DELETE", DELETE_PATH, None, confirm, detail=f" (entry {eid})")
+        return self._api.call("DELETE", DELETE_PATH, params={"id": eid},
                           subject=f"block-list entry {eid}", shape=dict)
 
