@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..campaigns import models as campaigns
-from ..errors import Invalid
+from ..errors import Invalid, LimitExceeded
 from ..routing import Request
 from ..store import USER_ID
 from ..timeutil import UTC, iso
@@ -106,8 +106,8 @@ def _by_date_range(query: dict) -> tuple[str, str]:
         raise Invalid("end_date must not be earlier than start_date")
     days = (last - first).days + 1
     if days > MAX_RANGE_DAYS:
-        raise Invalid(f"Date range cannot exceed {MAX_RANGE_DAYS} days "
-                      f"(requested {days} days, start_date and end_date inclusive)")
+        raise LimitExceeded(f"Date range cannot exceed {MAX_RANGE_DAYS} days "
+                            f"(requested {days} days, start_date and end_date inclusive)")
     tz = _zone(query, "time_zone")
     return _midnight(first, tz), _midnight(last + timedelta(days=1), tz)
 
@@ -298,7 +298,7 @@ def day_wise_overall_stats(req: Request):
     first, last, _, _ = _range(req.query, "timezone")
     days = (last - first).days + 1
     if days > MAX_DAYS:
-        raise Invalid(f"Date range cannot exceed {MAX_DAYS} days in the sandbox")
+        raise LimitExceeded(f"Date range cannot exceed {MAX_DAYS} days in the sandbox")
     tz = _zone(req.query, "timezone")
     starts = [_midnight(first + timedelta(days=n), tz) for n in range(days + 1)]
     names = [(first + timedelta(days=n)).isoformat() for n in range(days)]

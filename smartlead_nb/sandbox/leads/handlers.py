@@ -6,7 +6,7 @@ import io
 import json
 
 from ..campaigns import models as campaigns
-from ..errors import Invalid
+from ..errors import Invalid, LimitExceeded
 from ..inbox import models as inbox
 from ..routing import Request, Response
 from ..store import USER_ID
@@ -80,7 +80,7 @@ def _upload(req: Request) -> tuple[list, dict]:
         raise Invalid('"lead_list" must contain at least 1 items')
     most = req.app.max_leads_per_request
     if len(leads) > most:
-        raise Invalid(f"lead_list cannot exceed {most} leads per request")
+        raise LimitExceeded(f"lead_list cannot exceed {most} leads per request")
     settings = require_object(body.get("settings"), "settings")
     check_keys(settings, SETTINGS_KEYS, "settings.")
     for key, value in settings.items():
