@@ -372,7 +372,7 @@ def find_leaks(text: str, extra: Iterable[str] = ()) -> list[str]:
     >>> find_leaks('{"apiKey":"abc123"} x=REDACTED')
     ['apiKey":"abc123']
     """
-    from .sandbox.routes_clients import KEY_PREFIX
+    from .sandbox.clients.models import KEY_PREFIX
 
     found = key_fields(text)
     found += re.findall(re.escape(KEY_PREFIX) + r"[0-9a-f]{8,}", text)

@@ -1,9 +1,12 @@
-"""Request/response value types and the path router shared by every route module."""
+"""The shared HTTP layer under every group: request and response values, the path router, and
+the one mapping from the domain errors (errors.py) to status codes and SmartLead's bodies."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from .errors import Conflict, Invalid, InvalidQuery, LimitExceeded, NotFound, SandboxError
 
 # SQLite stores integers in 8 bytes: a larger id cannot exist, and binding one raises
 # OverflowError. Every id in a path and every integer parameter is checked against it.
@@ -12,7 +15,7 @@ SQLITE_INT_MIN = -2**63
 
 
 class ApiError(Exception):
-    """Raised by a handler to answer with an error status and a JSON body."""
+    """An answer decided by the HTTP layer itself (no route, wrong method): a status and body."""
 
     def __init__(self, status: int, body: Any):
         super().__init__(status, body)
@@ -20,17 +23,17 @@ class ApiError(Exception):
         self.body = body
 
 
-def bad_request(message: str) -> ApiError:
-    """A 400 with SmartLead's plain ``{"error": "<text>"}`` body."""
-    return ApiError(400, {"error": message})
+# Each domain error's status. SmartLead answers a conflict or an exceeded limit with a 400 like
+# any refused body; only its list endpoints answer a bad query parameter with a 422.
+STATUS = {InvalidQuery: 422, Invalid: 400, NotFound: 404, Conflict: 400, LimitExceeded: 400}
 
 
-def campaign_not_found() -> ApiError:
-    return ApiError(404, {"error": "Campaign not found - Invalid campaign_id."})
-
-
-def lead_not_found() -> ApiError:
-    return ApiError(404, {"error": "Lead not found - Invalid lead_id."})
+def error_answer(error: SandboxError) -> tuple[int, dict]:
+    """``(status, body)`` for a domain error, in SmartLead's error shapes."""
+    kind = next(k for k in type(error).__mro__ if k in STATUS)
+    if kind is InvalidQuery:
+        return 422, {"error": "Invalid parameters provided", "details": error.message}
+    return STATUS[kind], {"error": error.message}
 
 
 @dataclass
@@ -60,29 +63,12 @@ class Request:
     app: Any
 
     @property
-    def db(self):
-        return self.app.store.conn
+    def store(self):
+        """The sandbox's state, for handing to models (handlers run no SQL themselves)."""
+        return self.app.store
 
 
 Handler = Callable[[Request], Any]
-
-
-class RouteTable(list):
-    """A module's routes, each declared above its handler, in the ``(methods, pattern,
-    handler)`` form :meth:`Router.add_all` takes.
-
-    >>> ROUTES = RouteTable()
-    >>> @ROUTES.route("GET", r"/campaigns")
-    ... def list_campaigns(req): ...
-    >>> [(m, p, h.__name__) for m, p, h in ROUTES]
-    [('GET', '/campaigns', 'list_campaigns')]
-    """
-
-    def route(self, methods: str, pattern: str) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
-            self.append((methods, pattern, handler))
-            return handler
-        return register
 
 
 class Router:

@@ -6,7 +6,10 @@ import socket
 import threading
 from datetime import datetime, timedelta
 
-from . import simulation, webhook_delivery
+from . import simulation
+from .block_list import models as block_list
+from .webhooks import delivery
+from .webhooks import models as webhooks
 from .faults import Faults
 from .ratelimit import STANDARD, RateLimits
 from .server import SandboxApp, SandboxHTTPServer
@@ -95,7 +98,7 @@ class Sandbox:
             stopper.join(0.02)
         server.close_connections()
         server.server_close()
-        webhook_delivery.stop(self._app.store)
+        delivery.stop(self._app.store)
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
         with self._app.store.lock:
@@ -158,16 +161,16 @@ class Sandbox:
         self._running().store.reset()
 
     @property
-    def webhook_delivery(self) -> webhook_delivery.Deliverer:
+    def webhook_delivery(self) -> delivery.Deliverer:
         """The thread that POSTs webhook events: ``.wait(timeout)`` until all are delivered
         (or given up), ``.retry_delays`` (seconds; tests shorten them), ``.attempt_timeout``."""
-        return webhook_delivery.deliverer_for(self._running().store)
+        return webhooks.deliverer(self._running().store)
 
     def add_to_block_list(self, *entries: str) -> None:
         """Put email addresses or bare domains on the global block list."""
         store = self._running().store
         with store.transaction():
-            store.add_suppressions("block", list(entries))
+            block_list.add(store, list(entries))
 
     # -- faults, limits, log -----------------------------------------------------------------
     @property

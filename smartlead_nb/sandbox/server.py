@@ -27,16 +27,22 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import (routes_accounts, routes_campaigns, routes_control, routes_lead_ops,
-               routes_leads, routes_sequences, routes_stats)
-from . import routes_analytics, routes_inbox, routes_warmup, routes_webhooks
-from . import routes_replies, routes_subsequences
-from . import routes_blocklist, routes_clients, routes_mailboxes
+from .analytics import routes as analytics_routes
+from .block_list import routes as block_list_routes
+from .campaigns import routes as campaigns_routes
+from .clients import routes as clients_routes
+from .control import routes as control_routes
+from .email_accounts import routes as email_accounts_routes
+from .errors import SandboxError
 from .faults import FaultInjector, Faults
 from .guard import MAX_JSON_DEPTH, admit, too_deep
+from .inbox import routes as inbox_routes
+from .leads import routes as leads_routes
 from .ratelimit import RateLimiter, RateLimits, format_retry_after, retry_after_value
-from .routing import ApiError, Request, Response, Router
+from .routing import ApiError, Request, Response, Router, error_answer
+from .sequences import routes as sequences_routes
 from .store import Store
+from .webhooks import routes as webhooks_routes
 
 log = logging.getLogger("smartlead_nb.sandbox")
 
@@ -68,19 +74,17 @@ def _json_outcome(status: int, body, headers: dict[str, str] | None = None) -> O
     return Outcome(status, data, headers=dict(headers or {}))
 
 
+# Every group's routes (path -> handler), in the order SmartLead's docs list the groups; the
+# sandbox's own control routes last.
+GROUP_ROUTES = (campaigns_routes, sequences_routes, leads_routes, email_accounts_routes,
+                inbox_routes, analytics_routes, webhooks_routes, clients_routes,
+                block_list_routes, control_routes)
+
+
 def build_router() -> Router:
     router = Router()
-    for module in (routes_campaigns, routes_sequences, routes_accounts, routes_leads,
-                   routes_lead_ops, routes_stats, routes_control):
-        router.add_all(module.ROUTES)
-    router.add_all(routes_analytics.ROUTES)
-    router.add_all(routes_inbox.ROUTES)
-    router.add_all(routes_warmup.ROUTES)
-    router.add_all(routes_replies.ROUTES + routes_subsequences.ROUTES)
-    router.add_all(routes_webhooks.ROUTES)
-    router.add_all(routes_blocklist.ROUTES)
-    router.add_all(routes_clients.ROUTES)
-    router.add_all(routes_mailboxes.ROUTES)
+    for group in GROUP_ROUTES:
+        router.add_all(group.ROUTES)
     return router
 
 
@@ -199,6 +203,8 @@ class SandboxApp:
                 result = handler(request)
         except ApiError as exc:
             return _json_outcome(exc.status, exc.body)
+        except SandboxError as exc:
+            return _json_outcome(*error_answer(exc))
         if isinstance(result, Response):
             if result.content_type.startswith("application/json"):
                 out = _json_outcome(result.status, result.body, result.headers)

@@ -40,9 +40,15 @@ import zlib
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from . import webhook_delivery
+from .analytics import models as analytics
+from .block_list import models as block_list
+from .campaigns import models as campaigns
+from .email_accounts import models as email_accounts
+from .leads import models as leads_model
+from .sequences import models as sequences
 from .timeutil import UTC, iso, parse_iso
 from .truth import OUT_OF_OFFICE, UNSUBSCRIBE, Truth
+from .webhooks import models as webhooks
 
 # Per-email probabilities.
 RATES = {"bounce": 0.03, "open": 0.50, "click_after_open": 0.20, "click_untracked": 0.10,
@@ -50,8 +56,6 @@ RATES = {"bounce": 0.03, "open": 0.50, "click_after_open": 0.20, "click_untracke
 # How a reply is categorised (cumulative draw; the remainder stays uncategorised).
 REPLY_CATEGORIES = [("Interested", 0.30), ("Out Of Office", 0.20), ("Not Interested", 0.15),
                     ("Meeting Request", 0.10), ("Information Request", 0.05)]
-DEFAULT_SCHEDULE = {"tz": "UTC", "days": [1, 2, 3, 4, 5], "startHour": "09:00",
-                    "endHour": "17:00"}
 DEFAULT_NEW_LEADS_PER_DAY = 100
 _PLACEHOLDER = re.compile(r"\{\{\s*([\w.-]+)\s*\}\}")
 
@@ -62,13 +66,11 @@ def advance(store, seed: int, delta: timedelta) -> datetime:
         raise ValueError("the sandbox clock only moves forward")
     start = store.now()
     end = start + delta
-    db = store.conn
-    for campaign in db.execute("SELECT * FROM campaigns WHERE status = 'ACTIVE' ORDER BY id"
-                               ).fetchall():
-        truth = Truth.from_text(store.truth(campaign["id"]))
-        _Campaign(db, seed, campaign, truth).run(start, end)
-    store.set_meta("now", iso(end))
-    webhook_delivery.queue_events(store, start, end)   # POSTed after this transaction commits
+    for campaign in campaigns.active(store):
+        truth = Truth.from_text(campaigns.truth(store, campaign["id"]))
+        _Campaign(store, seed, campaign, truth).run(start, end)
+    store.set_now(end)
+    webhooks.queue_events(store, start, end)   # POSTed after this transaction commits
     return end
 
 
@@ -164,29 +166,17 @@ class _Campaign:
     """One campaign's simulation over one clock advance; state is kept in memory and
     written back in a few batched statements at the end."""
 
-    def __init__(self, db, seed: int, row, truth: Truth | None = None):
-        self.db, self.seed, self.row, self.cid = db, seed, row, row["id"]
+    def __init__(self, store, seed: int, row, truth: Truth | None = None):
+        self.store, self.seed, self.row, self.cid = store, seed, row, row["id"]
         self.truth = truth
-        self.steps = []
-        for s in db.execute("SELECT * FROM sequences WHERE campaign_id = ? ORDER BY seq_number",
-                            (self.cid,)).fetchall():
-            variants = db.execute("SELECT * FROM variants WHERE seq_id = ? ORDER BY id",
-                                  (s["id"],)).fetchall()
-            self.steps.append((s, variants))
-        self.accounts = []
-        for a in db.execute("SELECT a.id, a.data FROM email_accounts a JOIN campaign_accounts m "
-                            "ON m.account_id = a.id WHERE m.campaign_id = ? ORDER BY m.id",
-                            (self.cid,)).fetchall():
-            data = json.loads(a["data"])
-            if data.get("is_smtp_success") and data.get("is_imap_success"):
-                self.accounts.append((a["id"], int(data.get("message_per_day") or 0)))
+        self.steps = sequences.with_variants(store, self.cid)
+        self.accounts = email_accounts.sending_accounts(store, self.cid)
         track = json.loads(row["track_settings"])
         self.tracks_opens = "DONT_EMAIL_OPEN" not in track
         self.tracks_clicks = "DONT_LINK_CLICK" not in track
-        self.schedule = json.loads(row["schedule"]) if row["schedule"] else DEFAULT_SCHEDULE
-        self.categories = {r["name"]: r["id"] for r in db.execute("SELECT * FROM categories")}
-        self.blocked = {r[0] for r in db.execute(
-            "SELECT value FROM suppressions WHERE kind = 'block'")}
+        self.schedule = campaigns.schedule_of(row)
+        self.categories = leads_model.category_ids(store)
+        self.blocked = block_list.blocked_values(store)
         self.sent_rows: list[tuple] = []
         self.changed: dict[int, dict] = {}
         self.unsubscribed: set[int] = set()
@@ -194,30 +184,13 @@ class _Campaign:
         # Day 0 of a truth's bounce schedule: the date of the campaign's first email.
         self.first_sent = None
         if truth is not None and truth.needs_days:
-            first = db.execute("SELECT MIN(sent_time) FROM sent_emails WHERE campaign_id = ?",
-                               (self.cid,)).fetchone()[0]
+            first = analytics.first_sent_time(store, self.cid)
             self.first_sent = parse_iso(first) if first else None
-
-    def _load_leads(self) -> list[dict]:
-        rows = self.db.execute(
-            "SELECT m.id AS map_id, m.status, m.next_step, m.next_due, m.last_sent_at, "
-            "m.ignore_block, m.ignore_unsub, m.category_id, l.*, (SELECT s.subject FROM "
-            "sent_emails s WHERE s.map_id = m.id ORDER BY s.id DESC LIMIT 1) AS last_subject "
-            "FROM campaign_leads m "
-            "JOIN leads l ON l.id = m.lead_id WHERE m.campaign_id = ? AND "
-            "m.status IN ('STARTED', 'INPROGRESS') ORDER BY m.id", (self.cid,)).fetchall()
-        leads = []
-        for r in rows:
-            lead = dict(r)
-            lead.update(json.loads(r["custom_fields"] or "{}"))
-            lead["due"] = parse_iso(r["next_due"]) if r["next_due"] else None
-            leads.append(lead)
-        return leads
 
     def run(self, start: datetime, end: datetime) -> None:
         if not self.steps or not self.accounts:
             return
-        leads = self._load_leads()
+        leads = leads_model.sending_queue(self.store, self.cid)
         if leads:
             self._walk_days(leads, start, end)
             self._write_back()
@@ -241,11 +214,9 @@ class _Campaign:
                     # Sends from an earlier advance() into this same window count too.
                     already = (0, 0)
                     if first_window:
-                        already = self.db.execute(
-                            "SELECT COUNT(*), COALESCE(SUM(seq_number = ?), 0) FROM sent_emails "
-                            "WHERE campaign_id = ? AND sent_time >= ? AND sent_time < ?",
-                            (self.steps[0][0]["seq_number"], self.cid, iso(w_start),
-                             iso(w_end))).fetchone()
+                        already = analytics.sent_in_window(
+                            self.store, self.cid, self.steps[0][0]["seq_number"],
+                            iso(w_start), iso(w_end))
                     first_window = False
                     self._send_window(leads, a, b, already[0], already[1])
                     leads = [x for x in leads if x["status"] in ("STARTED", "INPROGRESS")]
@@ -363,31 +334,10 @@ class _Campaign:
         self.changed.setdefault(lead["map_id"], {}).update(changes)
 
     def _write_back(self) -> None:
-        db = self.db
-        db.executemany(
-            "INSERT INTO sent_emails (campaign_id, lead_id, map_id, seq_id, seq_number, "
-            "variant_id, account_id, subject, email_body, sent_time, open_time, open_count, "
-            "click_time, click_count, reply_time, reply_category_id, is_bounced, "
-            "unsubscribed_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.sent_rows)
-        columns = ("status", "next_step", "next_due", "last_sent_at", "category_id",
-                   "blocked_at")
-        rows = []
-        for map_id, ch in self.changed.items():
-            rows.append((*(ch.get(c) for c in columns), *(c in ch for c in columns), map_id))
-        # One statement for all rows: a column is only overwritten where it changed.
-        sets = ", ".join(f"{c} = CASE WHEN ?{len(columns) + 1 + k} THEN ?{k + 1} ELSE {c} END"
-                         for k, c in enumerate(columns))
-        db.executemany(f"UPDATE campaign_leads SET {sets} WHERE id = ?{2 * len(columns) + 1}",
-                       rows)
-        db.executemany("UPDATE leads SET is_unsubscribed = 1 WHERE id = ?",
-                       [(lid,) for lid in self.unsubscribed])
-        db.executemany("INSERT OR IGNORE INTO suppressions VALUES ('bounce', ?)",
-                       [(email,) for email in self.bounced])
+        analytics.record_sends(self.store, self.sent_rows)
+        leads_model.record_sending(self.store, self.changed, self.unsubscribed)
+        block_list.add_bounces(self.store, self.bounced)
 
     def _maybe_complete(self) -> None:
-        open_leads = self.db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(status IN ('STARTED','INPROGRESS','PAUSED')), 0) "
-            "FROM campaign_leads WHERE campaign_id = ?", (self.cid,)).fetchone()
-        if open_leads[0] and not open_leads[1]:
-            self.db.execute("UPDATE campaigns SET status = 'COMPLETED' WHERE id = ?",
-                            (self.cid,))
+        if leads_model.all_finished(self.store, self.cid):
+            campaigns.mark_completed(self.store, self.cid)

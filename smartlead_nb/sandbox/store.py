@@ -1,4 +1,7 @@
-"""SQLite schema, seeding, the persisted clock, and small shared lookups.
+"""SQLite schema, seeding, upgrades of older files, the transaction and the persisted clock.
+
+The tables' contents are the group models' business (each table is written by one model);
+the store knows no HTTP and no rule of the API.
 
 One connection guarded by one re-entrant lock: the sandbox serves a handful of concurrent
 requests at most, and serialising them makes every request an atomic transaction (a
@@ -17,7 +20,6 @@ from pathlib import Path
 from typing import Iterator
 
 from . import seed
-from .routing import campaign_not_found, lead_not_found
 from .timeutil import iso, parse_iso, to_utc, utcnow
 
 USER_ID = 4242
@@ -99,7 +101,7 @@ _THREAD_TABLES = ("""CREATE TABLE IF NOT EXISTS thread_replies (
     stop_on_parent_reply INTEGER NOT NULL, pushed_at TEXT NOT NULL)""")
 SCHEMA += "".join(ddl + ";\n" for ddl in _THREAD_TABLES)
 
-# Campaign webhooks and every delivery made for them (webhook_delivery.py sends them; status
+# Campaign webhooks and every delivery made for them (webhooks/delivery.py sends them; status
 # 'pending' rows are its queue, so a delivery survives a restart). Added later, like truths.
 _WEBHOOK_TABLES = ["""CREATE TABLE IF NOT EXISTS webhooks (
     id INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id INTEGER NOT NULL, name TEXT NOT NULL,
@@ -334,7 +336,8 @@ class Store:
             db.execute("INSERT INTO categories (name, color, created_at) VALUES (?, ?, ?)",
                        (name, color, now))
         _add_admin_schema(db, now)
-        self.add_block_entries(seed.BLOCK_LIST, source="manual")
+        db.executemany("INSERT INTO block_list (email_or_domain, source, created_at) "
+                       "VALUES (?, 'manual', ?)", [(v, now) for v in seed.BLOCK_LIST])
         db.executemany("INSERT INTO suppressions VALUES ('bounce', ?)",
                        [(v,) for v in seed.BOUNCE_LIST])
         for account in seed.demo_accounts(USER_ID, now):
@@ -383,66 +386,6 @@ class Store:
         with self.lock:
             return self.get_meta("now")
 
-    # -- lookups used by several route modules --------------------------------------------
-    def campaign(self, campaign_id: int) -> sqlite3.Row:
-        """The campaign row, or ApiError 404 with SmartLead's body."""
-        row = self.conn.execute("SELECT * FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()
-        if row is None:
-            raise campaign_not_found()
-        return row
-
-    def campaign_lead(self, campaign_id: int, lead_id: int) -> sqlite3.Row:
-        """The (campaign, lead) mapping row, or 404 Lead not found."""
-        self.campaign(campaign_id)
-        row = self.conn.execute(
-            "SELECT * FROM campaign_leads WHERE campaign_id = ? AND lead_id = ?",
-            (campaign_id, lead_id)).fetchone()
-        if row is None:
-            raise lead_not_found()
-        return row
-
-    def lead(self, lead_id: int) -> sqlite3.Row:
-        row = self.conn.execute("SELECT * FROM leads WHERE id = ?", (lead_id,)).fetchone()
-        if row is None:
-            raise lead_not_found()
-        return row
-
-    def is_suppressed(self, kind: str, email: str) -> bool:
-        """True if the address or its domain is on the given suppression list."""
-        domain = email.rsplit("@", 1)[-1]
-        return self.conn.execute(
-            "SELECT 1 FROM suppressions WHERE kind = ? AND value IN (?, ?)",
-            (kind, email, domain)).fetchone() is not None
-
-    def truth(self, campaign_id: int) -> str | None:
-        """The campaign's stored truth (JSON text, see truth.py), or None."""
-        row = self.conn.execute("SELECT data FROM campaign_truth WHERE campaign_id = ?",
-                                (campaign_id,)).fetchone()
-        return row[0] if row else None
-
-    def set_truth(self, campaign_id: int, data: str | None) -> None:
-        """Store the campaign's truth (JSON text); None removes it."""
-        if data is None:
-            self.conn.execute("DELETE FROM campaign_truth WHERE campaign_id = ?", (campaign_id,))
-            return
-        self.conn.execute("INSERT OR REPLACE INTO campaign_truth VALUES (?, ?, ?)",
-                          (campaign_id, data, self.now_iso()))
-
-    def add_suppressions(self, kind: str, values: list[str]) -> None:
-        if kind == "block":     # the block list has one home: block_list (see its triggers)
-            self.add_block_entries(values)
-            return
-        self.conn.executemany("INSERT OR IGNORE INTO suppressions VALUES (?, ?)",
-                              [(kind, v.strip().lower()) for v in values])
-
-    def add_block_entries(self, values: list[str], *, source: str = "manual",
-                          client_id: int | None = None) -> int:
-        """Put addresses or bare domains on the block list (lower-cased); returns how many
-        were new. Imports and the simulation honour them at once (the triggers above)."""
-        count = "SELECT COUNT(*) FROM block_list"
-        before = self.conn.execute(count).fetchone()[0]
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO block_list (email_or_domain, source, client_id, created_at) "
-            "VALUES (?, ?, ?, ?)",
-            [(v.strip().lower(), source, client_id, self.now_iso()) for v in values])
-        return self.conn.execute(count).fetchone()[0] - before
+    def set_now(self, when: datetime) -> None:
+        """Move the simulated clock (the simulation moves it forward only)."""
+        self.set_meta("now", iso(when))

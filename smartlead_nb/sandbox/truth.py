@@ -22,8 +22,8 @@ is simulated with the fixed ``simulation.RATES`` as always; with one:
   ``DELAY_SHAPE`` (few replies within minutes, a long tail) cut at ``DELAY_CAP`` times the
   mean. Without it the delay stays uniform over 0.5-72 hours.
 
-What a reply does with a truth set (the SmartLead docs in ``/work/shared`` say nothing about
-the default out-of-office handling, so this is our choice): an out-of-office reply is an
+What a reply does with a truth set (SmartLead's docs say nothing about the default
+out-of-office handling, so this is the sandbox's choice): an out-of-office reply is an
 auto-reply, recognised by SmartLead's out-of-office detection, so it is recorded with its
 category but does not end the sequence; an unsubscribe reply is categorised "Do Not Contact",
 unsubscribes the lead everywhere and stops it; any other reply ends the sequence as always.
@@ -122,7 +122,7 @@ class Truth:
 
     @classmethod
     def from_text(cls, text: str | None) -> "Truth | None":
-        """The truth stored as JSON text by ``Store.set_truth`` (None: no truth)."""
+        """The truth stored as JSON text by ``campaigns.models.set_truth`` (None: no truth)."""
         return cls.parse(json.loads(text)) if text else None
 
     def to_json(self) -> dict:

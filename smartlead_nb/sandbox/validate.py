@@ -1,19 +1,15 @@
-"""Body and query validation that answers in SmartLead's (Joi-style) error wording."""
+"""Reading a request's body and query in handlers, refusing in SmartLead's (Joi-style) wording:
+``Invalid`` for a body, ``InvalidQuery`` for a list endpoint's query parameter."""
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from .routing import SQLITE_INT_MAX, SQLITE_INT_MIN, ApiError, bad_request
+from .errors import Invalid, InvalidQuery
+from .routing import SQLITE_INT_MAX, SQLITE_INT_MIN
 from .timeutil import iso, parse_iso
 
-
-def not_allowed(key: str) -> ApiError:
-    return bad_request(f'"{key}" is not allowed')
-
-
-def invalid_parameters(detail: str) -> ApiError:
-    """The 422 used for out-of-range pagination and bad filters on list endpoints."""
-    return ApiError(422, {"error": "Invalid parameters provided", "details": detail})
+def not_allowed(key: str) -> Invalid:
+    return Invalid(f'"{key}" is not allowed')
 
 
 def require_object(body: Any, name: str = "value") -> dict:
@@ -21,7 +17,7 @@ def require_object(body: Any, name: str = "value") -> dict:
     if body is None:
         return {}
     if not isinstance(body, dict):
-        raise bad_request(f'"{name}" must be of type object')
+        raise Invalid(f'"{name}" must be of type object')
     return body
 
 
@@ -56,6 +52,16 @@ def _range_error(label: str, value: int) -> str | None:
     return None
 
 
+def required_id(body: dict, key: str) -> int:
+    """An id the body must hold (a JSON integer)."""
+    value = body.get(key)
+    if value is None:
+        raise Invalid(f'"{key}" is required')
+    if not is_int(value):
+        raise Invalid(f'"{key}" must be a number')
+    return value
+
+
 def opt_int(body: dict, key: str, label: str | None = None, lo: int | None = None,
             hi: int | None = None, nullable: bool = True) -> int | None:
     """Read an optional integer field, enforcing bounds with Joi's wording."""
@@ -63,30 +69,30 @@ def opt_int(body: dict, key: str, label: str | None = None, lo: int | None = Non
     value = body.get(key)
     if value is None:
         if key in body and not nullable:
-            raise bad_request(f'"{label}" must be a number')
+            raise Invalid(f'"{label}" must be a number')
         return None
     if isinstance(value, int) and not isinstance(value, bool) and _range_error(label, value):
-        raise bad_request(_range_error(label, value))
+        raise Invalid(_range_error(label, value))
     if not is_int(value):
-        raise bad_request(f'"{label}" must be a number')
+        raise Invalid(f'"{label}" must be a number')
     if lo is not None and value < lo:
-        raise bad_request(f'"{label}" must be greater than or equal to {lo}')
+        raise Invalid(f'"{label}" must be greater than or equal to {lo}')
     if hi is not None and value > hi:
-        raise bad_request(f'"{label}" must be less than or equal to {hi}')
+        raise Invalid(f'"{label}" must be less than or equal to {hi}')
     return value
 
 
 def opt_bool(body: dict, key: str, label: str | None = None) -> bool | None:
     value = body.get(key)
     if value is not None and not isinstance(value, bool):
-        raise bad_request(f'"{label or key}" must be a boolean')
+        raise Invalid(f'"{label or key}" must be a boolean')
     return value
 
 
 def opt_str(body: dict, key: str, label: str | None = None) -> str | None:
     value = body.get(key)
     if value is not None and not isinstance(value, str):
-        raise bad_request(f'"{label or key}" must be a string')
+        raise Invalid(f'"{label or key}" must be a string')
     return value
 
 
@@ -99,13 +105,13 @@ def query_int(query: dict[str, str], key: str, default: int | None, lo: int | No
     try:
         value = int(raw)
     except ValueError:   # also a number of more than 4,300 digits
-        raise invalid_parameters(f'"{key}" must be a number') from None
+        raise InvalidQuery(f'"{key}" must be a number') from None
     if _range_error(key, value):
-        raise invalid_parameters(_range_error(key, value))
+        raise InvalidQuery(_range_error(key, value))
     if lo is not None and value < lo:
-        raise invalid_parameters(f'"{key}" must be greater than or equal to {lo}')
+        raise InvalidQuery(f'"{key}" must be greater than or equal to {lo}')
     if hi is not None and value > hi:
-        raise invalid_parameters(f'"{key}" must be less than or equal to {hi}')
+        raise InvalidQuery(f'"{key}" must be less than or equal to {hi}')
     return value
 
 
@@ -132,12 +138,12 @@ def query_choice(query: dict[str, str], key: str, allowed: Iterable[str], *,
     raw = query.get(key, "")
     raw = raw.strip().upper() if upper else raw
     if raw and raw not in allowed:
-        raise invalid_parameters(f'"{key}" must be one of [{", ".join(allowed)}]')
+        raise InvalidQuery(f'"{key}" must be one of [{", ".join(allowed)}]')
     return raw or None
 
 
 def query_time(query: dict[str, str], key: str, *, wording: str = "a valid date",
-               error: Callable[[str], ApiError] = invalid_parameters) -> str | None:
+               error: Callable[[str], Invalid] = InvalidQuery) -> str | None:
     """A date or ISO time query parameter as the store's UTC text; None when absent.
 
     A bare date means its midnight UTC. ``wording`` and ``error`` give the refusal each

@@ -11,7 +11,7 @@ import pandas as pd
 
 from smartlead_nb.frames.campaign_leads import (campaign_leads_frame, categories_frame,
                                                 lead_upload_counts, leads_export_frame)
-from smartlead_nb.sandbox.routes_leads import EXPORT_COLUMNS
+from smartlead_nb.sandbox.leads.handlers import EXPORT_COLUMNS
 
 
 def test_campaign_leads_frame_flattens_both_shapes():

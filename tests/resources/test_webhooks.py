@@ -11,7 +11,7 @@ import smartlead_nb as sl
 
 from smartlead_nb import InputError, NotFoundError
 from smartlead_nb.resources.webhooks import WEBHOOK_EVENT_TYPES
-from smartlead_nb.sandbox.webhook_events import EVENT_TYPES as SANDBOX_EVENT_TYPES
+from smartlead_nb.sandbox.webhooks.events import EVENT_TYPES as SANDBOX_EVENT_TYPES
 
 from ..helpers import sent
 

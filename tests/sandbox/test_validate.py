@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from smartlead_nb.sandbox.routing import ApiError
+from smartlead_nb.sandbox.errors import Invalid
+from smartlead_nb.sandbox.routing import error_answer
 from smartlead_nb.sandbox.validate import json_body, query_choice, query_time
 from smartlead_nb.sandbox.where import Where
 
@@ -19,32 +20,33 @@ def test_query_choice_names_every_allowed_value_in_a_422():
     assert query_choice({"s": "B"}, "s", ("A", "B")) == "B"
     assert query_choice({"s": ""}, "s", ("A", "B")) is None
     assert query_choice({"s": " b "}, "s", ("A", "B"), upper=True) == "B"
-    with pytest.raises(ApiError) as info:
+    with pytest.raises(Invalid) as info:
         query_choice({"s": "b"}, "s", ("A", "B"))       # case counts unless upper=True
-    with pytest.raises(ApiError):
+    with pytest.raises(Invalid):
         query_choice({"s": " B"}, "s", ("A", "B"))      # and so does white space
-    assert info.value.status == 422
-    assert info.value.body["details"] == '"s" must be one of [A, B]'
+    assert error_answer(info.value) == (422, {"error": "Invalid parameters provided",
+                                              "details": '"s" must be one of [A, B]'})
 
 
 def test_query_time_reads_dates_and_times_as_utc_text():
     assert query_time({"t": "2025-06-03"}, "t") == "2025-06-03T00:00:00.000Z"
     assert query_time({"t": "2025-06-03T10:30:00+02:00"}, "t") == "2025-06-03T08:30:00.000Z"
     assert query_time({}, "t") is None and query_time({"t": ""}, "t") is None
-    with pytest.raises(ApiError) as info:
+    with pytest.raises(Invalid) as info:
         query_time({"t": "yesterday"}, "t")
-    assert (info.value.status, info.value.body["details"]) == (422, '"t" must be a valid date')
+    status, body = error_answer(info.value)
+    assert (status, body["details"]) == (422, '"t" must be a valid date')
 
 
 def test_json_body_refuses_the_first_unknown_key_and_non_objects():
     assert json_body(_Req(None), ("a",)) == {}
     assert json_body(_Req({"a": 1}), ("a",)) == {"a": 1}
-    with pytest.raises(ApiError) as info:
+    with pytest.raises(Invalid) as info:
         json_body(_Req({"a": 1, "b": 2, "c": 3}), ("a",))
-    assert (info.value.status, info.value.body["error"]) == (400, '"b" is not allowed')
-    with pytest.raises(ApiError) as info:
+    assert error_answer(info.value) == (400, {"error": '"b" is not allowed'})
+    with pytest.raises(Invalid) as info:
         json_body(_Req([1, 2]), ("a",))
-    assert info.value.body["error"] == '"value" must be of type object'
+    assert info.value.message == '"value" must be of type object'
 
 
 def test_where_leaves_out_the_filters_not_asked_for():

@@ -1,0 +1,42 @@
+"""The store opens files written by earlier versions: it only adds what they lack, and reads
+nothing differently."""
+import sqlite3
+
+from smartlead_nb.sandbox import Sandbox
+from smartlead_nb.sandbox.store import Store
+
+from ..helpers.sandbox import Api
+
+
+def test_a_file_from_before_the_block_list_table_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    Store(path).close()
+    old = sqlite3.connect(path)        # make it look like a file written before issue 14
+    for table in ("block_list", "clients", "client_api_keys", "account_tags", "account_tag_map"):
+        old.execute(f"DROP TABLE {table}")
+    old.execute("ALTER TABLE campaigns DROP COLUMN extra_settings")
+    old.execute("INSERT INTO suppressions VALUES ('block', 'legacy.example')")
+    old.commit()
+    old.close()
+    with Sandbox(db_path=path, rate_limits=None) as sb:
+        api_ = Api(sb)
+        values = [e["email_or_domain"] for e in api_.get("/leads/get-domain-block-list").json()]
+        assert set(values) == {"blocked.example", "do-not-email@example.com", "legacy.example"}
+        cid = api_.create()
+        assert api_.get(f"/campaigns/{cid}").json()["domain_level_rate_limit"] is False
+
+
+def test_a_file_from_before_the_thread_tables_gains_them(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    store = Store(path)
+    with store.transaction() as db:
+        db.execute("DROP TABLE thread_replies")
+        db.execute("DROP TABLE subsequence_pushes")
+        db.execute("DELETE FROM sqlite_sequence WHERE name = 'thread_replies'")
+    store.close()
+    store = Store(path)
+    tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"thread_replies", "subsequence_pushes"} <= tables
+    seq = store.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'thread_replies'")
+    assert seq.fetchone()[0] == 7_000_000
+    store.close()
