@@ -34,8 +34,8 @@ TIME_COLUMNS = ("sent_time", "open_time", "click_time", "reply_time")
 SENDER_COLUMNS = ("sender", "from_email", "email_account_id", "mailbox", "from")
 
 # Reply categories that count as a positive reply: the sandbox's analytics use the same two
-# (sandbox/analytics/models.py); SmartLead's defaults also have Information Request, which is a question,
-# not a yes, so it stays out.
+# (sandbox/analytics/models.py); SmartLead's defaults also have Information Request, which is
+# a question, not a yes, so it stays out.
 POSITIVE_CATEGORIES = frozenset({"Interested", "Meeting Request"})
 
 
