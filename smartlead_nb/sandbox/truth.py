@@ -79,7 +79,8 @@ class BounceRate:
     over_days: int | None = None       # a straight-line drift over these days, not a step
 
     def at(self, day: int) -> float:
-        if self.from_day is None or day < self.from_day:
+        # _bounce_rate gives from_day and then together; testing both narrows their types.
+        if self.from_day is None or self.then is None or day < self.from_day:
             return self.rate
         if self.over_days and day < self.from_day + self.over_days:
             return self.rate + (self.then - self.rate) * (day - self.from_day) / self.over_days
