@@ -2,7 +2,7 @@
 ``Invalid`` for a body, ``InvalidQuery`` for a list endpoint's query parameter."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, overload
 
 from .errors import Invalid, InvalidQuery
 from .routing import SQLITE_INT_MAX, SQLITE_INT_MIN
@@ -71,14 +71,24 @@ def opt_int(body: dict, key: str, label: str | None = None, lo: int | None = Non
         if key in body and not nullable:
             raise Invalid(f'"{label}" must be a number')
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and _range_error(label, value):
-        raise Invalid(_range_error(label, value))
+    if isinstance(value, int) and not isinstance(value, bool) and \
+            (error := _range_error(label, value)):
+        raise Invalid(error)
     if not is_int(value):
         raise Invalid(f'"{label}" must be a number')
     if lo is not None and value < lo:
         raise Invalid(f'"{label}" must be greater than or equal to {lo}')
     if hi is not None and value > hi:
         raise Invalid(f'"{label}" must be less than or equal to {hi}')
+    return value
+
+
+def required_int(body: dict, key: str, label: str | None = None, lo: int | None = None,
+                 hi: int | None = None) -> int:
+    """An integer field the body must hold, checked as :func:`opt_int` checks it."""
+    value = opt_int(body, key, label, lo, hi)
+    if value is None:
+        raise Invalid(f'"{label or key}" is required')
     return value
 
 
@@ -96,6 +106,12 @@ def opt_str(body: dict, key: str, label: str | None = None) -> str | None:
     return value
 
 
+@overload
+def query_int(query: dict[str, str], key: str, default: int, lo: int | None = None,
+              hi: int | None = None) -> int: ...
+@overload
+def query_int(query: dict[str, str], key: str, default: None, lo: int | None = None,
+              hi: int | None = None) -> int | None: ...
 def query_int(query: dict[str, str], key: str, default: int | None, lo: int | None = None,
               hi: int | None = None) -> int | None:
     """An integer query parameter; anything invalid is a 422 as on SmartLead list endpoints."""
@@ -106,8 +122,8 @@ def query_int(query: dict[str, str], key: str, default: int | None, lo: int | No
         value = int(raw)
     except ValueError:   # also a number of more than 4,300 digits
         raise InvalidQuery(f'"{key}" must be a number') from None
-    if _range_error(key, value):
-        raise InvalidQuery(_range_error(key, value))
+    if error := _range_error(key, value):
+        raise InvalidQuery(error)
     if lo is not None and value < lo:
         raise InvalidQuery(f'"{key}" must be greater than or equal to {lo}')
     if hi is not None and value > hi:

@@ -49,7 +49,8 @@ def add_block_list(req: Request):
 
 def delete_block_list(req: Request):
     """``DELETE /leads/delete-domain-block-list?id=<entry id>`` (the id is a query parameter)."""
-    if req.query.get("id") in (None, ""):
+    entry_id = query_int(req.query, "id", None, lo=1)
+    if entry_id is None:                     # absent or empty
         raise Invalid('"id" is required')
-    models.delete(req.store, query_int(req.query, "id", None, lo=1))
+    models.delete(req.store, entry_id)
     return {"ok": True}

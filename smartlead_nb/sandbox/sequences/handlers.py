@@ -4,7 +4,8 @@ from __future__ import annotations
 from ..campaigns import models as campaigns
 from ..errors import Invalid
 from ..routing import Request
-from ..validate import check_keys, is_int, json_body, opt_int, opt_str, require_object
+from ..validate import (check_keys, is_int, json_body, opt_int, opt_str, require_object,
+                        required_int)
 from . import models
 
 STEP_KEYS = ("id", "seq_number", "seq_delay_details", "subject", "email_body", "seq_variants",
@@ -99,18 +100,14 @@ def _step(req: Request, step, i: int, cid: int, existing: set[int], kept: set[in
     step = require_object(step, where)
     check_keys(step, STEP_KEYS, where + ".")
     sid = _step_id(step, cid, existing, kept)
-    if step.get("seq_number") is None:
-        raise Invalid(f'"{where}.seq_number" is required')
-    number = opt_int(step, "seq_number", f"{where}.seq_number", lo=1, hi=100)
+    number = required_int(step, "seq_number", f"{where}.seq_number", lo=1, hi=100)
     if number in numbers:
         raise Invalid(f"Duplicate seq_number - {number}")
     numbers.add(number)
     delay = require_object(step.get("seq_delay_details"), f"{where}.seq_delay_details")
     check_keys(delay, ("delay_in_days",), f"{where}.seq_delay_details.")
-    if delay.get("delay_in_days") is None:
-        raise Invalid(f'"{where}.seq_delay_details.delay_in_days" is required')
-    days = opt_int(delay, "delay_in_days", f"{where}.seq_delay_details.delay_in_days",
-                   lo=0, hi=365)
+    days = required_int(delay, "delay_in_days", f"{where}.seq_delay_details.delay_in_days",
+                        lo=0, hi=365)
     subject = opt_str(step, "subject", f"{where}.subject") or ""
     email_body = opt_str(step, "email_body", f"{where}.email_body")
     old_variants = set() if sid is None else models.variant_ids(req.store, sid)
@@ -129,7 +126,9 @@ def save_sequences(req: Request):
     if not isinstance(steps, list):
         raise Invalid('"sequences" is required and must be an array')
     models.check_editable(campaign)
-    existing, kept, numbers = models.step_ids(req.store, cid), set(), set()
+    existing = models.step_ids(req.store, cid)
+    kept: set[int] = set()        # step ids the body names
+    numbers: set[int] = set()     # seq_numbers the body uses
     parsed = [_step(req, step, i, cid, existing, kept, numbers) for i, step in enumerate(steps)]
     models.save(req.store, cid, parsed)
     campaigns.touch(req.store, cid)
