@@ -19,7 +19,8 @@ def _entry(row) -> dict:
 def entries(store, text: str, client_id: int | None, offset: int, limit: int) -> list[dict]:
     """Entries whose value contains ``text`` (when given) of ``client_id`` (when given),
     oldest first."""
-    where, args = [], []
+    where: list[str] = []
+    args: list[str | int] = []
     if text:
         where.append("instr(email_or_domain, ?) > 0")
         args.append(text)

@@ -145,7 +145,7 @@ def _days(body: dict, current: list) -> list:
 
 def _pacing(body: dict) -> dict:
     """The pacing fields the body sends (a field left out keeps its current value)."""
-    changes = {}
+    changes: dict[str, int | str | None] = {}
     gap = opt_int(body, "min_time_btw_emails", lo=1, hi=1440)
     per_day = opt_int(body, "max_new_leads_per_day", lo=1, hi=100_000)
     if "min_time_btw_emails" in body:
@@ -197,7 +197,7 @@ def _out_of_office(body: dict, current: dict) -> dict:
     opt_int(ooo, "reactivateOOOwithDelay",
             "out_of_office_detection_settings.reactivateOOOwithDelay", lo=0)
     # The shape is undocumented beyond these keys: others are kept, not refused.
-    return {**models.NEWER_SETTINGS["out_of_office_detection_settings"],
+    return {**models.OUT_OF_OFFICE_DEFAULTS,
             **current.get("out_of_office_detection_settings", {}), **ooo}
 
 

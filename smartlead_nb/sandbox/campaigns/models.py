@@ -19,15 +19,16 @@ DEFAULT_SCHEDULE = {"tz": "UTC", "days": [1, 2, 3, 4, 5], "startHour": "09:00",
                     "endHour": "17:00"}
 # Newer settings, with the value read back while unset; kept as one JSON object per campaign
 # (``campaigns.extra_settings``).
-NEWER_SETTINGS = {
+OUT_OF_OFFICE_DEFAULTS: dict[str, bool | int | None] = {
+    "ignoreOOOasReply": False, "autoCategorizeOOO": False, "autoReactivateOOO": False,
+    "reactivateOOOwithDelay": None}
+NEWER_SETTINGS: dict[str, object] = {     # JSON values, copied before use
     "auto_pause_domain_leads_on_reply": False,
     "ignore_ss_mailbox_sending_limit": False,
     "domain_level_rate_limit": False,
     "add_unsubscribe_tag": False,
     "bounce_autopause_threshold": None,
-    "out_of_office_detection_settings": {"ignoreOOOasReply": False, "autoCategorizeOOO": False,
-                                         "autoReactivateOOO": False,
-                                         "reactivateOOOwithDelay": None},
+    "out_of_office_detection_settings": OUT_OF_OFFICE_DEFAULTS,
     "ai_categorisation_options": [],
 }
 
@@ -75,7 +76,8 @@ def get(store, campaign_id: int) -> sqlite3.Row:
 
 def newest_first(store, client_id: int | None = None) -> list[sqlite3.Row]:
     """Every campaign (of one client when given), newest first."""
-    sql, args = "SELECT * FROM campaigns", ()
+    sql = "SELECT * FROM campaigns"
+    args: tuple[int, ...] = ()
     if client_id is not None:
         sql, args = sql + " WHERE client_id = ?", (client_id,)
     return store.conn.execute(sql + " ORDER BY id DESC", args).fetchall()

@@ -64,7 +64,8 @@ def create_key(store, client_id: int, name: str) -> dict:
 
 def keys(store, client_id: int | None, status: str | None, name: str | None) -> list[dict]:
     """The keys matching every filter given (``name``: part of the key's name, any case)."""
-    where, args = [], []
+    where: list[str] = []
+    args: list[str | int] = []
     if client_id is not None:
         where.append("client_id = ?")
         args.append(client_id)

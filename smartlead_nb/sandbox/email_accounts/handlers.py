@@ -58,7 +58,7 @@ def _account_ids(req: Request) -> list[int]:
 
 def _warmup_changes(body: dict) -> dict:
     """The warm-up fields of a body, checked against the documented ranges."""
-    out = {}
+    out: dict[str, int | bool | str | None] = {}
     for key, (lo, hi) in WARMUP_RANGES.items():
         value = body.get(key)
         if key == "reply_rate_percentage" and isinstance(value, str) and value.strip().isdigit():
@@ -158,11 +158,12 @@ def save_account(req: Request):
     """
     body = json_body(req, SAVE_REQUIRED + SAVE_OPTIONAL)
     _check_save_body(body)
-    settings = dict(per_day=opt_int(body, "max_email_per_day", lo=1),
-                    wait=opt_int(body, "time_to_wait_in_mins", lo=0),
-                    client_id=opt_int(body, "client_id"),
-                    enabled=opt_bool(body, "warmup_enabled"),
-                    suspended=opt_bool(body, "is_suspended"), warmup=_warmup_changes(body))
+    per_day = opt_int(body, "max_email_per_day", lo=1)
+    wait = opt_int(body, "time_to_wait_in_mins", lo=0)
+    client_id = opt_int(body, "client_id")
+    enabled = opt_bool(body, "warmup_enabled")
+    suspended = opt_bool(body, "is_suspended")
+    warmup = _warmup_changes(body)
     email = body["from_email"].strip().lower()
     if not _EMAIL.match(email):
         raise Invalid(f'"from_email" must be a valid email, got {body["from_email"]!r}')
@@ -177,7 +178,9 @@ def save_account(req: Request):
     if existing is not None and existing != target:
         return {"ok": False, "message": "Email account already exists",
                 "errorCode": "ACCOUNT_ALREADY_EXIST", "emailAccountId": existing}
-    aid, data = models.save(req.store, target, body, **settings)
+    aid, data = models.save(req.store, target, body, per_day=per_day, wait=wait,
+                            client_id=client_id, enabled=enabled, suspended=suspended,
+                            warmup=warmup)
     message = "Email account added successfully!" if target is None else \
         "Email account updated successfully!"
     return {"ok": True, "message": message, "emailAccountId": aid,
