@@ -93,7 +93,7 @@ def statistics_page(store, campaign_id: int, seq: int | None, status: str | None
     """``(total, rows)``: the campaign's per-email statistics rows, filtered, in send order."""
     where = Where("s.campaign_id = :cid", cid=campaign_id, now=store.now_iso())
     where.add("s.seq_number = :seq", seq=seq)
-    where.add(EMAIL_STATUS.get(status))
+    where.add(None if status is None else EMAIL_STATUS.get(status))
     where.add("s.sent_time >= :start", start=start)
     where.add("s.sent_time <= :end", end=end)
     sql = (" FROM sent_emails s JOIN leads l ON l.id = s.lead_id "

@@ -106,17 +106,17 @@ def add_leads(req: Request):
     cleaned = [clean_lead_fields(lead, f"lead_list[{i}]", True) for i, lead in enumerate(leads)]
     credits = req.app.lead_credits
     report = models.add(req.store, cid, cleaned, flags, credits)
-    stopped = report["stopped"]
-    out = {"ok": stopped == 0, **report["counts"], "total_leads": len(leads),
-           "invalid_emails": report["invalid"], "unsubscribed_leads": report["unsubscribed"],
+    stopped = report.stopped
+    out = {"ok": stopped == 0, **report.counts, "total_leads": len(leads),
+           "invalid_emails": report.invalid, "unsubscribed_leads": report.unsubscribed,
            "is_lead_limit_exhausted": stopped > 0, "lead_import_stopped_count": stopped}
     if stopped:
         out["error"] = (f"Lead credit limit exhausted - {stopped} of {len(leads)} leads in "
                         f"this request were not imported (account limit: {credits} leads)")
     if flags["return_lead_ids"]:
-        out["emailToLeadIdMap"] = {"newlyAddedLeads": report["new"],
-                                   "existingLeads": report["existing"],
-                                   "existingLeadsInOtherCampaigns": report["other"]}
+        out["emailToLeadIdMap"] = {"newlyAddedLeads": report.new,
+                                   "existingLeads": report.existing,
+                                   "existingLeadsInOtherCampaigns": report.other}
     return out
 
 

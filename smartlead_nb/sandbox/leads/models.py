@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from ..analytics import models as analytics
@@ -155,25 +156,42 @@ def _refusal(store, campaign_id: int, email: str, row, flags: dict) -> str | Non
     return None
 
 
+# The counts an import answers with, in the API's order.
+IMPORT_COUNTS = ("upload_count", "already_added_to_campaign", "duplicate_count",
+                 "invalid_email_count", "block_count", "bounce_count")
+
+
+@dataclass
+class ImportReport:
+    """What :func:`add` did with one request's leads: the counts, the addresses refused by
+    name, lead ids by address (``new``, ``existing`` in this campaign, ``other`` campaigns'),
+    and how many leads were not reached because the credits ran out (``stopped``)."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(IMPORT_COUNTS, 0))
+    invalid: list[str] = field(default_factory=list)
+    unsubscribed: list[str] = field(default_factory=list)
+    new: dict[str, int] = field(default_factory=dict)
+    existing: dict[str, int] = field(default_factory=dict)
+    other: dict[str, int] = field(default_factory=dict)
+    stopped: int = 0
+
+
 def add(store, campaign_id: int, cleaned: list[dict], flags: dict,
-        credits: int | None) -> dict:
+        credits: int | None) -> ImportReport:
     """Import checked lead objects into a campaign: invalid addresses, duplicates, blocked,
     bounced and unsubscribed addresses and leads already in a campaign are counted, not added;
     adding an address already in this campaign overwrites its record. Importing stops when the
     account's ``credits`` (None: unlimited) are used up."""
     now = store.now_iso()
     used = int(store.get_meta("lead_credits_used", "0"))
-    report = {"counts": dict(upload_count=0, already_added_to_campaign=0, duplicate_count=0,
-                             invalid_email_count=0, block_count=0, bounce_count=0),
-              "invalid": [], "unsubscribed": [], "new": {}, "existing": {}, "other": {},
-              "stopped": 0}
-    counts, seen = report["counts"], set()
+    report = ImportReport()
+    counts, seen = report.counts, set()
     for i, fields in enumerate(cleaned):
         raw = fields["email"]
         email = raw.strip().lower()
         if not EMAIL_RE.match(email):
             counts["invalid_email_count"] += 1
-            report["invalid"].append(raw)
+            report.invalid.append(raw)
             continue
         if email in seen:
             counts["duplicate_count"] += 1
@@ -182,24 +200,26 @@ def add(store, campaign_id: int, cleaned: list[dict], flags: dict,
         row = by_email(store, email)
         refusal = _refusal(store, campaign_id, email, row, flags)
         if refusal == "unsubscribed":
-            report["unsubscribed"].append(email)
+            report.unsubscribed.append(email)
             continue
         if refusal == "existing":
+            assert row is not None      # only an address on file can be in a campaign
             counts["already_added_to_campaign"] += 1
-            report["existing"][email] = row["id"]
+            report.existing[email] = row["id"]
             write_fields(store, row["id"], fields)      # re-adding overwrites the record
             continue
         if refusal == "other":
+            assert row is not None      # as above
             counts["duplicate_count"] += 1
-            report["other"][email] = row["id"]
+            report.other[email] = row["id"]
             continue
         if refusal is not None:
             counts[refusal] += 1
             continue
         if credits is not None and used >= credits:
-            report["stopped"] = len(cleaned) - i
+            report.stopped = len(cleaned) - i
             break
-        report["new"][email] = _join(store, campaign_id, email, row, fields, now)
+        report.new[email] = _join(store, campaign_id, email, row, fields, now)
         used += 1
         counts["upload_count"] += 1
     store.set_meta("lead_credits_used", str(used))
@@ -231,7 +251,7 @@ def page(store, campaign_id: int, *, status: str | None, category: int | None,
     where = Where("m.campaign_id = :cid", cid=campaign_id, now=store.now_iso())
     where.add("m.status = :status", status=status)
     where.add("m.category_id = :category", category=category)
-    where.add(EMAIL_STATUS_FILTERS.get(email_status))
+    where.add(None if email_status is None else EMAIL_STATUS_FILTERS.get(email_status))
     where.add("m.created_at > :after", after=created_after)
     where.add("m.last_sent_at > :sent_after", sent_after=sent_after)
     sql = "FROM campaign_leads m JOIN leads l ON l.id = m.lead_id WHERE " + where.sql
@@ -346,7 +366,7 @@ def replace(store, lead_id: int, fields: dict) -> None:
         if other is not None and other["id"] != lead_id:
             raise Conflict(f"Email {email} already belongs to another lead")
         store.conn.execute("UPDATE leads SET email = ? WHERE id = ?", (email, lead_id))
-    cleared = {key: None for key in LEAD_FIELDS}
+    cleared: dict[str, str | None] = {key: None for key in LEAD_FIELDS}
     cleared["custom_fields"] = "{}"
     write_fields(store, lead_id, {**cleared, **fields})
 
