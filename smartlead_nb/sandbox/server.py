@@ -41,7 +41,7 @@ from .leads import routes as leads_routes
 from .ratelimit import RateLimiter, RateLimits, format_retry_after, retry_after_value
 from .routing import ApiError, Request, Response, Router, error_answer
 from .sequences import routes as sequences_routes
-from .store import Store
+from .store import SandboxDatabaseError, Store
 from .webhooks import routes as webhooks_routes
 
 log = logging.getLogger("smartlead_nb.sandbox")
@@ -232,6 +232,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"      # keep-alive, so a requests.Session reuses sockets
     server_version = "SmartLeadSandbox/0.1"
     timeout = 60                       # idle keep-alive connections are closed eventually
+    server: SandboxHTTPServer          # the only server that uses this handler
 
     def setup(self) -> None:
         super().setup()
@@ -246,8 +247,8 @@ class _Handler(BaseHTTPRequestHandler):
             return super().date_time_string(timestamp)
         try:
             now = self.server.app.store.now()
-        except (sqlite3.Error, TypeError, ValueError):   # closed or reset mid-answer
-            return super().date_time_string()
+        except (sqlite3.Error, SandboxDatabaseError, TypeError, ValueError):
+            return super().date_time_string()       # closed or reset mid-answer
         return email.utils.format_datetime(now, usegmt=True)
 
     def _serve(self) -> None:

@@ -286,7 +286,7 @@ class Store:
         if exists:
             self._add_thread_tables()
             with self.transaction():
-                _add_admin_schema(self.conn, self.get_meta("now"))
+                _add_admin_schema(self.conn, self._held_meta("now"))
 
     def _add_thread_tables(self) -> None:
         """Give a file made before the thread tables those tables (and their id range)."""
@@ -363,7 +363,7 @@ class Store:
     def instance_id(self) -> str:
         """This sandbox's identity (uuid4 hex): kept in the file, replaced by a reset."""
         with self.lock:
-            return self.get_meta("instance_id")
+            return self._held_meta("instance_id")
 
     def close(self) -> None:
         with self.lock:
@@ -374,17 +374,25 @@ class Store:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
+    def _held_meta(self, key: str) -> str:
+        """A meta value every sandbox file holds (seeded with the file: the clock, the id)."""
+        value = self.get_meta(key)
+        if value is None:
+            raise SandboxDatabaseError(f"{self.path} lacks its {key!r} record. "
+                                       + _how_to_reset(self.path))
+        return value
+
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def now(self) -> datetime:
         """The simulated clock."""
         with self.lock:
-            return parse_iso(self.get_meta("now"))
+            return parse_iso(self._held_meta("now"))
 
     def now_iso(self) -> str:
         with self.lock:
-            return self.get_meta("now")
+            return self._held_meta("now")
 
     def set_now(self, when: datetime) -> None:
         """Move the simulated clock (the simulation moves it forward only)."""

@@ -1,9 +1,12 @@
 """The store opens files written by earlier versions: it only adds what they lack, and reads
 nothing differently."""
+import re
 import sqlite3
 
+import pytest
+
 from smartlead_nb.sandbox import Sandbox
-from smartlead_nb.sandbox.store import Store
+from smartlead_nb.sandbox.store import SandboxDatabaseError, Store
 
 from ..helpers.sandbox import Api
 
@@ -39,4 +42,28 @@ def test_a_file_from_before_the_thread_tables_gains_them(tmp_path):
     assert {"thread_replies", "subsequence_pushes"} <= tables
     seq = store.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'thread_replies'")
     assert seq.fetchone()[0] == 7_000_000
+    store.close()
+
+
+
+def test_a_file_that_lost_its_clock_is_refused_at_open_with_what_to_do(tmp_path):
+    # Before, it opened, and the first read of the clock failed deep inside with an
+    # AttributeError (or handed None to SQL as the time "now").
+    path = tmp_path / "damaged.sqlite3"
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM meta WHERE key = 'now'")
+    db.close()
+    with pytest.raises(SandboxDatabaseError, match=re.escape(f"{path} lacks its 'now' record. Delete")):
+        Store(path)
+
+
+def test_a_file_from_before_instance_ids_is_given_one_not_refused(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM meta WHERE key = 'instance_id'")
+    db.close()
+    store = Store(path)
+    assert len(store.instance_id) == 32 and int(store.instance_id, 16) >= 0
     store.close()
