@@ -80,29 +80,31 @@ class Sandbox:
     def serve_forever(self) -> None:
         """Serve in the calling thread until ``stop()`` (used by the CLI)."""
         self.start()
+        assert self._thread is not None     # start() made it (stop() never clears it)
         self._thread.join()
 
     def stop(self) -> None:
         """Stop serving and close the database (state stays in the file)."""
-        server, self._server = self._server, None
-        if server is None:
+        app, server, self._server = self._app, self._server, None
+        if server is None or app is None:     # (the app is made before the server)
             return
         stopper = threading.Thread(target=server.shutdown, daemon=True)
         stopper.start()
         while stopper.is_alive():
             # A connection wakes the serving loop at once instead of after its poll interval.
             try:
-                socket.create_connection(server.server_address, timeout=0.5).close()
+                socket.create_connection((self.host, server.server_address[1]),
+                                         timeout=0.5).close()
             except OSError:
                 pass
             stopper.join(0.02)
         server.close_connections()
         server.server_close()
-        delivery.stop(self._app.store)
+        delivery.stop(app.store)
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
-        with self._app.store.lock:
-            self._app.store.close()
+        with app.store.lock:
+            app.store.close()
 
     def __enter__(self) -> "Sandbox":
         return self.start()
