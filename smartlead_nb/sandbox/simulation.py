@@ -37,6 +37,7 @@ import json
 import random
 import re
 import zlib
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -107,37 +108,50 @@ class _Draws:
         return self.u[6]
 
 
+@dataclass
+class _Outcome:
+    """Everything that happens to one email (None: it did not happen)."""
+
+    bounced: bool
+    open_time: datetime | None = None
+    open_count: int = 0
+    click_time: datetime | None = None
+    click_count: int = 0
+    reply_time: datetime | None = None
+    category: str | None = None           # the reply's category name
+    unsub_time: datetime | None = None
+    sequence_goes_on: bool = False        # a reply that does not end the sequence
+
+
 def _outcome(draws: _Draws, tracks_opens: bool, tracks_clicks: bool, sent: datetime,
-             truth: "_EmailTruth | None" = None) -> dict:
+             truth: "_EmailTruth | None" = None) -> _Outcome:
     """Everything that happens to one email. Without a ``truth``, the fixed RATES."""
     u = draws.u
     bounce = RATES["bounce"] if truth is None else truth.bounce
-    out = {"variant_u": u[6], "bounced": u[0] < bounce, "open_time": None,
-           "open_count": 0, "click_time": None, "click_count": 0, "reply_time": None,
-           "category": None, "unsub_time": None, "sequence_goes_on": False}
-    if out["bounced"]:
+    out = _Outcome(bounced=u[0] < bounce)
+    if out.bounced:
         return out
     opened = tracks_opens and u[1] < RATES["open"]
     if opened:
-        out["open_time"] = sent + timedelta(hours=draws.open_delay)
-        out["open_count"] = draws.open_count
+        out.open_time = sent + timedelta(hours=draws.open_delay)
+        out.open_count = draws.open_count
     clicked = u[2] < (RATES["click_after_open"] if tracks_opens else RATES["click_untracked"])
     if tracks_clicks and clicked and (opened or not tracks_opens):
-        base = out["open_time"] or sent
-        out["click_time"] = base + timedelta(hours=draws.click_delay)
-        out["click_count"] = draws.click_count
+        base = out.open_time or sent
+        out.click_time = base + timedelta(hours=draws.click_delay)
+        out.click_count = draws.click_count
     if truth is not None:
         _truth_reply(out, draws, sent, truth)
     elif u[3] < RATES["reply"]:
-        out["reply_time"] = sent + timedelta(hours=draws.reply_delay)
+        out.reply_time = sent + timedelta(hours=draws.reply_delay)
         total = 0.0
         for name, share in REPLY_CATEGORIES:
             total += share
             if u[5] < total:
-                out["category"] = name
+                out.category = name
                 break
-    if out["reply_time"] is None and u[4] < RATES["unsubscribe"]:
-        out["unsub_time"] = sent + timedelta(hours=draws.unsub_delay)
+    if out.reply_time is None and u[4] < RATES["unsubscribe"]:
+        out.unsub_time = sent + timedelta(hours=draws.unsub_delay)
     return out
 
 
@@ -148,18 +162,18 @@ class _EmailTruth:
         self.truth, self.bounce, self.reply = truth, bounce, reply
 
 
-def _truth_reply(out: dict, draws: _Draws, sent: datetime, email: _EmailTruth) -> None:
+def _truth_reply(out: _Outcome, draws: _Draws, sent: datetime, email: _EmailTruth) -> None:
     """The reply under a truth: its rate, category and delay (truth.py says what each does)."""
     if draws.u[3] >= email.reply:
         return
     delay = email.truth.reply_delay(draws.rng)
     if delay is None:                       # no reply_delay_days: the default delay
         delay = timedelta(hours=draws.reply_delay)
-    out["reply_time"] = sent + delay
-    out["category"] = email.truth.category(draws.u[5])
-    if out["category"] == UNSUBSCRIBE:
-        out["unsub_time"] = out["reply_time"]
-    out["sequence_goes_on"] = out["category"] == OUT_OF_OFFICE
+    out.reply_time = sent + delay
+    out.category = email.truth.category(draws.u[5])
+    if out.category == UNSUBSCRIBE:
+        out.unsub_time = out.reply_time
+    out.sequence_goes_on = out.category == OUT_OF_OFFICE
 
 
 class _Campaign:
@@ -286,28 +300,28 @@ class _Campaign:
                 self.truth, self.truth.bounce_rate(account_id, self._day(when), RATES["bounce"]),
                 self.truth.reply_rate(step["seq_number"], label, RATES["reply"]))
         result = _outcome(draws, self.tracks_opens, self.tracks_clicks, when, email_truth)
-        category = self.categories.get(result["category"]) if result["category"] else None
+        category = self.categories.get(result.category) if result.category else None
         self.sent_rows.append((
             self.cid, lead["id"], lead["map_id"], step["id"], step["seq_number"], variant_id,
-            account_id, subject, render(body, lead), iso(when), _opt_iso(result["open_time"]),
-            result["open_count"], _opt_iso(result["click_time"]), result["click_count"],
-            _opt_iso(result["reply_time"]), category, int(result["bounced"]),
-            _opt_iso(result["unsub_time"])))
+            account_id, subject, render(body, lead), iso(when), _opt_iso(result.open_time),
+            result.open_count, _opt_iso(result.click_time), result.click_count,
+            _opt_iso(result.reply_time), category, int(result.bounced),
+            _opt_iso(result.unsub_time)))
 
         stop_rule = self.row["stop_lead_settings"]
         changes = {"last_sent_at": iso(when), "next_step": position + 1, "next_due": None}
         if category is not None:
             changes["category_id"] = category
-        if result["bounced"]:
+        if result.bounced:
             changes["status"] = "STOPPED"
             self.bounced.add(email)
-        elif result["unsub_time"]:
+        elif result.unsub_time:
             changes["status"] = "STOPPED"
             self.unsubscribed.add(lead["id"])
-        elif result["reply_time"] and not result["sequence_goes_on"]:
+        elif result.reply_time and not result.sequence_goes_on:
             changes["status"] = "COMPLETED"
-        elif (stop_rule == "CLICK_ON_A_LINK" and result["click_time"]) or \
-                (stop_rule == "OPEN_AN_EMAIL" and result["open_time"]):
+        elif (stop_rule == "CLICK_ON_A_LINK" and result.click_time) or \
+                (stop_rule == "OPEN_AN_EMAIL" and result.open_time):
             changes["status"] = "COMPLETED"
         elif position >= len(self.steps):
             changes["status"] = "COMPLETED"
