@@ -209,10 +209,13 @@ class Deliverer:
             target = loopback_target(url)
         except NotThisMachine as exc:
             return None, f"not sent: {exc}"
-        kind = http.client.HTTPSConnection if target.scheme == "https" else \
-            http.client.HTTPConnection
-        extra = {"context": ssl.create_default_context()} if target.scheme == "https" else {}
-        connection = kind(*target.address, timeout=self.attempt_timeout, **extra)
+        host, port = target.address
+        connection: http.client.HTTPConnection
+        if target.scheme == "https":
+            connection = http.client.HTTPSConnection(host, port, timeout=self.attempt_timeout,
+                                                     context=ssl.create_default_context())
+        else:
+            connection = http.client.HTTPConnection(host, port, timeout=self.attempt_timeout)
         try:
             connection.request("POST", target.path, body=body.encode("utf-8"), headers={
                 "Host": target.host_header, "Content-Type": "application/json",

@@ -252,6 +252,22 @@ def test_nothing_is_delivered_without_webhooks_or_after_delete(api, sandbox, cat
     assert sandbox.webhook_delivery.wait(5) and receiver.bodies == []
 
 
+def test_an_https_url_is_spoken_to_in_tls_never_in_plain_http(api, sandbox, catcher):
+    """A receiver that only speaks plain HTTP gets nothing from an ``https://`` hook: the
+    attempts fail in the TLS handshake, and the error says so."""
+    sandbox.webhook_delivery.retry_delays = FAST
+    plain = catcher()
+    cid = api.ready_campaign(n_leads=1, delays=(0,))
+    hook(api, cid, plain.url.replace("http://", "https://"))
+    sandbox.advance(days=1)
+    assert sandbox.webhook_delivery.wait(5)
+    assert plain.bodies == []
+    rows = sandbox._app.store.conn.execute(
+        "SELECT status, attempts, last_error FROM webhook_deliveries").fetchall()
+    assert [(r["status"], r["attempts"]) for r in rows] == [("failed", 1 + len(FAST))]
+    assert rows[0]["last_error"].startswith("SSL")
+
+
 # -- never another machine -----------------------------------------------------------------
 @pytest.mark.parametrize("url, address", [
     ("http://127.0.0.1:8000/x", ("127.0.0.1", 8000)),
