@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..campaigns import models as campaigns
@@ -27,6 +28,12 @@ _INTEGER = re.compile(r"-?\d{1,18}")
 
 
 # --- reading the query -----------------------------------------------------------------------
+@overload
+def _int(query: dict, key: str, default: int, lo: int | None = None,
+         hi: int | None = None) -> int: ...
+@overload
+def _int(query: dict, key: str, default: None, lo: int | None = None,
+         hi: int | None = None) -> int | None: ...
 def _int(query: dict, key: str, default: int | None, lo: int | None = None,
          hi: int | None = None) -> int | None:
     """An integer query parameter; out of range is a 400 in Joi's words (as these routes do,
@@ -69,24 +76,26 @@ def _midnight(day: date, tz: ZoneInfo) -> str:
     return iso(datetime.combine(day, datetime.min.time(), tz).astimezone(UTC))
 
 
-def _range(query: dict, tz_key: str, optional: bool = False) -> tuple[date | None, date | None,
-                                                                        str, str]:
-    """``(first, last, lo, hi)``: the inclusive local days and the UTC half-open bounds.
-
-    With ``optional`` (mailbox-statistics) both dates or neither may be given; neither means
-    the campaign's whole life.
-    """
-    given = [k for k in ("start_date", "end_date") if query.get(k)]
-    if optional and not given:
-        return None, None, "", "\uffff"
-    if optional and len(given) == 1:
-        other = "end_date" if given == ["start_date"] else "start_date"
-        raise Invalid(f'"value" contains [{given[0]}] without its required peers [{other}]')
+def _range(query: dict, tz_key: str) -> tuple[date, date, str, str]:
+    """``(first, last, lo, hi)``: the inclusive local days and the UTC half-open bounds."""
     first, last = _day(query, "start_date"), _day(query, "end_date")
     if last < first:
         raise Invalid("end_date must not be earlier than start_date")
     tz = _zone(query, tz_key)
     return first, last, _midnight(first, tz), _midnight(last + timedelta(days=1), tz)
+
+
+def _optional_range(query: dict, tz_key: str) -> tuple[str, str]:
+    """mailbox-statistics' ``(lo, hi)``: both dates or neither may be given; neither means
+    the campaign's whole life."""
+    given = [k for k in ("start_date", "end_date") if query.get(k)]
+    if not given:
+        return "", "\uffff"
+    if len(given) == 1:
+        other = "end_date" if given == ["start_date"] else "start_date"
+        raise Invalid(f'"value" contains [{given[0]}] without its required peers [{other}]')
+    _, _, lo, hi = _range(query, tz_key)
+    return lo, hi
 
 
 def _by_date_range(query: dict) -> tuple[str, str]:
@@ -251,7 +260,7 @@ def mailbox_statistics(req: Request):
     offset = _int(q, "offset", 0, lo=0)
     limit = _int(q, "limit", MAILBOX_MAX_LIMIT, lo=1, hi=MAILBOX_MAX_LIMIT)
     _int(q, "client_id", None)                      # accepted; one user, one client view
-    _, _, lo, hi = _range(q, "time_zone", optional=True)
+    lo, hi = _optional_range(q, "time_zone")
     data = [{"email_account_id": c["email_account_id"], "from_email": c["from_email"],
              "sent_count": str(c["sent"]), "open_count": str(c["opened"]),
              "click_count": str(c["clicked"]), "reply_count": str(c["replied"]),
