@@ -62,6 +62,12 @@ def test_sandbox_control_adds_to_the_same_list(sandbox, api):
 
 
 def test_block_list_delete_needs_a_known_id_in_the_query(api):
-    assert api.delete("/leads/delete-domain-block-list").status_code == 400
+    for missing in ({}, {"id": ""}):
+        r = api.delete("/leads/delete-domain-block-list", params=missing)
+        assert (r.status_code, r.json()["error"]) == (400, '"id" is required')
+    for bad, details in (("seven", '"id" must be a number'),
+                         ("0", '"id" must be greater than or equal to 1')):
+        r = api.delete("/leads/delete-domain-block-list", params={"id": bad})
+        assert (r.status_code, r.json()["details"]) == (422, details)
     r = api.delete("/leads/delete-domain-block-list", params={"id": 99})
     assert r.status_code == 404 and "not found" in r.json()["error"]

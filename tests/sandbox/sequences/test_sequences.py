@@ -97,6 +97,16 @@ def test_validation_errors(api):
                                         {"variant_label": "A", "email_body": "y"}]}],
          "Duplicate variant_label - A in sequences[0]"),
         ([{**_step(1), "bogus": 1}], '"sequences[0].bogus" is not allowed'),
+        # a required number: absent or null is "required", not "must be a number"
+        ([{k: v for k, v in _step(1).items() if k != "seq_number"}],
+         '"sequences[0].seq_number" is required'),
+        ([{**_step(1), "seq_number": None}], '"sequences[0].seq_number" is required'),
+        ([{**_step(1), "seq_delay_details": {}}],
+         '"sequences[0].seq_delay_details.delay_in_days" is required'),
+        ([_step(1), {**_step(2), "seq_delay_details": {"delay_in_days": None}}],
+         '"sequences[1].seq_delay_details.delay_in_days" is required'),
+        ([{**_step(1), "seq_number": 0}],
+         '"sequences[0].seq_number" must be greater than or equal to 1'),
     ]
     for steps, error in cases:
         r = _save(api, cid, steps)
