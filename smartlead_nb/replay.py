@@ -252,11 +252,15 @@ def session() -> Session | None:
         return _session
     replay_path = os.environ.get(CASSETTE_ENV)
     record_path = os.environ.get(RECORD_ENV)
-    if not replay_path and not record_path:
+    if replay_path:
+        start, path = _start_replay, replay_path
+    elif record_path:
+        start, path = _start_record, record_path
+    else:
         return None
     with _lock:
         if _session is None:
-            _session = _start_replay(replay_path) if replay_path else _start_record(record_path)
+            _session = start(path)
             print(_session.banner(), flush=True)
     return _session
 
