@@ -163,7 +163,13 @@ class CampaignPlan:
                     return lead
             raise InputError(f"no accepted lead has the email {which!r}")
         if which in leads.index:
-            return leads.leads[leads.index.get_loc(which)]
+            # Labels are unique (leads_from_frame refuses repeats), so a whole label is one
+            # position; only part of a MultiIndex label can name several rows.
+            position = leads.index.get_loc(which)
+            if not isinstance(position, int):
+                raise InputError(f"{which!r} is part of several accepted leads' labels: give a "
+                                 f"whole label, a position or an email")
+            return leads.leads[position]
         if isinstance(which, int) and 0 <= which < len(leads):
             return leads.leads[which]
         raise InputError(f"no accepted lead {which!r}: give a position, an index label or an email")
