@@ -704,7 +704,8 @@ def _leads_not_in_plan(client, cid: int, plan: "CampaignPlan") -> list[str]:
 
 def _contacted_problems(leads, client, mirror, lookup: bool) -> list[tuple[str, str, str, str]]:
     """Warnings for leads already in another campaign (see :meth:`CampaignPlan.check`)."""
-    from .mirror.duplicates import contacted_by_email, describe, normalise_emails
+    from .frames.contacted import already_contacted, normalise_emails
+    from .mirror.duplicates import contacted_by_email
 
     emails = leads.report.loc[leads.index, "email"]
     if mirror is not None:
@@ -716,13 +717,9 @@ def _contacted_problems(leads, client, mirror, lookup: bool) -> list[tuple[str, 
         found = contacted_by_email(client, emails)
     else:
         return []
-    reasons = describe(found)
-    rows = []
-    for label, email in emails.items():
-        key = normalise_emails([email])
-        if key and key[0] in reasons:
-            rows.append(("warning", "leads", f"row {label}", f"{email} already {reasons[key[0]]}"))
-    return rows
+    reasons = already_contacted(found, emails)
+    return [("warning", "leads", f"row {label}", f"{email} {reasons[email]}")
+            for label, email in emails.items() if email in reasons]
 
 
 def _lead_problems(cid: int, upload) -> list[str]:
