@@ -15,10 +15,12 @@ import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pyrate-limiter is imported on first use (it pulls in asyncio)
-    from pyrate_limiter import Limiter, Rate
+    from pyrate_limiter import AbstractBucket, Limiter, Rate
+    from requests import PreparedRequest, Response
+    from requests.adapters import HTTPAdapter
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def key_fingerprint(identity: str, api_key: str) -> str:
     return hashlib.sha256(f"{identity}\0{api_key}".encode()).hexdigest()[:16]
 
 
-def limiter_adapter(limit: RateLimit, fingerprint: str, **adapter_kwargs):
+def limiter_adapter(limit: RateLimit, fingerprint: str, **adapter_kwargs: Any) -> HTTPAdapter:
     """A requests adapter that takes a slot from the key's budget before every send.
 
     It is requests-ratelimiter's ``LimiterAdapter`` with one change, made for a measured
@@ -111,9 +113,11 @@ def limiter_adapter(limit: RateLimit, fingerprint: str, **adapter_kwargs):
     from requests_ratelimiter import LimiterAdapter
 
     class GrantTimeLimiterAdapter(LimiterAdapter):
-        def send(self, request, **kwargs):
+        # (*args: Any, **kwargs: Any) passes requests' keywords (stream, timeout, verify...)
+        # through unchanged, and mypy accepts it in place of HTTPAdapter's full signature.
+        def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
             acquire_at_grant(self.limiter, self._bucket_name(request))
-            response = HTTPAdapter.send(self, request, **kwargs)
+            response = HTTPAdapter.send(self, request, *args, **kwargs)
             if response.status_code in self.limit_statuses:
                 self._fill_bucket(request)  # the server's count is ahead of ours: catch up
             return response
@@ -168,6 +172,7 @@ def build_limiter(limit: RateLimit, fingerprint: str) -> Limiter:
     from pyrate_limiter import InMemoryBucket, Limiter, SQLiteBucket
 
     rates = limit.rates()
+    bucket: AbstractBucket
     if limit.shared:
         db_path = cache_dir() / f"budget-{fingerprint}.sqlite3"
         bucket = SQLiteBucket.init_from_file(

@@ -253,7 +253,7 @@ def holds_secret(text: str) -> bool:
     return redact(text) != text
 
 
-def redact_bytes(data: bytes) -> bytes:
+def redact_bytes(data: bytes | bytearray) -> bytes:
     """``data`` with every key replaced, whatever its encoding (ASCII-compatible ones: UTF-8,
     Latin-1, cp1252...): read as Latin-1, every byte stands for itself.
 
@@ -426,8 +426,8 @@ def _clean(value: Any, seen: set[int], *, in_args: bool, level: int = 0) -> Any:
         clean = redact(value)
         return value if clean == value else clean
     if isinstance(value, (bytes, bytearray)):
-        clean = redact_bytes(value)
-        return value if clean == value else type(value)(clean)
+        clean_bytes = redact_bytes(value)
+        return value if clean_bytes == value else type(value)(clean_bytes)
     if isinstance(value, BaseException):
         _clean_exception(value, seen)
         return value

@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-from typing import Any, Iterable
+from typing import Any, Iterable, TypeVar
+
+_Class = TypeVar("_Class", bound=type)
 
 
 def close_match(name: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
@@ -32,13 +34,15 @@ def unknown_names(given: Iterable[str], allowed: Iterable[str], where: str,
             f"it takes: {', '.join(allowed)}")
 
 
-def refuse_unknown_keywords(cls):
+def refuse_unknown_keywords(cls: _Class) -> _Class:
     """Wrap a dataclass's ``__init__`` so that a misspelt keyword (``track_open=False``) is an
     ``InputError`` suggesting the right one, instead of Python's bare "unexpected keyword
-    argument". The signature shown by ``help()`` and tab completion is unchanged."""
+    argument". The signature shown by ``help()`` and tab completion is unchanged. Use it as a
+    class decorator above ``@dataclass``, which must have made ``__init__`` first."""
     from .errors import InputError
 
-    generated = cls.__init__
+    # getattr/setattr: mypy refuses reading or assigning __init__ through a class variable.
+    generated = getattr(cls, "__init__")
     names = [f.name for f in dataclasses.fields(cls) if f.init]
 
     @functools.wraps(generated)
@@ -48,5 +52,5 @@ def refuse_unknown_keywords(cls):
             raise InputError(unknown_names(unknown, names, cls.__name__))
         generated(self, *args, **kwargs)
 
-    cls.__init__ = __init__
+    setattr(cls, "__init__", __init__)
     return cls

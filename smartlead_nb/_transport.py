@@ -34,12 +34,13 @@ import threading
 from contextlib import nullcontext
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3 import BaseHTTPResponse
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError
 from urllib3.util.retry import Retry
@@ -62,6 +63,9 @@ from .errors import (
     html_title,
     parse_body,
 )
+
+if TYPE_CHECKING:  # a Protocol urllib3 defines for type checkers only
+    from urllib3._base_connection import BaseHTTPConnection
 
 log = logging.getLogger("smartlead_nb")
 
@@ -167,7 +171,9 @@ class RetryPolicy:
             backoff_jitter=self.backoff_jitter,
             backoff_max=self.backoff_max,
             respect_retry_after_header=True,
-            retry_after_max=self.max_wait,
+            # urllib3 annotates this int, but only copies it and compares seconds with it
+            # (in parse_retry_after, overridden below), so a float wait works as it reads.
+            retry_after_max=self.max_wait,  # type: ignore[arg-type]
             raise_on_status=False,
             redirect=0,  # never follow: the key is in the URL (requests is told the same)
             raise_on_redirect=False,
@@ -234,7 +240,7 @@ class Transport:
     def __init__(
         self,
         base_url: str,
-        api_key: str | Secret,
+        api_key: str | Secret | None,
         *,
         rate_limit: RateLimit | None = None,
         retry: RetryPolicy = RetryPolicy(),
@@ -565,12 +571,13 @@ def _socket_of(response: Any) -> Any:
     return getattr(getattr(fp, "raw", None), "_sock", None)
 
 
-class _WatchedPool:
+class _WatchedPool(HTTPConnectionPool):
     """Starts the current thread's deadline when urllib3 starts an attempt on a connection.
 
-    A mixin on urllib3's pools (not on its connection classes, which vcrpy replaces)."""
+    Mixed into urllib3's pools (not into its connection classes, which vcrpy replaces)."""
 
-    def _make_request(self, conn, *args, **kwargs):
+    def _make_request(self, conn: BaseHTTPConnection, *args: Any,
+                      **kwargs: Any) -> BaseHTTPResponse:
         watch = getattr(_attempts, "watch", None)
         if watch is not None:
             watch.start(conn)

@@ -55,7 +55,7 @@ class Journal:
         if self.path is not None and self.path.is_dir():
             raise self._unreadable("it is a directory, not a file")
         if self.path is not None and self.path.exists():
-            self._load()
+            self._load(self.path)
 
     @classmethod
     @contextmanager
@@ -91,9 +91,9 @@ class Journal:
         finally:
             lock.release()
 
-    def _load(self) -> None:
+    def _load(self, path: Path) -> None:
         try:
-            data = self.path.read_bytes()
+            data = path.read_bytes()
         except OSError as exc:
             raise self._unreadable(f"it cannot be read ({exc.strerror})") from None
         lines = data.split(b"\n")
@@ -106,7 +106,7 @@ class Journal:
             except InputError:
                 # A kill mid-write: that batch counts as unconfirmed. Cut the torn tail off
                 # so that later lines start on a line of their own.
-                with open(self.path, "r+b") as fh:
+                with open(path, "r+b") as fh:
                     fh.truncate(len(data) - len(torn))
             else:
                 self._take(entry)
@@ -126,7 +126,9 @@ class Journal:
         return entry
 
     def _take(self, entry: dict[str, Any]) -> None:
-        digest = entry.get("digest")
+        if not entry:   # a blank line
+            return
+        digest: str = entry["digest"]   # _parse checked that it is text
         if entry.get("state") == "sending":
             self.in_flight.add(digest)
         elif entry.get("state") == "confirmed":
@@ -134,6 +136,8 @@ class Journal:
             self.in_flight.discard(digest)
 
     def _unreadable(self, why: str) -> InputError:
+        # Only a journal kept in a file is ever read, so one without a path is never unreadable.
+        assert self.path is not None
         return self._unreadable_at(self.path, why)
 
     @staticmethod

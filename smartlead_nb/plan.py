@@ -163,7 +163,13 @@ class CampaignPlan:
                     return lead
             raise InputError(f"no accepted lead has the email {which!r}")
         if which in leads.index:
-            return leads.leads[leads.index.get_loc(which)]
+            # Labels are unique (leads_from_frame refuses repeats), so a whole label is one
+            # position; only part of a MultiIndex label can name several rows.
+            position = leads.index.get_loc(which)
+            if not isinstance(position, int):
+                raise InputError(f"{which!r} is part of several accepted leads' labels: give a "
+                                 f"whole label, a position or an email")
+            return leads.leads[position]
         if isinstance(which, int) and 0 <= which < len(leads):
             return leads.leads[which]
         raise InputError(f"no accepted lead {which!r}: give a position, an index label or an email")
@@ -698,7 +704,8 @@ def _leads_not_in_plan(client, cid: int, plan: "CampaignPlan") -> list[str]:
 
 def _contacted_problems(leads, client, mirror, lookup: bool) -> list[tuple[str, str, str, str]]:
     """Warnings for leads already in another campaign (see :meth:`CampaignPlan.check`)."""
-    from .mirror.duplicates import contacted_by_email, describe, normalise_emails
+    from .frames.contacted import already_contacted, normalise_emails
+    from .mirror.duplicates import contacted_by_email
 
     emails = leads.report.loc[leads.index, "email"]
     if mirror is not None:
@@ -710,13 +717,9 @@ def _contacted_problems(leads, client, mirror, lookup: bool) -> list[tuple[str, 
         found = contacted_by_email(client, emails)
     else:
         return []
-    reasons = describe(found)
-    rows = []
-    for label, email in emails.items():
-        key = normalise_emails([email])
-        if key and key[0] in reasons:
-            rows.append(("warning", "leads", f"row {label}", f"{email} already {reasons[key[0]]}"))
-    return rows
+    reasons = already_contacted(found, emails)
+    return [("warning", "leads", f"row {label}", f"{email} {reasons[email]}")
+            for label, email in emails.items() if email in reasons]
 
 
 def _lead_problems(cid: int, upload) -> list[str]:

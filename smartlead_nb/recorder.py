@@ -136,6 +136,7 @@ def record(notebook: Path, *, target: str = "sandbox", cassette: Path | None = N
                 except OSError:
                     if port == 0:
                         raise
+            assert sandbox is not None   # the loop above either started one or raised
             base_url = sandbox.base_url
             env = _kernel_env(**{RECORD_ENV: str(cassette), RECORD_SANDBOX_ENV: base_url,
                                  "SMARTLEAD_API_KEY": canary, "SMARTLEAD_BASE_URL": None,
@@ -238,10 +239,13 @@ def main(argv: list[str] | None = None) -> int:
                    write_outputs=not args.no_outputs)
         return 0
     cassettes = checkout_cassettes()
-    if not args.paths and cassettes is None:
+    if args.paths:
+        paths = args.paths
+    elif cassettes is not None:
+        paths = [*sorted(cassettes.glob("*.yaml")),
+                 *sorted((cassettes.parents[1] / "notebooks").glob("*.ipynb"))]
+    else:
         raise SystemExit("nothing to check: give the files (this is not a source checkout)")
-    paths = args.paths or [*sorted(cassettes.glob("*.yaml")),
-                           *sorted((cassettes.parents[1] / "notebooks").glob("*.ipynb"))]
     return 1 if check(paths) else 0
 
 

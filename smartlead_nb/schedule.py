@@ -157,6 +157,7 @@ def _afternoon_hint(start: str, end: str) -> str:
     return ""
 
 
+@refuse_unknown_keywords
 @dataclass
 class Schedule:
     """When a campaign sends.
@@ -261,10 +262,6 @@ class Schedule:
         return (f"{', '.join(d[:3] for d in self.day_names)} {self.start}-{self.end} "
                 f"{self.timezone}; {self.max_new_leads_per_day} new leads/day, "
                 f"{self.min_minutes_between_emails} min between emails")
-
-
-
-Schedule = refuse_unknown_keywords(Schedule)
 
 
 def parse_cron_value(raw: Any) -> dict[str, Any] | None:

@@ -116,6 +116,7 @@ def stop_rule(value: str) -> str:
         ) from None
 
 
+@refuse_unknown_keywords
 @dataclass
 class CampaignSettings:
     """Tracking, the stop rule and sending options. ``None`` means "leave as it is".
@@ -237,9 +238,6 @@ class CampaignSettings:
                if name != "ai_categories"},
             ai_categories=_category_ids(campaign.get("ai_categorisation_options")),
         )
-
-
-CampaignSettings = refuse_unknown_keywords(CampaignSettings)
 
 
 def _category_ids(options: Any) -> list | None:

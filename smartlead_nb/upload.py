@@ -35,6 +35,7 @@ from .frames.emails import email_key
 from .frames.leads import MAX_BATCH_SIZE, LeadsResult, leads_from_frame
 from .frames.report_cells import report_frame, unquote_frame
 from .frames.campaign_leads import lead_upload_counts
+from .frames.contacted import already_contacted
 from .frames.upload_rules import check_batching
 from ._progress import progress_bar
 from .journal import Journal, batch_digest
@@ -50,6 +51,15 @@ class LeadSink(Protocol):
     failure raises the client's typed errors."""
 
     def send_batch(self, campaign_id: int, body: bytes) -> dict: ...
+
+
+class ContactHistory(Protocol):
+    """Who is already in another campaign (a :class:`~smartlead_nb.Mirror` is one): for
+    ``emails``, one row per (person, campaign) with the columns of
+    :data:`~smartlead_nb.frames.contacted.CONTACTED_COLUMNS`, leaving ``exclude_campaign`` out."""
+
+    def contacted(self, emails: Iterable[str], *, exclude_campaign: int | None = None,
+                  include_deleted_campaigns: bool = True) -> pd.DataFrame: ...
 
 
 class HasFingerprint(Protocol):
@@ -171,7 +181,7 @@ def run_upload(
     max_in_flight: int = 4,
     report_path: str | os.PathLike | None = None,
     read_csv_kwargs: Mapping[str, Any] | None = None,
-    skip_contacted: Any = None,
+    skip_contacted: ContactHistory | None = None,
     include_deleted_campaigns: bool = True,
 ) -> UploadResult:
     """Upload ``source`` to a campaign through ``sink``, one batch at a time (see
@@ -197,7 +207,8 @@ def run_upload(
 def _upload(sink: LeadSink, cid: int, source: Any, book: Journal, settings: dict, *,
             mapping: Any, batch_size: int, progress: bool, csv_chunk_rows: int,
             max_in_flight: int, report_path: Any, read_csv_kwargs: dict,
-            skip_contacted: Any = None, include_deleted_campaigns: bool = True) -> UploadResult:
+            skip_contacted: ContactHistory | None = None,
+            include_deleted_campaigns: bool = True) -> UploadResult:
     """The body of :func:`run_upload`, once its arguments are checked and its journal held."""
     bar = _progress(progress, _total_rows(source))
     report_file = Path(report_path) if report_path is not None else None
@@ -207,10 +218,13 @@ def _upload(sink: LeadSink, cid: int, source: Any, book: Journal, settings: dict
     run = _Run(sink.send_batch, cid, settings, book, batch_size, bar, max_in_flight,
                report_file)
     if skip_contacted is not None:
-        from .mirror.duplicates import contacted_reasons
+        def known(emails: pd.Series) -> dict[Any, str]:
+            given = list(emails)
+            found = skip_contacted.contacted(given, exclude_campaign=cid,
+                                             include_deleted_campaigns=include_deleted_campaigns)
+            return already_contacted(found, given)
 
-        run.known = lambda emails: contacted_reasons(
-            skip_contacted, emails, cid, include_deleted_campaigns=include_deleted_campaigns)
+        run.known = known
     try:
         for chunk in _chunks(source, csv_chunk_rows, read_csv_kwargs):
             if run.failure:

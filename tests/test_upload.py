@@ -282,3 +282,33 @@ def test_the_uploader_refuses_bad_batching_before_sending(tmp_path, batch_size, 
         run_upload(sink, 7, people(3), settings={}, journal_path=None, batch_size=batch_size,
                    max_in_flight=max_in_flight, progress=False)
     assert sink.batches == []
+
+
+class ContactHistoryStub:
+    """Not a mirror: any object with a mirror's ``contacted()`` will do for skip_contacted."""
+
+    def __init__(self, frame):
+        self.frame, self.calls = frame, []
+
+    def contacted(self, emails, *, exclude_campaign=None, include_deleted_campaigns=True):
+        self.calls.append((list(emails), exclude_campaign, include_deleted_campaigns))
+        return self.frame
+
+
+def test_skip_contacted_asks_any_contact_history_and_sends_only_new_people(client, sandbox):
+    cid = client.campaigns.create("Wave 2")["id"]
+    history = ContactHistoryStub(pd.DataFrame([{
+        "email": "person1@example.com", "campaign_id": 7, "campaign_name": "Wave 1",
+        "campaign_deleted": False, "status": "COMPLETED",
+        "last_sent": pd.Timestamp("2025-01-07", tz="UTC"), "replied_at": None}]))
+    frame = people(3)
+    frame.loc[1, "Email Address"] = " PERSON1@Example.COM"     # the same person, respelt
+    result = upload_leads(client, cid, frame, journal=False, progress=False,
+                          skip_contacted=history, include_deleted_campaigns=False)
+    assert result.rows["outcome"].tolist() == ["uploaded", "already_contacted", "uploaded"]
+    assert result.rows.loc[1, "reason"] == ('already in campaign 7 "Wave 1" (COMPLETED), '
+                                            'last contacted 2025-01-07')
+    assert campaign_emails(client, cid) == {"person0@example.com", "person2@example.com"}
+    # Asked once, for this upload's rows, leaving the campaign being uploaded to out.
+    assert [(len(emails), exclude, deleted) for emails, exclude, deleted in history.calls] == [
+        (3, cid, False)]

@@ -12,6 +12,8 @@ Per noun:
 ``leads``           an analyst's leads DataFrame -> add-leads payloads, plus a report on
                     every row (what was sent, what was refused and why)
 ``global_leads``    account-wide leads answer -> one row per lead, or per lead and campaign
+``contacted``       people found in other campaigns (a mirror's or SmartLead's answer) -> one
+                    line per address saying where and when, for the upload report and the plan
 ``sequences``       sequences DataFrame <-> save-sequences steps / get-sequences answer
 ``email_accounts``  email-account list answer -> one row per sender, passwords dropped
 ``warmup``          warm-up statistics answers -> per day and per mailbox DataFrames

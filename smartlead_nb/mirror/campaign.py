@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 import pandas as pd
 
@@ -16,9 +16,6 @@ from ..frames.inbox import replies_frame
 from ..frames.analytics import statistics_frame
 from ..frames.tidy import coerce_counts
 from . import convert, store
-
-if TYPE_CHECKING:
-    from .sync import Sync
 
 # GET /campaigns/{id}/statistics takes limit up to 1,000 (SmartLead's request validation).
 STATISTICS_PAGE = 1000
@@ -49,10 +46,24 @@ def _rows(body: Any, what: str) -> list[dict]:
     return rows
 
 
+class SyncRun(Protocol):
+    """What one campaign's part reads from the sync running it (:class:`.sync.Sync` is one,
+    which imports this module, never the reverse): the client and the open DuckDB connection,
+    the sync's options, and what the account-wide reads found before the campaigns."""
+
+    client: Any
+    con: Any
+    full: bool
+    history: bool
+    categories: dict[int, Any]        # category id -> name
+    mailboxes: dict[Any, Any]         # sender account id -> its address
+    reply_bound: pd.Timestamp | None  # no reply read after this sync can be older (inbox read)
+
+
 class CampaignSync:
     """The reads and writes of one campaign inside its transaction."""
 
-    def __init__(self, sync: Sync, cid: int, previous: dict | None, inbox_rows) -> None:
+    def __init__(self, sync: SyncRun, cid: int, previous: dict | None, inbox_rows) -> None:
         self.sync, self.client, self.con, self.cid = sync, sync.client, sync.con, cid
         self.previous = previous
         self.inbox_rows = inbox_rows
@@ -354,7 +365,7 @@ class CampaignSync:
             [self.cid]).fetchall()[0]
         mark = dict(self.mark or {})
         read = self.inbox_rows is not None
-        bound = getattr(self.sync, "reply_bound", None)
+        bound = self.sync.reply_bound
         reply_cursor = mark.get("reply_cursor")
         if read:
             candidates = [t for t in (bound, sent, reply) if t is not None and not pd.isna(t)]

@@ -7,10 +7,8 @@ request per address (and says how many before it starts).
 Who is the same person is :func:`~smartlead_nb.frames.emails.email_key`'s answer, here as
 everywhere: ``Ana@Bücher.de``, ``ana@xn--bcher-kva.de`` and their fullwidth or NFD spellings
 are one person. Campaigns deleted on the server count as contacted (their leads were
-emailed) unless ``include_deleted_campaigns=False``.
-
->>> normalise_emails([" Ana@Example.eu", None, "ana@example.eu", "bo@xn--bcher-kva.de"])
-['ana@example.eu', 'bo@bücher.de']
+emailed) unless ``include_deleted_campaigns=False``. What the upload report and the plan say
+about such a frame is :mod:`smartlead_nb.frames.contacted`'s.
 """
 
 from __future__ import annotations
@@ -21,28 +19,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from ..errors import InputError
-from ..frames.clean import is_missing
-from ..frames.emails import email_key
-
-CONTACTED_COLUMNS = ["email", "campaign_id", "campaign_name", "campaign_deleted", "status",
-                     "added_at", "first_sent", "last_sent", "replied_at"]
-
-
-def normalise_emails(emails: Iterable[Any]) -> list[str]:
-    """Each person once, as their :func:`~smartlead_nb.frames.emails.email_key`; blanks
-    dropped, the order kept."""
-    return list(dict.fromkeys(key for key, _ in _spellings(emails)))
-
-
-def _spellings(emails: Iterable[Any]) -> Iterable[tuple[str, str]]:
-    """(key, the address trimmed) for every address given, blanks left out."""
-    for e in emails:
-        if is_missing(e):
-            continue
-        text = str(e).strip()
-        key = email_key(text)
-        if key:
-            yield key, text
+from ..frames.contacted import CONTACTED_COLUMNS, email_spellings, normalise_emails
 
 
 def contacted(path: Path, emails: Iterable[Any], *, exclude_campaign: int | None = None,
@@ -83,7 +60,7 @@ def contacted_by_email(client, emails: Iterable[Any], *, exclude_campaign: int |
     stay empty; SmartLead lists no deleted campaign)."""
     rows = []
     first_spelling: dict[str, str] = {}
-    for key, text in _spellings(emails):
+    for key, text in email_spellings(emails):
         first_spelling.setdefault(key, text)
     for email, spelling in first_spelling.items():
         lead = client.leads.find(spelling)
@@ -102,41 +79,3 @@ def contacted_by_email(client, emails: Iterable[Any], *, exclude_campaign: int |
         frame[col] = pd.to_datetime(frame[col], utc=True, errors="coerce", format="ISO8601")
     frame["campaign_id"] = pd.to_numeric(frame["campaign_id"]).astype("Int64")
     return frame
-
-
-def describe(found: pd.DataFrame) -> dict[str, str]:
-    """Per email, one line: where it already is and when it was contacted.
-
-    >>> describe(pd.DataFrame([{"email": "a@x.io", "campaign_id": 7, "campaign_name": "Q1",
-    ...     "status": "COMPLETED", "last_sent": pd.Timestamp("2025-01-07", tz="UTC"),
-    ...     "replied_at": None, "campaign_deleted": True}]))
-    {'a@x.io': 'in campaign 7 "Q1" (COMPLETED; deleted on the server since), last contacted 2025-01-07'}
-    """
-    out: dict[str, list[str]] = {}
-    for row in found.to_dict("records"):
-        state = row["status"]
-        deleted = row.get("campaign_deleted")
-        if not is_missing(deleted) and bool(deleted):
-            state = f"{state}; deleted on the server since"
-        text = f'in campaign {row["campaign_id"]} "{row["campaign_name"]}" ({state})'
-        if pd.notna(row.get("last_sent")):
-            text += f", last contacted {pd.Timestamp(row['last_sent']).date()}"
-        if pd.notna(row.get("replied_at")):
-            text += f", replied {pd.Timestamp(row['replied_at']).date()}"
-        out.setdefault(row["email"], []).append(text)
-    return {email: "; ".join(lines) for email, lines in out.items()}
-
-
-def contacted_reasons(mirror, emails: Iterable[Any], campaign_id: int | None, *,
-                      include_deleted_campaigns: bool = True) -> dict[Any, str]:
-    """For the upload report: each given email the mirror holds in another campaign ->
-    "already in campaign 1001 "Q1" (COMPLETED), last contacted 2025-01-07"."""
-    given = list(emails)
-    reasons = describe(mirror.contacted(given, exclude_campaign=campaign_id,
-                                        include_deleted_campaigns=include_deleted_campaigns))
-    out = {}
-    for email in given:
-        key = normalise_emails([email])
-        if key and key[0] in reasons:
-            out[email] = "already " + reasons[key[0]]
-    return out

@@ -80,6 +80,7 @@ class Sync:
         self.replies, self.history, self.full, self.progress = replies, history, full, progress
         self.sync_id = uuid.uuid4().hex
         self.summary = SyncSummary()
+        self.reply_bound: pd.Timestamp | None = None   # set when the inbox is read
 
     # --- the whole sync -----------------------------------------------------------------
     def run(self, campaign_ids: Iterable[int] | int | None) -> SyncSummary:

@@ -25,7 +25,8 @@ from ..frames.leads import MAX_BATCH_SIZE
 from ..frames.campaign_leads import campaign_leads_frame, categories_frame, leads_export_frame
 from ..frames.tidy import coerce_counts, tidy_frame, to_int
 from ..frames.upload_rules import check_batching, lead_upload_settings, pick_upload_flags
-from ..upload import CSV_CHUNK_ROWS, UploadResult, default_journal_path, run_upload
+from ..upload import (CSV_CHUNK_ROWS, ContactHistory, UploadResult, default_journal_path,
+                      run_upload)
 from ._base import (Service, campaign_lead_rows, campaign_or_refuse, check_id, lead_categories,
                     leads_in_campaign, list_rows, read_campaign, refuse_unconfirmed,
                     stamps_read_at)
@@ -152,7 +153,7 @@ class LeadsService(Service):
         csv_chunk_rows: int = CSV_CHUNK_ROWS,
         max_in_flight: int = 4,
         report_path: str | os.PathLike | None = None,
-        skip_contacted: Any = None,
+        skip_contacted: ContactHistory | None = None,
         include_deleted_campaigns: bool = True,
         confirm: bool = False,
         **read_csv_kwargs: Any,
@@ -177,10 +178,11 @@ class LeadsService(Service):
             max_in_flight: requests open at once (1 = one after another). SmartLead takes
                 seconds to answer a 400-lead request, so overlapping a few is what reaches the
                 key's rate budget; the client's rate limiter still paces every request.
-            skip_contacted: a :class:`~smartlead_nb.Mirror`: rows whose email it holds in
-                another campaign are not sent, reported as ``already_contacted`` with the
-                campaign and when it was contacted (sync the mirror first; it costs no
-                request). Addresses are compared as one person whatever their spelling
+            skip_contacted: a :class:`~smartlead_nb.Mirror` (or anything with its
+                ``contacted()``, see :class:`~smartlead_nb.upload.ContactHistory`): rows whose
+                email it holds in another campaign are not sent, reported as
+                ``already_contacted`` with the campaign and when it was contacted (sync the
+                mirror first; it costs no request). Addresses are compared as one person whatever their spelling
                 (:func:`~smartlead_nb.frames.emails.email_key`).
             include_deleted_campaigns: with ``skip_contacted``, campaigns deleted on the server
                 count too (their leads were emailed); ``False`` looks at live campaigns only.

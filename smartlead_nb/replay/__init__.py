@@ -50,7 +50,6 @@ import gzip
 import json
 import os
 import re
-import sys
 import tempfile
 import threading
 import zlib
@@ -58,7 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ._redact import (REDACTED, is_key_name, key_fields, looks_like_key, redact,
+from .._redact import (REDACTED, is_key_name, key_fields, looks_like_key, redact,
                       register_keys_in, secret_pattern)
 
 CASSETTE_ENV = "SMARTLEAD_NB_CASSETTE"        # replay this cassette (path)
@@ -252,11 +251,15 @@ def session() -> Session | None:
         return _session
     replay_path = os.environ.get(CASSETTE_ENV)
     record_path = os.environ.get(RECORD_ENV)
-    if not replay_path and not record_path:
+    if replay_path:
+        start, path = _start_replay, replay_path
+    elif record_path:
+        start, path = _start_record, record_path
+    else:
         return None
     with _lock:
         if _session is None:
-            _session = _start_replay(replay_path) if replay_path else _start_record(record_path)
+            _session = start(path)
             print(_session.banner(), flush=True)
     return _session
 
@@ -313,9 +316,9 @@ def client_for_connect(rate_limit):
     s = session()
     if s is None:
         return None
-    from .client import SmartleadClient
+    from ..client import SmartleadClient
 
-    from ._transport import NO_RETRIES
+    from .._transport import NO_RETRIES
 
     if s.mode == "replay":
         # Replayed responses come from a file: nothing to pace, nothing to retry, no window
@@ -372,7 +375,7 @@ def find_leaks(text: str, extra: Iterable[str] = ()) -> list[str]:
     >>> find_leaks('{"apiKey":"abc123"} x=REDACTED')
     ['apiKey":"abc123']
     """
-    from .sandbox.clients.models import KEY_PREFIX
+    from ..sandbox.clients.models import KEY_PREFIX
 
     found = key_fields(text)
     found += re.findall(re.escape(KEY_PREFIX) + r"[0-9a-f]{8,}", text)
@@ -463,10 +466,3 @@ def _leaks_in_bytes(raw: bytes, extra: tuple[str, ...], nested: bool = True) -> 
         found = [leak for t in texts for leak in _leaks_in_base64(t, extra)]
     return sorted(set(found))
 
-
-if __name__ == "__main__":
-    # `python -m smartlead_nb.replay record ...` still works; the recorder lives in
-    # smartlead_nb.recorder (it runs notebooks, so it sits above this runtime).
-    from smartlead_nb.recorder import main
-
-    sys.exit(main())
